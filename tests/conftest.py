@@ -1,0 +1,73 @@
+"""Shared pytest fixtures. Each group of fixtures lives in its own marked section."""
+
+# ---- mail servers (tests/mailservers.py): dovecot, private_dovecot, imap_user, mail_cert, smtp_sink ----
+# Real servers on loopback, no mocks. Without the dovecot binary the IMAP tests are skipped locally
+# (run scripts/install-test-deps.sh) but fail under CI, where a skip would hide a missing install step.
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mailservers import Dovecot, SmtpSink, find_program, make_cert
+
+
+def _need_dovecot() -> None:
+    if find_program("dovecot") is None:
+        message = "dovecot is not installed: run scripts/install-test-deps.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+    """One Dovecot for the session (IMAP+STARTTLS and IMAPS); use imap_user for a fresh mailbox.
+
+    Do not stop it in a test: use private_dovecot for that.
+    """
+    _need_dovecot()
+    server = Dovecot(tmp_path_factory.mktemp("dovecot"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+    """A Dovecot of this test's own, free to be stopped and started again (~60 ms)."""
+    _need_dovecot()
+    server = Dovecot(tmp_path_factory.mktemp("dovecot"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_user() -> str:
+    """A user name nobody used before: an empty mailbox on any of the Dovecot fixtures."""
+    return f"user-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def mail_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed (cert.pem, key.pem) for 127.0.0.1; cert.pem is the ca_file to trust."""
+    return make_cert(tmp_path_factory.mktemp("cert"))
+
+
+@pytest.fixture
+def smtp_sink(mail_cert: tuple[Path, Path]) -> Iterator[SmtpSink]:
+    """An SMTP server requiring STARTTLS and AUTH that records what it accepts.
+
+    sink.smtp_settings() reaches it; sink.messages / sink.wait_for(n) show what arrived;
+    sink.mode = "tempfail" | "permfail" makes it refuse DATA with 451 / 554.
+    """
+    sink = SmtpSink(mail_cert, tls="starttls", username="questions@cabforum.org")
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+# ---- end of mail servers ----
