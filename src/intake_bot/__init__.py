@@ -1,0 +1,1 @@
+"""intake-bot: answers the CA/Browser Forum membership mailbox."""

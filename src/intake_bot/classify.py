@@ -1,0 +1,126 @@
+"""Pure: what kind of message is this? Automatic mail is never answered (RFC 3834).
+
+Most mail to questions@cabforum.org is not an application, so `looks_like_application`
+is conservative: it needs both an intent to join and stated application data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .records import Classification, Disposition, Extraction, ParsedEmail
+
+_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
+_NO_REPLY_SENDER = re.compile(r"^(no-?reply|do-?not-?reply|bounces?|notifications?)([+.-][^@]*)?@", re.I)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|delivery (status|failure|has failed|notification)|mail delivery (failed|failure|system)|"
+    r"returned mail|failure notice|delivery report|non[- ]?delivery|could not be delivered|"
+    r"unzustellbar|nicht zustellbar|message not delivered",
+    re.I,
+)
+_AUTO_SUBJECT = re.compile(
+    r"^(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|autoreply|auto:|"
+    r"abwesenheit|absence|vacation|away from|r[ée]ponse automatique|read:|lu :|gelesen:|"
+    r"respuesta autom[aá]tica|risposta automatica)",
+    re.I,
+)
+_SPAM_HEADERS = (("x-spam-flag", "yes"), ("x-spam-status", "yes"))
+_SPAM_TEXT = re.compile(
+    r"you have been selected|dear winner|gift card|claim (now|your)|lottery|viagra|crypto(currency)? investment|"
+    r"unsubscribe from (this|our) (list|newsletter)|100% free|act now|limited time offer",
+    re.I,
+)
+_INTENT = re.compile(
+    r"\b(apply|applying|application|join|joining|membership|become (a |an )?(member|participant)|"
+    r"participat\w*|interested party)\b",
+    re.I,
+)
+
+
+def classify(parsed: ParsedEmail, own_addresses: frozenset[str] = frozenset()) -> Classification:
+    """Automatic mail first (bounce, auto-reply, list, spam); otherwise 'could be an application'."""
+    for rule in (_bounce, _auto_reply, _mailing_list, _spam):
+        found = rule(parsed)
+        if found:
+            return found
+    sender = parsed.from_address
+    if not sender:
+        return Classification(Disposition.NOT_APPLICATION, "no sender address to answer", True)
+    if sender in own_addresses:
+        return Classification(Disposition.AUTO_REPLY, "sent from our own address", True)
+    if _NO_REPLY_SENDER.match(sender):
+        return Classification(Disposition.AUTO_REPLY, f"no-reply sender {sender}", True)
+    return Classification(Disposition.APPLICATION, "written by a person", False)
+
+
+def looks_like_application(parsed: ParsedEmail, extraction: Extraction) -> bool:
+    """An intent to join, and application data stated (a category alone is enough)."""
+    text = f"{parsed.subject}\n{parsed.text}"
+    if not _INTENT.search(text):
+        return False
+    if extraction.category or extraction.ipr_agreement:
+        return True
+    stated = extraction.stated()
+    return len(stated) >= 2
+
+
+def _bounce(p: ParsedEmail) -> Classification | None:
+    report = p.content_type == "multipart/report" or "delivery-status" in p.header("content-type").lower()
+    if report:
+        return _auto(Disposition.BOUNCE, "delivery report (multipart/report)")
+    if p.header("x-failed-recipients"):
+        return _auto(Disposition.BOUNCE, "X-Failed-Recipients header")
+    if _BOUNCE_SENDER.match(p.from_address):
+        return _auto(Disposition.BOUNCE, f"sent by {p.from_address}")
+    if _null_return_path(p) and _BOUNCE_SUBJECT.search(p.subject):
+        return _auto(Disposition.BOUNCE, "null Return-Path and a bounce subject")
+    if _BOUNCE_SUBJECT.search(p.subject) and re.match(r"^(postmaster|mailer|mail)", p.from_address, re.I):
+        return _auto(Disposition.BOUNCE, "bounce subject from a mail system")
+    return None
+
+
+def _auto_reply(p: ParsedEmail) -> Classification | None:
+    auto_submitted = p.header("auto-submitted").strip().lower()
+    if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
+        return _auto(Disposition.AUTO_REPLY, f"Auto-Submitted: {auto_submitted[:40]}")
+    for name in ("x-autoreply", "x-autorespond", "x-autoresponse", "x-auto-response-suppress"):
+        if p.header(name):
+            return _auto(Disposition.AUTO_REPLY, f"{name} header")
+    if p.header("precedence").strip().lower() == "auto_reply":
+        return _auto(Disposition.AUTO_REPLY, "Precedence: auto_reply")
+    if "disposition-notification" in p.header("content-type").lower():
+        return _auto(Disposition.AUTO_REPLY, "read receipt")
+    if _AUTO_SUBJECT.search(p.subject):
+        return _auto(Disposition.AUTO_REPLY, "auto-reply subject")
+    if _null_return_path(p):
+        return _auto(Disposition.AUTO_REPLY, "null Return-Path")
+    return None
+
+
+def _mailing_list(p: ParsedEmail) -> Classification | None:
+    for name in ("list-id", "list-unsubscribe", "list-post", "mailing-list"):
+        if p.header(name):
+            return _auto(Disposition.MAILING_LIST, f"{name} header")
+    precedence = p.header("precedence").strip().lower()
+    if precedence in ("bulk", "list"):
+        return _auto(Disposition.MAILING_LIST, f"Precedence: {precedence}")
+    return None
+
+
+def _spam(p: ParsedEmail) -> Classification | None:
+    for name, value in _SPAM_HEADERS:
+        if p.header(name).strip().lower().startswith(value):
+            return _auto(Disposition.SPAM, f"{name} header")
+    if p.header("precedence").strip().lower() == "junk":
+        return _auto(Disposition.SPAM, "Precedence: junk")
+    if _SPAM_TEXT.search(f"{p.subject}\n{p.text[:5000]}"):
+        return _auto(Disposition.SPAM, "spam wording")
+    return None
+
+
+def _null_return_path(p: ParsedEmail) -> bool:
+    return p.header("return-path").strip() in ("<>", "")  and "return-path" in p.headers
+
+
+def _auto(disposition: Disposition, reason: str) -> Classification:
+    return Classification(disposition, reason, True)

@@ -1,0 +1,261 @@
+"""Thin click commands: each opens what it needs, calls one library function, prints the result."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings, load_settings
+from .errors import IntakeError, UsageError
+
+log = logging.getLogger("intake_bot")
+
+
+class Context:
+    def __init__(self, config_path: str | None, debug: bool) -> None:
+        self.config_path = config_path
+        self.debug = debug
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    def database(self):
+        from .store.db import open_database  # SQLAlchemy is imported only by commands that need it
+
+        return open_database(self.settings.database_url)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", envvar="INTAKE_BOT_CONFIG",
+              help="Config file (default: $INTAKE_BOT_CONFIG, then ./intake-bot.toml).")
+@click.option("--debug", is_flag=True, help="Log details and show tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
+    """intake-bot: answers the CA/Browser Forum's membership mailbox."""
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s",
+                        stream=sys.stderr)
+    ctx.obj = Context(config_path, debug)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@pass_ctx
+def ingest(c: Context, files: tuple[str, ...]) -> None:
+    """Process raw messages from .eml files, Maildir folders, mbox files or - (stdin)."""
+    from .pipeline import Incoming, Pipeline
+    from .sources.files import read_messages
+
+    pipeline = Pipeline(c.settings, c.database())
+    for label, raw in read_messages(list(files)):
+        outcome = pipeline.process(Incoming(raw=raw))
+        log.info("%s: %s %s", label, outcome.disposition, outcome.reference or "")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="Output format.")
+@pass_ctx
+def export(c: Context, fmt: str) -> None:
+    """Dump every application and every other message (the spec's export format)."""
+    from .export import export_data, to_csv, to_json
+
+    with c.database().transaction() as s:
+        data = export_data(s)
+    click.echo(to_json(data) if fmt == "json" else to_csv(data), nl=fmt == "json")
+
+
+@cli.command()
+@json_option
+@click.option("--status", "status_filter", help="Only applications with this status.")
+@pass_ctx
+def status(c: Context, as_json: bool, status_filter: str | None) -> None:
+    """The staff overview: one row per application."""
+    from .export import export_data
+    from .status import render_table, status_rows
+
+    with c.database().transaction() as s:
+        rows = status_rows(export_data(s), status_filter)
+    click.echo(json.dumps(rows, indent=2, ensure_ascii=False) if as_json else render_table(rows))
+
+
+@cli.command()
+@click.argument("reference")
+@json_option
+@pass_ctx
+def show(c: Context, reference: str, as_json: bool) -> None:
+    """One application in full: fields, missing items, messages, attachments, replies, history."""
+    from .status import application_detail, render_detail
+
+    with c.database().transaction() as s:
+        detail = application_detail(s, reference)
+    click.echo(json.dumps(detail, indent=2, ensure_ascii=False) if as_json else render_detail(detail))
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(c: Context) -> None:
+    """Apply the database migrations (Alembic, migrations/)."""
+    from .store.db import Database
+
+    Database(c.settings.database_url).upgrade()
+    click.echo("database is up to date")
+
+
+@cli.command()
+@pass_ctx
+def quarantine(c: Context) -> None:
+    """List the messages that could not be processed, with their reasons."""
+    from sqlalchemy import select
+
+    from .store.schema import StoredMessage
+
+    with c.database().transaction() as s:
+        rows = s.scalars(select(StoredMessage).where(StoredMessage.disposition == "quarantined")).all()
+        for m in rows:
+            click.echo(f"{m.id:>6}  {m.received_at:%Y-%m-%d %H:%M}  {m.message_id[:40]:<40}  {m.reason[:100]}")
+    if not rows:
+        click.echo("no quarantined messages")
+
+
+@cli.command()
+@click.argument("message_row_id", type=int)
+@pass_ctx
+def requeue(c: Context, message_row_id: int) -> None:
+    """Process a quarantined message again (after a fix)."""
+    from .pipeline import Incoming, Pipeline
+    from .storage import BlobStore
+    from .store.schema import StoredMessage
+
+    database = c.database()
+    with database.transaction() as s:
+        row = s.get(StoredMessage, message_row_id)
+        if row is None or row.disposition != "quarantined":
+            raise UsageError(f"message {message_row_id} is not in quarantine")
+        raw = BlobStore(c.settings.storage_path).get(row.raw_sha256)
+        received = row.received_at
+        s.delete(row)
+    outcome = Pipeline(c.settings, database).process(Incoming(raw=raw, received_at=received))
+    click.echo(f"message {message_row_id}: {outcome.disposition} {outcome.reference or ''} {outcome.reason}")
+
+
+def _decide(c: Context, reference: str, status: str | None, kind: str, detail: str, by: str | None) -> None:
+    from .pipeline import utcnow
+    from .store import repository as repo
+
+    with c.database().transaction() as s:
+        app = repo.application_by_reference(s, reference)
+        if app is None:
+            raise UsageError(f"no application {reference}")
+        if status:
+            app.status = status
+        app.updated_at = utcnow()
+        repo.add_event(s, app.id, kind, detail, utcnow(), actor=by or getpass.getuser())
+    click.echo(f"{reference}: {kind}{' -> ' + status if status else ''}")
+
+
+by_option = click.option("--by", help="Who decided (default: the OS user).")
+
+
+@cli.command()
+@click.argument("reference")
+@by_option
+@pass_ctx
+def approve(c: Context, reference: str, by: str | None) -> None:
+    """Approve an application."""
+    _decide(c, reference, "approved", "approved", "", by)
+
+
+@cli.command()
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why it is rejected (kept in the history).")
+@by_option
+@pass_ctx
+def reject(c: Context, reference: str, reason: str, by: str | None) -> None:
+    """Reject an application, with a reason."""
+    _decide(c, reference, "rejected", "rejected", reason, by)
+
+
+@cli.command()
+@click.argument("reference")
+@by_option
+@pass_ctx
+def withdraw(c: Context, reference: str, by: str | None) -> None:
+    """Mark an application as withdrawn by the applicant."""
+    _decide(c, reference, "withdrawn", "withdrawn", "", by)
+
+
+@cli.command()
+@click.argument("reference")
+@click.argument("text")
+@by_option
+@pass_ctx
+def note(c: Context, reference: str, text: str, by: str | None) -> None:
+    """Add a note to an application's history."""
+    _decide(c, reference, None, "note", text, by)
+
+
+@cli.command()
+@click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where to put the demo database, storage and config.")
+@click.pass_context
+def demo(ctx: click.Context, directory: str) -> None:
+    """Ingest the bundled sample applications into a fresh SQLite database and show the status."""
+    from .paths import data_dir
+
+    root = Path(directory).resolve()
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    config = root / "intake-bot.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{root / "intake.db"}"\n\n[storage]\npath = "{root / "store"}"\n')
+    samples = sorted(str(p) for p in data_dir("samples").glob("*.eml"))
+    ctx.obj = Context(str(config), ctx.obj.debug if ctx.obj else False)
+    ctx.invoke(ingest, files=tuple(samples))
+    click.echo(f"Ingested {len(samples)} sample messages into {root / 'intake.db'}\n")
+    ctx.invoke(status, as_json=False, status_filter=None)
+    click.echo(f"\nTry: intake-bot --config {config} show <REFERENCE>   or   export --format json")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="intake-bot", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except IntakeError as exc:
+        if "--debug" in sys.argv:
+            raise
+        click.echo(f"intake-bot: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if "--debug" in sys.argv:
+            raise
+        click.echo(f"intake-bot: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                   err=True)
+        sys.exit(1)
+

@@ -1,0 +1,250 @@
+"""Settings from a TOML file, loaded once and passed down as frozen records.
+
+Any problem is a ConfigError: one line naming the file and the key, exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = "intake-bot.toml"
+SECURITY_MODES = ("ssl", "starttls", "none")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A password found through the environment or a file; never printed."""
+
+    env: str | None = None
+    file: str | None = None
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+    def value(self) -> str | None:
+        if self.env:
+            found = os.environ.get(self.env)
+            if found is None:
+                raise ConfigError(f"environment variable {self.env} (password_env) is not set")
+            return found
+        if self.file:
+            try:
+                return Path(self.file).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(f"cannot read password_file {self.file}: {exc.strerror}") from exc
+        return None
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str
+    port: int
+    security: str = "ssl"
+    ca_file: str | None = None
+    username: str = ""
+    password: Secret = field(default_factory=Secret)
+    oauth2_token_file: str | None = None
+    oauth2_token_command: str | None = None
+    folder: str = "INBOX"
+    since: datetime | None = None
+    batch_size: int = 200
+    timeout: float = 30.0
+    processed_keyword: str = "$IntakeProcessed"
+    move_applications_to: str | None = None
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str = "starttls"
+    ca_file: str | None = None
+    username: str | None = None
+    password: Secret = field(default_factory=Secret)
+    from_address: str = "questions@cabforum.org"
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_message_bytes: int = 40 * 1024 * 1024
+    max_attachment_bytes: int = 30 * 1024 * 1024
+    max_parts: int = 1000
+    max_depth: int = 50
+    max_replies_per_recipient_per_day: int = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///intake.db"
+    storage_path: Path = Path("attachments")
+    imap: ImapSettings | None = None
+    smtp: SmtpSettings | None = None
+    from_address: str = "questions@cabforum.org"
+    working_group: str = "SMCWG"
+    templates_dir: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+    trusted_authserv_ids: tuple[str, ...] = ()
+    source: Path | None = None  # the file these settings came from
+
+
+def load_settings(path: str | os.PathLike[str] | None) -> Settings:
+    """Read the config file: PATH, else $INTAKE_BOT_CONFIG, else ./intake-bot.toml, else defaults."""
+    explicit = path or os.environ.get("INTAKE_BOT_CONFIG")
+    candidate = Path(explicit) if explicit else Path(DEFAULT_CONFIG)
+    if not candidate.exists():
+        if explicit:
+            raise ConfigError(f"config file {candidate} does not exist")
+        return Settings()
+    try:
+        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {candidate}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{candidate}: not valid TOML: {exc}") from exc
+    return settings_from_dict(data, candidate)
+
+
+def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
+    where = str(source or "config")
+    base = source.parent if source else Path.cwd()
+    db = _table(data, "database", where)
+    storage = _table(data, "storage", where)
+    replies = _table(data, "replies", where)
+    intake = _table(data, "intake", where)
+    smtp = _smtp(_table(data, "smtp", where), where) if "smtp" in data else None
+    from_address = smtp.from_address if smtp else _str(replies, "from_address", where, "questions@cabforum.org")
+    templates = _str(replies, "templates_dir", where, "")
+    return Settings(
+        database_url=_str(db, "url", where, "sqlite:///intake.db"),
+        storage_path=_path(_str(storage, "path", where, "attachments"), base),
+        imap=_imap(_table(data, "imap", where), where) if "imap" in data else None,
+        smtp=smtp,
+        from_address=from_address,
+        working_group=_str(intake, "working_group", where, "SMCWG"),
+        templates_dir=_path(templates, base) if templates else None,
+        limits=_limits(_table(data, "limits", where), where),
+        trusted_authserv_ids=tuple(_list(intake, "trusted_authserv_ids", where)),
+        source=source,
+    )
+
+
+def _imap(t: dict[str, Any], where: str) -> ImapSettings:
+    security = _security(t, where, "ssl")
+    return ImapSettings(
+        host=_required(t, "host", "imap", where),
+        port=_int(t, "port", where, 993 if security == "ssl" else 143),
+        security=security,
+        ca_file=_str(t, "ca_file", where, "") or None,
+        username=_str(t, "username", where, ""),
+        password=_secret(t, "imap", where),
+        oauth2_token_file=_str(t, "oauth2_token_file", where, "") or None,
+        oauth2_token_command=_str(t, "oauth2_token_command", where, "") or None,
+        folder=_str(t, "folder", where, "INBOX"),
+        since=_since(t.get("since"), where),
+        batch_size=_int(t, "batch_size", where, 200),
+        timeout=float(_int(t, "timeout", where, 30)),
+        processed_keyword=_str(t, "processed_keyword", where, "$IntakeProcessed"),
+        move_applications_to=_str(t, "move_applications_to", where, "") or None,
+    )
+
+
+def _smtp(t: dict[str, Any], where: str) -> SmtpSettings:
+    security = _security(t, where, "starttls")
+    return SmtpSettings(
+        host=_required(t, "host", "smtp", where),
+        port=_int(t, "port", where, 465 if security == "ssl" else 587),
+        security=security,
+        ca_file=_str(t, "ca_file", where, "") or None,
+        username=_str(t, "username", where, "") or None,
+        password=_secret(t, "smtp", where),
+        from_address=_str(t, "from_address", where, "questions@cabforum.org"),
+        timeout=float(_int(t, "timeout", where, 30)),
+    )
+
+
+def _limits(t: dict[str, Any], where: str) -> Limits:
+    d = Limits()
+    return Limits(
+        max_message_bytes=_int(t, "max_message_bytes", where, d.max_message_bytes),
+        max_attachment_bytes=_int(t, "max_attachment_bytes", where, d.max_attachment_bytes),
+        max_parts=_int(t, "max_parts", where, d.max_parts),
+        max_depth=_int(t, "max_depth", where, d.max_depth),
+        max_replies_per_recipient_per_day=_int(
+            t, "max_replies_per_recipient_per_day", where, d.max_replies_per_recipient_per_day
+        ),
+    )
+
+
+def _secret(t: dict[str, Any], section: str, where: str) -> Secret:
+    if "password" in t:
+        raise ConfigError(f"{where}: [{section}] password must not be inline; use password_env or password_file")
+    return Secret(env=_str(t, "password_env", where, "") or None, file=_str(t, "password_file", where, "") or None)
+
+
+def _security(t: dict[str, Any], where: str, default: str) -> str:
+    value = _str(t, "security", where, default)
+    if value not in SECURITY_MODES:
+        raise ConfigError(f"{where}: security must be one of {', '.join(SECURITY_MODES)}, not {value!r}")
+    return value
+
+
+def _since(value: Any, where: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: [imap] since must be a date like 2026-01-01, not {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    return value
+
+
+def _required(t: dict[str, Any], key: str, section: str, where: str) -> str:
+    value = _str(t, key, where, "")
+    if not value:
+        raise ConfigError(f"{where}: [{section}] {key} is required")
+    return value
+
+
+def _str(t: dict[str, Any], key: str, where: str, default: str) -> str:
+    value = t.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _int(t: dict[str, Any], key: str, where: str, default: int) -> int:
+    value = t.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{where}: {key} must be a non-negative integer, not {value!r}")
+    return value
+
+
+def _list(t: dict[str, Any], key: str, where: str) -> list[str]:
+    value = t.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    return value
+
+
+def _path(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path

@@ -1,0 +1,90 @@
+"""Pure: field statements as JSON values, and folding them into an application's current fields.
+
+Statements are folded in order, so a later statement wins; staff corrections are folded
+last and so win over anything extracted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from .records import Extraction
+
+FIELDS = (
+    "category",
+    "organization_name",
+    "website_url",
+    "representatives",
+    "emergency_contact",
+    "audit_report_url",
+    "certificate_evidence",
+    "ipr_agreement",
+)
+
+Fields = dict[str, Any]
+
+
+def statements(extraction: Extraction) -> list[tuple[str, Any]]:
+    """(field, JSON value) for every field the message states."""
+    out = []
+    for name, value in extraction.stated().items():
+        if name == "representatives":
+            value = [asdict(r) for r in value]
+        elif name in ("emergency_contact", "ipr_agreement"):
+            value = asdict(value)
+        elif name == "certificate_evidence":
+            value = list(value)
+        else:
+            value = str(value)
+        out.append((name, value))
+    return out
+
+
+def empty() -> Fields:
+    return {
+        "category": None,
+        "organization_name": None,
+        "website_url": None,
+        "representatives": [],
+        "emergency_contact": None,
+        "audit_report_url": None,
+        "certificate_evidence": [],
+        "ipr_agreement": None,
+    }
+
+
+def fold(extracted: Iterable[tuple[str, Any]], staff: Iterable[tuple[str, Any]] = ()) -> Fields:
+    current = empty()
+    for name, value in extracted:
+        current[name] = _merge(name, current[name], value)
+    for name, value in staff:  # a correction replaces, it does not merge
+        if name in current:
+            current[name] = value
+    return current
+
+
+def _merge(name: str, old: Any, new: Any) -> Any:
+    if name == "certificate_evidence":
+        return list(dict.fromkeys([*(old or []), *new]))
+    if name == "representatives":
+        return _merge_representatives(old or [], new)
+    if name == "emergency_contact" and old:
+        return {k: new.get(k) or old.get(k) for k in ("name", "email", "phone")}
+    return new
+
+
+def _merge_representatives(old: list[dict], new: list[dict]) -> list[dict]:
+    """Representatives are merged by email; a newly named voting representative replaces the old one."""
+    new_voting = any(r.get("voting") for r in new)
+    merged = {r["email"].lower(): dict(r, voting=bool(r.get("voting")) and not new_voting) for r in old}
+    for rep in new:
+        key = rep["email"].lower()
+        before = merged.get(key, {})
+        merged[key] = {
+            "name": rep.get("name") or before.get("name"),
+            "email": rep["email"],
+            "voting": bool(rep.get("voting")),
+        }
+    return list(merged.values())

@@ -1,0 +1,252 @@
+"""The stage order, in one place: parse -> classify -> thread -> extract -> assess -> store -> reply.
+
+One message at a time. The raw bytes are stored first; any error in a message quarantines it
+with its reason, and the run goes on. A database that is unreachable is not the message's
+fault: that error propagates and nothing is recorded, so a later run retries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from . import thread
+from .assess import assess
+from .classify import classify, looks_like_application
+from .config import Settings
+from .errors import LimitExceeded
+from .extract import extract
+from .fields import statements
+from .parse import parse_email
+from .records import Disposition, ParsedEmail, ReplyKind
+from .replies import ReplyInput, render_reply, single_address
+from .storage import BlobStore
+from .store import repository as repo
+from .store.db import Database
+from .store.schema import Application, Reply, StoredAttachment, StoredMessage
+
+log = logging.getLogger(__name__)
+_MSGID = re.compile(rb"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    raw: bytes
+    received_at: datetime | None = None  # IMAP INTERNALDATE; else the Date header, else now
+    may_reply: bool = True  # False for history older than the configured start
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message_row_id: int
+    disposition: Disposition
+    reference: str | None = None
+    reply_kind: ReplyKind | None = None
+    reason: str = ""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.settings = settings
+        self.db = db
+        self.blobs = BlobStore(settings.storage_path)
+        self.clock = clock
+        self.own_addresses = frozenset({settings.from_address.lower()})
+
+    def process(self, incoming: Incoming) -> Outcome:
+        raw_sha = self.blobs.put(incoming.raw)  # kept before anything else can fail
+        try:
+            self._check_size(incoming.raw)
+            parsed = parse_email(incoming.raw)
+            with self.db.transaction() as s:
+                return self._process(s, parsed, incoming, raw_sha)
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:  # a bad message must never stop the run
+            log.warning("quarantined a message: %s", _reason(exc))
+            log.debug("quarantine traceback:\n%s", traceback.format_exc())
+            return self.quarantine(incoming, raw_sha, _reason(exc))
+
+    def quarantine(self, incoming: Incoming, raw_sha: str, reason: str) -> Outcome:
+        found = _MSGID.search(incoming.raw[:65536])
+        message_id = found.group(1).decode("ascii", "replace") if found else f"<{raw_sha[:32]}@quarantine.invalid>"
+        now = self.clock()
+        with self.db.transaction() as s:
+            row = StoredMessage(
+                message_id=message_id[:998], raw_sha256=raw_sha, fingerprint=raw_sha, size=len(incoming.raw),
+                disposition=Disposition.QUARANTINED, reason=reason[:2000], received_at=incoming.received_at or now,
+                processed_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return Outcome(row.id, Disposition.QUARANTINED, reason=reason)
+
+    # -- the stages -------------------------------------------------------------------------
+
+    def _process(self, s: Session, parsed: ParsedEmail, incoming: Incoming, raw_sha: str) -> Outcome:
+        now = self.clock()
+        received = incoming.received_at or parsed.date or now
+        fp = fingerprint(parsed)
+        duplicate = repo.find_duplicate(s, parsed.message_id, fp)
+        if duplicate is not None:
+            row = self._store_message(s, parsed, incoming, raw_sha, fp, Disposition.DUPLICATE, received,
+                                      f"same message as #{duplicate.id}", duplicate.application_id)
+            row.duplicate_of = duplicate.id
+            return Outcome(row.id, Disposition.DUPLICATE, reason=row.reason)
+
+        verdict = classify(parsed, self.own_addresses)
+        app_id = self._thread(s, parsed)
+        if verdict.automated:
+            row = self._store_message(s, parsed, incoming, raw_sha, fp, verdict.disposition, received,
+                                      verdict.reason, app_id)
+            if app_id is not None:
+                repo.add_event(s, app_id, "automatic_message", f"{verdict.disposition}: {verdict.reason}", now)
+            return Outcome(row.id, verdict.disposition, reason=verdict.reason)
+
+        extraction = extract(parsed)
+        if app_id is None and not looks_like_application(parsed, extraction):
+            row = self._store_message(s, parsed, incoming, raw_sha, fp, Disposition.NOT_APPLICATION, received,
+                                      "no membership application found", None)
+            return Outcome(row.id, Disposition.NOT_APPLICATION, reason=row.reason)
+
+        disposition = Disposition.FOLLOW_UP if app_id is not None else Disposition.APPLICATION
+        app = s.get(Application, app_id) if app_id is not None else self._new_application(s, parsed, received, now)
+        row = self._store_message(s, parsed, incoming, raw_sha, fp, disposition, received, verdict.reason, app.id)
+        self._store_attachments(s, parsed, row)
+        repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
+        s.flush()
+        missing = self.reassess(s, app, now)
+        repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
+        kind = self._queue_reply(s, app, parsed, incoming, row, missing, fp, now)
+        return Outcome(row.id, disposition, app.reference, kind)
+
+    def reassess(self, s: Session, app: Application, now: datetime) -> tuple[str, ...]:
+        missing = assess(repo.current_fields(s, app.id), app.working_group).missing
+        app.missing = list(missing)
+        if app.status in repo.OPEN_STATUSES:
+            app.status = "incomplete" if missing else "complete"
+        app.updated_at = now
+        return missing
+
+    def _thread(self, s: Session, parsed: ParsedEmail) -> int | None:
+        return thread.choose(
+            thread.clues(parsed),
+            by_reference=lambda ref: getattr(repo.application_by_reference(s, ref), "id", None),
+            by_message_ids=lambda ids: repo.application_by_message_ids(s, ids),
+            open_for_sender=lambda sender: repo.open_applications_for(s, sender=sender),
+            open_for_domain=lambda domain: repo.open_applications_for(s, domain=domain),
+        )
+
+    def _new_application(self, s: Session, parsed: ParsedEmail, received: datetime, now: datetime) -> Application:
+        wg = self.settings.working_group
+        app = Application(
+            reference=repo.next_reference(s, wg, received.year), working_group=wg, status="incomplete",
+            applicant_email=parsed.from_address, applicant_domain=thread.sender_domain(parsed.from_address),
+            missing=[], created_at=now, updated_at=now,
+        )
+        s.add(app)
+        s.flush()
+        repo.add_event(s, app.id, "opened", f"application from {parsed.from_address}", now)
+        return app
+
+    def _store_message(self, s: Session, parsed: ParsedEmail, incoming: Incoming, raw_sha: str, fp: str,
+                       disposition: Disposition, received: datetime, reason: str,
+                       app_id: int | None) -> StoredMessage:
+        row = StoredMessage(
+            message_id=parsed.message_id[:998], raw_sha256=raw_sha, fingerprint=fp, size=len(incoming.raw),
+            application_id=app_id, disposition=disposition, reason=reason, from_address=parsed.from_address[:320],
+            subject=parsed.subject[:1000], received_at=received, processed_at=self.clock(),
+        )
+        s.add(row)
+        s.flush()
+        return row
+
+    def _store_attachments(self, s: Session, parsed: ParsedEmail, row: StoredMessage) -> None:
+        for att in parsed.attachments:
+            self.blobs.put(att.payload)
+            s.add(StoredAttachment(message_id=row.id, filename=att.filename[:255],
+                                   content_type=att.content_type[:255], sha256=att.sha256, size=att.size))
+
+    def _queue_reply(self, s: Session, app: Application, parsed: ParsedEmail, incoming: Incoming,
+                     row: StoredMessage, missing: tuple[str, ...], fp: str, now: datetime) -> ReplyKind | None:
+        why_not = self._why_no_reply(s, parsed, incoming, now)
+        if why_not:
+            repo.add_event(s, app.id, "no_reply", why_not, now)
+            return None
+        kind = ReplyKind.MISSING_ITEMS if missing else ReplyKind.ACKNOWLEDGEMENT
+        fields = repo.current_fields(s, app.id)
+        rendered = render_reply(
+            ReplyInput(
+                kind=kind, reference=app.reference, working_group=app.working_group,
+                to_address=parsed.from_address, to_name=parsed.from_name, from_address=self.settings.from_address,
+                subject=parsed.subject, in_reply_to=parsed.message_id, references=parsed.references,
+                items=missing, organization_name=fields.get("organization_name"), category=fields.get("category"),
+                seed=f"{app.reference}:{fp}", now=now,
+            ),
+            self.settings.templates_dir,
+        )
+        s.add(Reply(
+            application_id=app.id, answers_message_id=row.id, kind=kind, to_address=parsed.from_address,
+            message_id=rendered.message_id, in_reply_to=parsed.message_id, items=list(missing), raw=rendered.raw,
+            state="queued", attempts=0, last_error="", created_at=now,
+        ))
+        repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
+        return kind
+
+    def _why_no_reply(self, s: Session, parsed: ParsedEmail, incoming: Incoming, now: datetime) -> str:
+        if not incoming.may_reply:
+            return "message older than the configured start: recorded without a reply"
+        try:
+            single_address(parsed.from_address)
+        except ValueError as exc:
+            return f"sender address unusable: {exc}"
+        if dmarc_failed(parsed, self.settings.trusted_authserv_ids):
+            return "DMARC failed at our mail server: possible spoofing, left for staff"
+        limit = self.settings.limits.max_replies_per_recipient_per_day
+        if repo.replies_to_recipient_since(s, parsed.from_address, repo.day_ago(now)) >= limit:
+            return f"rate limit: {limit} automatic replies to {parsed.from_address} in 24 hours"
+        return ""
+
+    def _check_size(self, raw: bytes) -> None:
+        limit = self.settings.limits.max_message_bytes
+        if len(raw) > limit:
+            raise LimitExceeded(f"message is {len(raw)} bytes, over the limit of {limit}")
+
+
+def fingerprint(parsed: ParsedEmail) -> str:
+    """The message's content without trace headers: two deliveries of one mail share it."""
+    h = hashlib.sha256()
+    for part in (parsed.message_id, parsed.from_address, parsed.subject, parsed.header("date"), parsed.text,
+                 parsed.html, *(a.sha256 for a in parsed.attachments)):
+        h.update(part.encode("utf-8", "replace"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def dmarc_failed(parsed: ParsedEmail, trusted: tuple[str, ...]) -> bool:
+    """Only our own receiving server's verdict counts: anyone can write an Authentication-Results header."""
+    if not trusted:
+        return False
+    for header in parsed.header("authentication-results").split("\n"):
+        authserv = header.split(";", 1)[0].strip().lower()
+        if authserv in {t.lower() for t in trusted}:
+            verdicts = header.lower()
+            if "dmarc=fail" in verdicts or ("spf=fail" in verdicts and "dkim=fail" in verdicts):
+                return True
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]

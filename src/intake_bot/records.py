@@ -1,0 +1,136 @@
+"""Frozen records passed between the pipeline's stages.
+
+Each stage takes plain data and returns plain data; nothing here touches I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    CERTIFICATE_ISSUER = "certificate_issuer"
+    CERTIFICATE_CONSUMER = "certificate_consumer"
+    INTERESTED_PARTY = "interested_party"
+    ASSOCIATE_MEMBER = "associate_member"
+
+
+class Disposition(StrEnum):
+    """What became of one incoming message (export: other_messages.disposition)."""
+
+    APPLICATION = "application"  # opened a new application
+    FOLLOW_UP = "follow_up"  # joined an existing application
+    NOT_APPLICATION = "not_application"
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    MAILING_LIST = "mailing_list"
+    SPAM = "spam"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
+class ReplyKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    MISSING_ITEMS = "missing_items"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment as found in the message; `filename` is already made safe."""
+
+    filename: str
+    content_type: str  # detected from the bytes where possible, else the declared type
+    payload: bytes = field(repr=False)
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ParsedEmail:
+    message_id: str  # with angle brackets; synthesised from the content when absent
+    subject: str
+    from_name: str
+    from_address: str  # lower case; "" when there is none usable
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    date: datetime | None
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]
+    headers: dict[str, str]  # lower-case name -> all values joined by "\n"
+    text: str  # the readable body: text/plain, or the HTML part turned into text
+    html: str
+    attachments: tuple[Attachment, ...]
+    content_type: str
+    defects: tuple[str, ...] = ()
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+@dataclass(frozen=True)
+class Classification:
+    disposition: Disposition  # APPLICATION means "could be one"; the pipeline decides on threading
+    reason: str
+    automated: bool  # an automatic message (bounce, auto-reply, list): never answered
+
+
+@dataclass(frozen=True)
+class Representative:
+    name: str | None
+    email: str
+    voting: bool = False
+
+
+@dataclass(frozen=True)
+class EmergencyContact:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class IprAgreement:
+    filename: str
+    sha256: str
+    size: int
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What one message states. None (or empty) means the message did not say."""
+
+    category: Category | None = None
+    organization_name: str | None = None
+    website_url: str | None = None
+    representatives: tuple[Representative, ...] = ()
+    emergency_contact: EmergencyContact | None = None
+    audit_report_url: str | None = None
+    certificate_evidence: tuple[str, ...] = ()
+    ipr_agreement: IprAgreement | None = None
+    working_group: str | None = None
+
+    def stated(self) -> dict[str, object]:
+        """The fields this message actually states, by export name."""
+        values = {
+            "category": self.category,
+            "organization_name": self.organization_name,
+            "website_url": self.website_url,
+            "representatives": self.representatives,
+            "emergency_contact": self.emergency_contact,
+            "audit_report_url": self.audit_report_url,
+            "certificate_evidence": self.certificate_evidence,
+            "ipr_agreement": self.ipr_agreement,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    missing: tuple[str, ...]  # item codes, in the profile's order
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing

@@ -1,0 +1,108 @@
+"""The database connection, its one transaction scope, and migrations on open."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import ConfigError, IntakeError
+from ..paths import data_dir
+
+# The newest migration; tests/test_migrations.py checks it matches migrations/versions.
+SCHEMA_HEAD = "0001"
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """The one place a transaction begins and ends: commit on success, else roll back."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def upgrade(self, revision: str = "head") -> None:
+        from alembic import command  # imported here: only needed when the schema changes
+
+        command.upgrade(alembic_config(self.url), revision)
+
+    def ensure_schema(self) -> None:
+        """Bring a new or older database up to date, through the migrations."""
+        try:
+            current = self.revision()
+        except OperationalError as exc:
+            raise IntakeError(f"cannot open database {safe_url(self.url)}: {exc.orig}") from exc
+        if current != SCHEMA_HEAD:
+            self.upgrade()
+
+
+def alembic_config(url: str):  # -> alembic.config.Config
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(data_dir("migrations")))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def open_database(url: str) -> Database:
+    db = Database(url)
+    db.ensure_schema()
+    return db
+
+
+def safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid database url>"
+
+
+def _engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"[database] url is not a database URL: {safe_url(url)}") from exc
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        _create_private_file(Path(parsed.database))
+    engine = create_engine(url, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _create_private_file(path: Path) -> None:
+    """The database holds applicants' data: readable by its owner only."""
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise ConfigError(f"cannot create database file {path}: {exc.strerror}") from exc

@@ -1,0 +1,102 @@
+"""Queries and writes over the tracking database; callers own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..fields import Fields, fold
+from .schema import Application, Event, FieldValue, Reply, StoredMessage
+
+OPEN_STATUSES = ("incomplete", "complete")
+THREADED = ("application", "follow_up")
+
+
+def find_duplicate(s: Session, message_id: str, fingerprint: str) -> StoredMessage | None:
+    """The first stored copy of this message: same Message-ID and the same content."""
+    return s.scalars(
+        select(StoredMessage)
+        .where(StoredMessage.message_id == message_id, StoredMessage.fingerprint == fingerprint)
+        .where(StoredMessage.disposition != "quarantined", StoredMessage.duplicate_of.is_(None))
+        .order_by(StoredMessage.id)
+        .limit(1)
+    ).first()
+
+
+def application_by_reference(s: Session, reference: str) -> Application | None:
+    return s.scalars(select(Application).where(func.upper(Application.reference) == reference.upper())).first()
+
+
+def application_by_message_ids(s: Session, ids: Sequence[str]) -> int | None:
+    """An application holding any of these Message-IDs: incoming messages or our own replies."""
+    found = s.scalars(
+        select(StoredMessage.application_id)
+        .where(StoredMessage.message_id.in_(ids), StoredMessage.application_id.is_not(None))
+        .limit(1)
+    ).first()
+    if found is not None:
+        return found
+    return s.scalars(select(Reply.application_id).where(Reply.message_id.in_(ids)).limit(1)).first()
+
+
+def open_applications_for(s: Session, *, sender: str | None = None, domain: str | None = None) -> list[int]:
+    query = select(Application.id).where(Application.status.in_(OPEN_STATUSES))
+    if sender:
+        query = query.where(func.lower(Application.applicant_email) == sender.lower())
+    if domain:
+        query = query.where(Application.applicant_domain == domain.lower())
+    return list(s.scalars(query.order_by(Application.id)))
+
+
+def next_reference(s: Session, working_group: str, year: int) -> str:
+    prefix = f"{working_group}-{year}-"
+    count = s.scalar(select(func.count()).select_from(Application).where(Application.reference.like(f"{prefix}%")))
+    return f"{prefix}{(count or 0) + 1:04d}"
+
+
+def current_fields(s: Session, application_id: int) -> Fields:
+    rows = s.scalars(
+        select(FieldValue).where(FieldValue.application_id == application_id).order_by(FieldValue.id)
+    ).all()
+    extracted = [(r.field, r.value["v"]) for r in rows if r.source == "extracted"]
+    staff = [(r.field, r.value["v"]) for r in rows if r.source == "staff"]
+    return fold(extracted, staff)
+
+
+def add_field_values(
+    s: Session, app_id: int, msg_id: int | None, values: list[tuple[str, Any]], source: str, now: datetime
+) -> None:
+    for name, value in values:
+        s.add(FieldValue(application_id=app_id, message_id=msg_id, field=name, value={"v": value},
+                         source=source, created_at=now))
+
+
+def add_event(s: Session, app_id: int, kind: str, detail: str, now: datetime, actor: str = "intake-bot") -> None:
+    s.add(Event(application_id=app_id, at=now, actor=actor, kind=kind, detail=detail))
+
+
+def replies_to_recipient_since(s: Session, address: str, since: datetime) -> int:
+    return s.scalar(
+        select(func.count()).select_from(Reply)
+        .where(func.lower(Reply.to_address) == address.lower(), Reply.created_at >= since)
+    ) or 0
+
+
+def due_replies(s: Session, now: datetime, limit: int = 100) -> list[Reply]:
+    return list(
+        s.scalars(
+            select(Reply)
+            .where(Reply.state == "queued")
+            .where(or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now))
+            .order_by(Reply.id)
+            .limit(limit)
+        )
+    )
+
+
+def day_ago(now: datetime) -> datetime:
+    return now - timedelta(days=1)

@@ -1,0 +1,119 @@
+"""The tracking database: SQLAlchemy 2 models. The schema itself is made only by migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    working_group: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    applicant_email: Mapped[str] = mapped_column(String(320), index=True)
+    applicant_domain: Mapped[str] = mapped_column(String(255), index=True)
+    missing: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    messages: Mapped[list[StoredMessage]] = relationship(
+        back_populates="application", order_by="StoredMessage.id"
+    )
+    field_values: Mapped[list[FieldValue]] = relationship(order_by="FieldValue.id")
+    replies: Mapped[list[Reply]] = relationship(order_by="Reply.id")
+    events: Mapped[list[Event]] = relationship(order_by="Event.id")
+
+
+class StoredMessage(Base):
+    """Every incoming message, whatever became of it; the raw bytes live in storage."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_message_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998))
+    raw_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)  # content without trace headers
+    size: Mapped[int] = mapped_column(Integer)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    disposition: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    from_address: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime]
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+    application: Mapped[Application | None] = relationship(back_populates="messages")
+    attachments: Mapped[list[StoredAttachment]] = relationship(order_by="StoredAttachment.id")
+
+
+class StoredAttachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class FieldValue(Base):
+    """One statement of one field: extracted from a message, or a staff correction."""
+
+    __tablename__ = "field_values"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    field: Mapped[str] = mapped_column(String(40))
+    value: Mapped[dict[str, Any]] = mapped_column()  # {"v": <json value>}
+    source: Mapped[str] = mapped_column(String(20))  # "extracted" | "staff"
+    created_at: Mapped[datetime]
+
+
+class Reply(Base):
+    """The outbox: a reply is queued in the same transaction as the change that caused it."""
+
+    __tablename__ = "replies"
+    __table_args__ = (UniqueConstraint("answers_message_id", name="uq_replies_answers_message"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    answers_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    to_address: Mapped[str] = mapped_column(String(320))
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    in_reply_to: Mapped[str] = mapped_column(String(998), default="")
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    raw: Mapped[bytes] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20), index=True)  # queued | sent | failed | held
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Event(Base):
+    """The history of an application: who did what, when."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,85 @@
+import pytest
+from mails import make_mail
+
+from intake_bot.classify import classify, looks_like_application
+from intake_bot.parse import parse_email
+from intake_bot.records import Category, Disposition, Extraction
+
+
+def verdict(raw: bytes, own: frozenset[str] = frozenset()):
+    return classify(parse_email(raw), own)
+
+
+def test_a_person_writing_may_be_answered():
+    v = verdict(make_mail())
+    assert v.disposition == Disposition.APPLICATION
+    assert not v.automated
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, Disposition.AUTO_REPLY),
+        ({"Auto-Submitted": "auto-generated; foo"}, Disposition.AUTO_REPLY),
+        ({"X-Auto-Response-Suppress": "All"}, Disposition.AUTO_REPLY),
+        ({"Precedence": "bulk"}, Disposition.MAILING_LIST),
+        ({"Precedence": "list"}, Disposition.MAILING_LIST),
+        ({"Precedence": "junk"}, Disposition.SPAM),
+        ({"List-Id": "<smcwg-public.cabforum.org>"}, Disposition.MAILING_LIST),
+        ({"List-Unsubscribe": "<mailto:leave@example.org>"}, Disposition.MAILING_LIST),
+        ({"Return-Path": "<>"}, Disposition.AUTO_REPLY),
+        ({"X-Failed-Recipients": "someone@example.org"}, Disposition.BOUNCE),
+        ({"X-Spam-Flag": "YES"}, Disposition.SPAM),
+    ],
+)
+def test_automatic_mail_is_never_answered(headers, expected):
+    v = verdict(make_mail(headers=headers))
+    assert v.disposition == expected
+    assert v.automated
+
+
+def test_auto_submitted_no_is_a_person():
+    assert not verdict(make_mail(headers={"Auto-Submitted": "no"})).automated
+
+
+@pytest.mark.parametrize(
+    "sender", ["MAILER-DAEMON@mx.example.org", "postmaster@example.org", "no-reply@example.org",
+               "noreply+x@example.org", "do-not-reply@example.org"],
+)
+def test_system_senders_are_automatic(sender):
+    assert verdict(make_mail(sender=sender)).automated
+
+
+def test_our_own_address_is_never_answered():
+    v = verdict(make_mail(sender="questions@cabforum.org"), frozenset({"questions@cabforum.org"}))
+    assert v.automated
+
+
+def test_out_of_office_subject():
+    v = verdict(make_mail(subject="Out of Office: SMCWG call", body="I am away until Monday."))
+    assert v.disposition == Disposition.AUTO_REPLY
+
+
+def test_delivery_report_is_a_bounce():
+    raw = (b"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: questions@cabforum.org\r\n"
+           b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx>\r\nMIME-Version: 1.0\r\n"
+           b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+           b"--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+           b"--b\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n--b--\r\n")
+    assert verdict(raw).disposition == Disposition.BOUNCE
+
+
+def test_a_question_is_not_an_application():
+    p = parse_email(make_mail("Where can I find the latest S/MIME BRs?", subject="BR question"))
+    assert not looks_like_application(p, Extraction())
+
+
+def test_intent_and_category_alone_is_an_application():
+    p = parse_email(make_mail("We want to join the SMCWG as a certificate consumer.", subject="Joining"))
+    assert looks_like_application(p, Extraction(category=Category.CERTIFICATE_CONSUMER))
+
+
+def test_data_without_intent_is_not_an_application():
+    p = parse_email(make_mail("Our website is https://example.org, call +1 555 0100.", subject="hello"))
+    assert not looks_like_application(p, Extraction(website_url="https://example.org",
+                                                     organization_name="Example"))

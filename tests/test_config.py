@@ -1,0 +1,51 @@
+import pytest
+
+from intake_bot.config import load_settings
+from intake_bot.errors import ConfigError
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INTAKE_BOT_CONFIG", raising=False)
+    s = load_settings(None)
+    assert s.database_url == "sqlite:///intake.db"
+    assert s.imap is None and s.smtp is None
+
+
+def test_relative_storage_is_relative_to_the_config_file(tmp_path):
+    s = load_settings(write(tmp_path, '[storage]\npath = "store"\n'))
+    assert s.storage_path == tmp_path / "store"
+
+
+def test_password_is_read_from_the_environment_and_never_shown(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMAP_PW", "hunter2")
+    s = load_settings(write(tmp_path, '[imap]\nhost = "h"\nusername = "u"\npassword_env = "IMAP_PW"\n'))
+    assert s.imap.password.value() == "hunter2"
+    assert "hunter2" not in repr(s)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[imap]\nhost = 'h'\npassword = 'inline'\n", "must not be inline"),
+        ("[imap]\nhost = 'h'\nsecurity = 'tls'\n", "security must be one of"),
+        ("[imap]\nport = 993\n", "host is required"),
+        ("[smtp]\nhost = 'h'\nport = 'x'\n", "port must be"),
+        ("[database\n", "not valid TOML"),
+        ("[imap]\nhost = 'h'\nsince = 'yesterday'\n", "since must be a date"),
+    ],
+)
+def test_bad_configuration_is_one_clear_error(tmp_path, text, words):
+    with pytest.raises(ConfigError, match=words):
+        load_settings(write(tmp_path, text))
+
+
+def test_missing_explicit_file(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "nope.toml")

@@ -1,0 +1,72 @@
+import email
+from datetime import UTC, datetime
+from email.policy import default
+
+import pytest
+
+from intake_bot.records import ReplyKind
+from intake_bot.replies import ReplyInput, render_reply, reply_subject, single_address
+
+
+def reply_input(**overrides) -> ReplyInput:
+    values = dict(
+        kind=ReplyKind.MISSING_ITEMS, reference="SMCWG-2026-0001", working_group="SMCWG",
+        to_address="alice@example.test", to_name="Alice", from_address="questions@cabforum.org",
+        subject="Membership application", in_reply_to="<m1@example.test>", references=("<m0@example.test>",),
+        items=("ipr_agreement", "emergency_contact"), organization_name="Example", category="interested_party",
+        seed="SMCWG-2026-0001:abc", now=datetime(2026, 11, 2, tzinfo=UTC),
+    )
+    values.update(overrides)
+    return ReplyInput(**values)
+
+
+def parsed(raw: bytes):
+    return email.message_from_bytes(raw, policy=default)
+
+
+def test_reply_headers_follow_rfc_3834():
+    msg = parsed(render_reply(reply_input()).raw)
+    assert msg["Subject"] == "Re: [SMCWG-2026-0001] Membership application"
+    assert msg["In-Reply-To"] == "<m1@example.test>"
+    assert msg["References"] == "<m0@example.test> <m1@example.test>"
+    assert msg["Auto-Submitted"] == "auto-replied"
+    assert msg["To"] == "alice@example.test"
+
+
+def test_missing_items_are_listed_in_plain_words():
+    msg = parsed(render_reply(reply_input()).raw)
+    text = msg.get_body(("plain",)).get_content()
+    assert "Signed IPR Agreement" in text and "Emergency contact" in text
+    assert "Web site" not in text
+    assert "SMCWG-2026-0001" in text
+
+
+def test_message_id_is_stable_for_the_same_seed():
+    assert render_reply(reply_input()).message_id == render_reply(reply_input()).message_id
+    assert render_reply(reply_input()).message_id != render_reply(reply_input(seed="other")).message_id
+
+
+def test_applicant_text_is_data_not_template_or_html():
+    hostile = "{{ 7*7 }} <script>alert(1)</script>"
+    msg = parsed(render_reply(reply_input(kind=ReplyKind.ACKNOWLEDGEMENT, organization_name=hostile)).raw)
+    html = msg.get_body(("html",)).get_content()
+    text = msg.get_body(("plain",)).get_content()
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "{{ 7*7 }}" in text and "49" not in text
+
+
+def test_no_header_injection_from_subject_or_name():
+    raw = render_reply(reply_input(subject="hi\r\nBcc: victim@example.org", to_name="A\nBcc: x@y")).raw
+    msg = parsed(raw)
+    assert msg["Bcc"] is None
+    assert b"\nBcc:" not in raw
+
+
+@pytest.mark.parametrize("bad", ["a@x.test, b@y.test", "a@x.test\r\nBcc: b@y.test", "Name <a@x.test>", "nope"])
+def test_only_a_single_plain_address_is_accepted(bad):
+    with pytest.raises(ValueError):
+        single_address(bad)
+
+
+def test_subject_reference_is_not_repeated():
+    assert reply_subject("RE: Re: [SMCWG-2026-0001] x", "SMCWG-2026-0001") == "Re: [SMCWG-2026-0001] x"
