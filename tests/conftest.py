@@ -5,6 +5,7 @@
 # (run scripts/install-test-deps.sh) but fail under CI, where a skip would hide a missing install step.
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,35 +15,39 @@ import pytest
 from mailservers import Dovecot, SmtpSink, find_program, make_cert
 
 
-def _need_dovecot() -> None:
+def _dovecot() -> Iterator[Dovecot]:
+    message = None
     if find_program("dovecot") is None:
         message = "dovecot is not installed: run scripts/install-test-deps.sh"
-        if os.environ.get("CI"):
-            pytest.fail(message)
+    elif os.geteuid() != 0:
+        message = "the test Dovecot needs root (it runs mail processes as nobody)"
+    if message and os.environ.get("CI"):
+        pytest.fail(message)
+    if message:
         pytest.skip(message)
+    # Not tmp_path: pytest's dirs are closed to the uid Dovecot reads mail as.
+    with tempfile.TemporaryDirectory(prefix="intake-dovecot-") as root:
+        server = Dovecot(Path(root))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+def dovecot() -> Iterator[Dovecot]:
     """One Dovecot for the session (IMAP+STARTTLS and IMAPS); use imap_user for a fresh mailbox.
 
     Do not stop it in a test: use private_dovecot for that.
     """
-    _need_dovecot()
-    server = Dovecot(tmp_path_factory.mktemp("dovecot"))
-    server.start()
-    yield server
-    server.stop()
+    yield from _dovecot()
 
 
 @pytest.fixture
-def private_dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+def private_dovecot() -> Iterator[Dovecot]:
     """A Dovecot of this test's own, free to be stopped and started again (~60 ms)."""
-    _need_dovecot()
-    server = Dovecot(tmp_path_factory.mktemp("dovecot"))
-    server.start()
-    yield server
-    server.stop()
+    yield from _dovecot()
 
 
 @pytest.fixture

@@ -119,7 +119,11 @@ protocol imap {{
 
 
 class Dovecot:
-    """One Dovecot instance under ROOT with its own ports; stop() and start() again keep the mail."""
+    """One Dovecot instance under ROOT with its own ports; stop() and start() again keep the mail.
+
+    ROOT and its parents must be open to others (uid nobody reads the mail): tempfile.mkdtemp(), not
+    pytest's tmp_path.
+    """
 
     password = "test-password"
 
@@ -130,8 +134,11 @@ class Dovecot:
         self.config = root / "dovecot.conf"
         self._process: subprocess.Popen[bytes] | None = None
         self.ca_file, key = make_cert(root)
-        # pytest's tmp dirs are 0700: Dovecot's unprivileged processes must get in.
+        # Dovecot's unprivileged processes must get in; pytest's tmp dirs (and their parents) are 0700.
         root.chmod(0o755)
+        for parent in root.resolve().parents:
+            if not parent.stat().st_mode & 0o001:
+                raise RuntimeError(f"{parent} is closed to others: put the Dovecot root in /tmp")
         mail = root / "mail"
         mail.mkdir(exist_ok=True)
         shutil.chown(mail, "nobody", "nogroup")

@@ -1,0 +1,249 @@
+"""The IMAP edge: the only module that talks to the mailbox server (through imapclient).
+
+Network trouble becomes TransientError (exit 75: cron retries, nothing lost); a refused login or an
+untrusted certificate becomes ConfigError (exit 2: retrying will not help).
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import ssl
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from ..config import ImapSettings
+from ..errors import ConfigError, IntakeError, TransientError
+
+log = logging.getLogger(__name__)
+
+FETCH_ITEMS = ["BODY.PEEK[]", "INTERNALDATE", "FLAGS"]  # PEEK: fetching must never set \Seen
+STORE_BATCH = 500  # UIDs per STORE/MOVE command, to keep command lines short
+
+
+class ImapError(IntakeError):
+    """The IMAP server refused a command (a NO or BAD answer), e.g. a folder that does not exist."""
+
+
+@dataclass(frozen=True)
+class MailboxState:
+    uidvalidity: int
+    uidnext: int
+
+
+@dataclass(frozen=True)
+class FetchedMessage:
+    uid: int
+    internaldate: datetime  # aware, UTC
+    raw: bytes
+    flags: frozenset[str]  # e.g. "\\Seen", "$IntakeProcessed"
+
+
+def connect(settings: ImapSettings) -> ImapMailbox:
+    """Connect and log in as the settings say (password or XOAUTH2)."""
+    where = f"{settings.host}:{settings.port}"
+    context = ssl.create_default_context(cafile=settings.ca_file)
+    with _errors(where, "connect"):
+        client = IMAPClient(
+            settings.host,
+            settings.port,
+            ssl=settings.security == "ssl",
+            ssl_context=context,
+            timeout=settings.timeout,
+        )
+    mailbox = ImapMailbox(client, where)
+    try:
+        with _errors(where, "login"):
+            if settings.security == "starttls":
+                if not client.has_capability("STARTTLS"):
+                    raise ConfigError(f"IMAP server {where} does not offer STARTTLS (security = starttls)")
+                client.starttls(context)
+            _login(client, settings, where)
+    except BaseException:
+        mailbox.close()
+        raise
+    client.normalise_times = False  # keep INTERNALDATE's zone so it can be made UTC
+    return mailbox
+
+
+def _login(client: IMAPClient, settings: ImapSettings, where: str) -> None:
+    token = _oauth2_token(settings)
+    try:
+        if token is not None:
+            client.oauth2_login(settings.username, token)
+        else:
+            client.login(settings.username, settings.password.value() or "")
+    except LoginError as exc:
+        reason = _reason(exc)
+        if "[UNAVAILABLE]" in reason:  # the server's own auth backend is down: try again later
+            raise TransientError(f"IMAP server {where} cannot log in now: {reason}") from exc
+        raise ConfigError(f"IMAP login as {settings.username} at {where} failed: {reason}") from exc
+
+
+def _oauth2_token(settings: ImapSettings) -> str | None:
+    if settings.oauth2_token_file:
+        try:
+            return Path(settings.oauth2_token_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"cannot read oauth2_token_file {settings.oauth2_token_file}: {exc}") from exc
+    if settings.oauth2_token_command:
+        command = settings.oauth2_token_command
+        try:  # run without a shell (quoting as in sh); a pipeline can be written as sh -c '...'
+            done = subprocess.run(
+                shlex.split(command), capture_output=True, text=True, timeout=60, check=False
+            )
+        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+            raise ConfigError(f"oauth2_token_command {command!r} failed: {exc}") from exc
+        if done.returncode != 0 or not done.stdout.strip():
+            detail = (done.stderr.strip().splitlines() or ["no token printed"])[-1]
+            raise ConfigError(f"oauth2_token_command {command!r} failed ({done.returncode}): {detail}")
+        return done.stdout.strip()
+    return None
+
+
+class ImapMailbox:
+    """One logged-in connection. Every method raises TransientError when the server is gone."""
+
+    def __init__(self, client: IMAPClient, where: str) -> None:
+        self._client = client
+        self.where = where
+
+    def __enter__(self) -> ImapMailbox:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def select(self, folder: str) -> MailboxState:
+        with self._errors(f"SELECT {folder}"):
+            answer = self._client.select_folder(folder)
+            uidnext = answer.get(b"UIDNEXT")
+            if uidnext is None:  # optional in SELECT's answer; STATUS always has it
+                uidnext = self._client.folder_status(folder, [b"UIDNEXT"])[b"UIDNEXT"]
+        return MailboxState(uidvalidity=int(answer[b"UIDVALIDITY"]), uidnext=int(uidnext))
+
+    def uids_from(self, min_uid: int) -> list[int]:
+        """UIDs >= min_uid in the selected folder, ascending."""
+        with self._errors("UID SEARCH"):
+            found = self._client.search(["UID", f"{max(min_uid, 1)}:*"])
+        # "n:*" also matches the highest UID when that is below n.
+        return sorted(uid for uid in found if uid >= min_uid)
+
+    def fetch(self, uids: Sequence[int], batch_size: int = 200) -> Iterator[FetchedMessage]:
+        """The messages, in the order given, one FETCH per batch; \\Seen is left as it was."""
+        for batch in _batches(uids, max(batch_size, 1)):
+            with self._errors("UID FETCH"):
+                answer = self._client.fetch(batch, FETCH_ITEMS)
+            for uid in batch:
+                data = answer.get(uid)
+                if data is None or b"BODY[]" not in data:
+                    continue  # expunged since the SEARCH
+                yield FetchedMessage(
+                    uid=uid,
+                    internaldate=_utc(data[b"INTERNALDATE"]),
+                    raw=bytes(data[b"BODY[]"]),
+                    flags=frozenset(_text(flag) for flag in data.get(b"FLAGS", ())),
+                )
+
+    def add_keyword(self, uids: Sequence[int], keyword: str) -> None:
+        for batch in _batches(uids, STORE_BATCH):
+            with self._errors("UID STORE"):
+                self._client.add_flags(batch, [keyword], silent=True)
+
+    def move(self, uids: Sequence[int], folder: str) -> None:
+        """Move to `folder`, creating it first if needed."""
+        with self._errors(f"CREATE {folder}"):
+            if not self._client.folder_exists(folder):
+                self._client.create_folder(folder)
+            can_move = self._client.has_capability("MOVE")
+        for batch in _batches(uids, STORE_BATCH):
+            with self._errors(f"UID MOVE {folder}"):
+                if can_move:
+                    self._client.move(batch, folder)
+                else:
+                    # Flag only; a plain EXPUNGE would also remove what staff marked \Deleted.
+                    self._client.copy(batch, folder)
+                    self._client.add_flags(batch, [b"\\Deleted"], silent=True)
+
+    def idle(self, timeout_s: float) -> bool:
+        """Wait up to timeout_s for a change in the selected folder; True when the server reported one."""
+        with self._errors("IDLE"):
+            # Changes since the last command are only reported in answer to the next one: ask first.
+            if _any_change(self._client.noop()[1]):
+                return True
+            if not self._client.has_capability("IDLE"):
+                time.sleep(timeout_s)
+                return _any_change(self._client.noop()[1])
+            self._client.idle()
+            responses: list[tuple[object, ...]] = []
+            try:
+                responses = self._client.idle_check(timeout=timeout_s)
+            finally:
+                responses += self._client.idle_done()[1]
+        return _any_change(responses)
+
+    def close(self) -> None:
+        try:
+            self._client.logout()
+        except (IMAPClientError, OSError):
+            with suppress(OSError):
+                self._client.shutdown()
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        with _errors(self.where, doing):
+            yield
+
+
+@contextmanager
+def _errors(where: str, doing: str) -> Iterator[None]:
+    """Translate library and socket errors into intake-bot's one-line errors."""
+    try:
+        yield
+    except ssl.SSLCertVerificationError as exc:
+        raise ConfigError(
+            f"IMAP server {where}: certificate not trusted ({exc.verify_message}); set ca_file?"
+        ) from exc
+    except (IMAPClientAbortError, OSError) as exc:  # refused, reset, timeout, TLS failure, dropped
+        raise TransientError(f"IMAP server {where} unreachable: {_reason(exc)}") from exc
+    except LoginError:
+        raise
+    except IMAPClientError as exc:
+        raise ImapError(f"IMAP server {where}: {doing} failed: {_reason(exc)}") from exc
+
+
+def _batches(uids: Sequence[int], size: int) -> Iterator[list[int]]:
+    uids = list(uids)
+    for start in range(0, len(uids), size):
+        yield uids[start : start + size]
+
+
+def _any_change(responses: list[tuple[object, ...]]) -> bool:
+    # Changes are "<n> EXISTS", "<n> EXPUNGE", "<n> FETCH"...; "OK Still here" keepalives are not.
+    return any(isinstance(response[0], int) for response in responses)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _text(flag: bytes | str) -> str:
+    return flag.decode("utf-8", "replace") if isinstance(flag, bytes) else flag
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if text[:2] in ("b'", 'b"') and text[-1:] == text[1:2]:  # imapclient puts the server's bytes in
+        text = text[2:-1]
+    return (text.splitlines() or [type(exc).__name__])[0]
