@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -204,7 +204,7 @@ class Dovecot:
 
     def imap_settings(self, user: str, security: str = "ssl", **changes: object) -> ImapSettings:
         """Settings that reach this server as `user`, trusting its certificate."""
-        return ImapSettings(
+        settings = ImapSettings(
             host="127.0.0.1",
             port=self.imaps_port if security == "ssl" else self.imap_port,
             security=security,
@@ -212,8 +212,8 @@ class Dovecot:
             username=user,
             password=Secret(file=str(self.root / "imap-password")),
             timeout=5.0,
-            **changes,  # type: ignore[arg-type]
         )
+        return replace(settings, **changes)  # type: ignore[arg-type]
 
     @contextmanager
     def client(self, user: str) -> Iterator[IMAPClient]:
@@ -273,12 +273,14 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     data: bytes
+    authenticated: bool = False
 
 
 class SmtpSink:
     """An aiosmtpd server on 127.0.0.1 that keeps what it accepts.
 
-    tls: None, "starttls" or "ssl" (implicit TLS). With username set, AUTH is required.
+    tls: None, "starttls" or "ssl" (implicit TLS). With username set, AUTH is offered (and required
+    with STARTTLS); Received.authenticated tells whether the client logged in.
     mode: "accept", "tempfail" (451 to DATA) or "permfail" (554 to DATA); settable any time.
     """
 
@@ -309,15 +311,17 @@ class SmtpSink:
         if self.cert:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(*map(str, self.cert))
-        options: dict[str, object] = {}
+        options: dict[str, object] = {"enable_SMTPUTF8": True}
         if self.tls == "starttls":
             options.update(tls_context=context, require_starttls=True)
         elif self.tls == "ssl":
             options.update(ssl_context=context)
         if self.username:
-            # Over implicit TLS aiosmtpd only offers AUTH when it is not told to require STARTTLS.
+            # aiosmtpd offers AUTH over implicit TLS only when not told to require STARTTLS, and warns
+            # about requiring AUTH without STARTTLS: there, AUTH is offered and Received.authenticated tells.
+            starttls = self.tls == "starttls"
             options.update(
-                authenticator=self._authenticate, auth_required=True, auth_require_tls=self.tls == "starttls"
+                authenticator=self._authenticate, auth_required=starttls, auth_require_tls=starttls
             )
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
@@ -335,7 +339,7 @@ class SmtpSink:
             path = directory / f"smtp-password-{self.port}"
             path.write_text(self.password)
             secret = Secret(file=str(path))
-        return SmtpSettings(
+        settings = SmtpSettings(
             host="127.0.0.1",
             port=self.port,
             security=self.tls or "none",
@@ -343,8 +347,8 @@ class SmtpSink:
             username=self.username,
             password=secret,
             timeout=5.0,
-            **changes,  # type: ignore[arg-type]
         )
+        return replace(settings, **changes)  # type: ignore[arg-type]
 
     @property
     def messages(self) -> list[Received]:
@@ -383,5 +387,6 @@ class _Handler:
         if self.sink.mode == "permfail":
             return "554 5.6.0 Message refused (test sink)"
         raw = envelope.original_content or b""
-        self.sink._record(Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), raw))
+        who = bool(session.authenticated)
+        self.sink._record(Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), raw, who))
         return "250 2.0.0 OK"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import socket
 import sys
 import threading
 from dataclasses import replace
@@ -197,3 +198,10 @@ def test_server_gone_is_transient(private_dovecot: Dovecot, imap_user: str) -> N
     with connect(settings) as mailbox:
         mailbox.select("INBOX")
         assert len(list(mailbox.fetch(mailbox.uids_from(1)))) == 3
+
+
+def test_silent_server_is_transient(dovecot: Dovecot, imap_user: str) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections, never greets
+        settings = replace(dovecot.imap_settings(imap_user), port=silent.getsockname()[1], timeout=0.3)
+        with pytest.raises(TransientError, match="unreachable"):
+            connect(settings)

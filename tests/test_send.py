@@ -1,0 +1,126 @@
+"""The SMTP edge against a real aiosmtpd server on loopback."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from intake_bot.config import Secret
+from intake_bot.errors import ConfigError
+from intake_bot.send import PermanentFailure, SmtpSender, TemporaryFailure
+from mailservers import SmtpSink
+
+REPLY = (
+    b"From: questions@cabforum.org\r\nTo: applicant@example.com\r\n"
+    b"Subject: Re: Application\r\nMessage-ID: <reply-1@cabforum.org>\r\n\r\n"
+    b".A line starting with a dot\r\nThanks.\r\n"
+)
+
+
+def send(sink: SmtpSink, raw: bytes = REPLY, **changes: object) -> None:
+    with SmtpSender(sink.smtp_settings(**changes)) as sender:
+        sender.send(raw, "questions@cabforum.org", ["applicant@example.com"])
+
+
+def test_starttls_and_auth_delivery_is_recorded(smtp_sink: SmtpSink) -> None:
+    send(smtp_sink)
+    [got] = smtp_sink.messages
+    assert got.mail_from == "questions@cabforum.org"
+    assert got.rcpt_tos == ("applicant@example.com",)
+    assert got.data == REPLY
+    assert got.authenticated
+
+
+@pytest.mark.parametrize("tls", ["ssl", None])
+def test_implicit_tls_and_plain_delivery(mail_cert: tuple[Path, Path], tls: str | None) -> None:
+    sink = SmtpSink(mail_cert, tls=tls, username="bot")
+    sink.start()
+    try:
+        send(sink)
+    finally:
+        sink.stop()
+    assert [(m.data, m.authenticated) for m in sink.messages] == [(REPLY, True)]
+
+
+def test_one_session_sends_several_and_survives_a_refusal(smtp_sink: SmtpSink) -> None:
+    with SmtpSender(smtp_sink.smtp_settings()) as sender:
+        sender.send(REPLY, "questions@cabforum.org", ["a@example.com"])
+        smtp_sink.mode = "tempfail"
+        with pytest.raises(TemporaryFailure):
+            sender.send(REPLY, "questions@cabforum.org", ["b@example.com"])
+        smtp_sink.mode = "accept"
+        sender.send(REPLY, "questions@cabforum.org", ["c@example.com", "d@example.com"])
+    got = [m.rcpt_tos for m in smtp_sink.messages]
+    assert got == [("a@example.com",), ("c@example.com", "d@example.com")]
+
+
+def test_4xx_is_a_temporary_failure(smtp_sink: SmtpSink) -> None:
+    smtp_sink.mode = "tempfail"
+    with pytest.raises(TemporaryFailure, match="451") as caught:
+        send(smtp_sink)
+    assert caught.value.code == 451
+    assert caught.value.exit_code == 75
+    assert smtp_sink.messages == []
+
+
+def test_5xx_is_a_permanent_failure(smtp_sink: SmtpSink) -> None:
+    smtp_sink.mode = "permfail"
+    with pytest.raises(PermanentFailure, match="554") as caught:
+        send(smtp_sink)
+    assert caught.value.code == 554
+    assert smtp_sink.messages == []
+
+
+def test_sink_down_is_a_temporary_failure(smtp_sink: SmtpSink) -> None:
+    smtp_sink.stop()
+    with pytest.raises(TemporaryFailure, match="unreachable"):
+        send(smtp_sink)
+    smtp_sink.start()  # same port: it is back
+    send(smtp_sink)
+    assert len(smtp_sink.messages) == 1
+
+
+def test_wrong_password_is_a_config_error(smtp_sink: SmtpSink, tmp_path: Path) -> None:
+    wrong = tmp_path / "password"
+    wrong.write_text("wrong")
+    with pytest.raises(ConfigError, match="SMTP login as questions@cabforum.org .* failed: 535"):
+        send(smtp_sink, password=Secret(file=str(wrong)))
+
+
+def test_untrusted_certificate_is_a_config_error(smtp_sink: SmtpSink) -> None:
+    with pytest.raises(ConfigError, match="certificate not trusted"):
+        send(smtp_sink, ca_file=None)
+
+
+def test_starttls_required_but_not_offered(mail_cert: tuple[Path, Path]) -> None:
+    sink = SmtpSink(mail_cert, tls=None)
+    sink.start()
+    try:
+        with pytest.raises(ConfigError, match="does not offer STARTTLS"):
+            send(sink, security="starttls")
+    finally:
+        sink.stop()
+    assert sink.messages == []
+
+
+def test_eight_bit_message_and_utf8_address(mail_cert: tuple[Path, Path]) -> None:
+    sink = SmtpSink(mail_cert, tls="starttls")
+    sink.start()
+    raw = REPLY.replace(b"Thanks.", "Merci, René.".encode())
+    try:
+        with SmtpSender(sink.smtp_settings()) as sender:
+            sender.send(raw, "questions@cabforum.org", ["rené@example.com"])
+    finally:
+        sink.stop()
+    [got] = sink.messages
+    assert got.rcpt_tos == ("rené@example.com",)
+    assert got.data == raw
+
+
+def test_silent_server_is_a_temporary_failure(smtp_sink: SmtpSink) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections, never greets
+        port = silent.getsockname()[1]
+        with pytest.raises(TemporaryFailure, match="unreachable"):
+            send(smtp_sink, port=port, timeout=0.3)
