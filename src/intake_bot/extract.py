@@ -1,0 +1,1127 @@
+"""Pure: what one message states about an application (ParsedEmail -> Extraction).
+
+The body is first reduced to the new text of this message (quoted text, reply headers,
+signature and disclaimers removed). It is then read two ways: "Label: value" statements
+(also numbered lists, table rows and multi-line values) and free prose sentences. Every
+statement carries its position; for single-valued fields the later statement wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit, urlunsplit
+
+from . import evidence
+from .records import Category, EmergencyContact, Extraction, IprAgreement, ParsedEmail, Representative
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One "label: value" item of the body (value may span lines)."""
+
+    pos: int
+    field: str | None  # a field name, "sub" (name/email/phone...), "other" (unknown label) or None
+    label: str
+    value: str
+    number: int | None = None
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def extract(parsed: ParsedEmail) -> Extraction:
+    """What this message states; None/empty for everything it does not."""
+    unquoted = strip_quoted(parsed.text)
+    pem_ders = evidence.pem_certificates(unquoted)
+    body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
+    statements = label_statements(body)
+    sentences = prose_sentences(body, statements)
+    return Extraction(
+        category=extract_category(statements, sentences, parsed),
+        organization_name=extract_organization(statements, sentences, parsed),
+        website_url=extract_website(statements, sentences),
+        representatives=extract_representatives(statements, sentences),
+        emergency_contact=extract_emergency(statements, sentences),
+        audit_report_url=extract_audit(statements, sentences, body),
+        certificate_evidence=extract_certificates(statements, sentences, body, pem_ders, parsed),
+        ipr_agreement=extract_ipr(parsed),
+        working_group=extract_working_group(body, parsed.subject),
+    )
+
+
+# ---------------------------------------------------------------- cleaning the body
+
+_WROTE = re.compile(
+    r"^\s*(?:On\b.{0,200}?\bwrote\s*:|Am\b.{0,200}?\bschrieb\b.{0,100}?:|Le\b.{0,200}?\ba\s+écrit\s*:"
+    r"|El\b.{0,200}?\bescribió\s*:|Il\b.{0,200}?\bha\s+scritto\s*:|Op\b.{0,200}?\bschreef\b.{0,100}?:"
+    r"|Dne\b.{0,200}?\bnapsal(?:a)?\b.{0,100}?:)\s*$",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+_ORIGINAL = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Forwarded message|"
+    r"Mensaje original|Původní zpráva)\s*-{2,}|_{10,})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE = re.compile(r"^\s*\**(?:From|Von|De|Od|Van|Från|Da)\s*:\**\s*\S", re.IGNORECASE)
+_HEADER_NEXT = re.compile(
+    r"^\s*\**(?:Sent|Date|To|Subject|Gesendet|Datum|An|Betreff|Envoyé|Date|À|Objet|Odesláno|Komu|Předmět|"
+    r"Enviado|Para|Asunto|Cc)\s*:",
+    re.IGNORECASE,
+)
+_SIGNOFF = re.compile(
+    r"^\s*(?:(?:best|kind|warm|warmest|many|with|with kind|yours)?\s*(?:regards|wishes|greetings)"
+    r"|(?:many\s+)?thanks(?:\s+(?:a lot|again|in advance|and regards|so much))?|thank you(?:\s+(?:very much|"
+    r"in advance|again))?|cheers|sincerely|yours(?:\s+(?:sincerely|truly|faithfully))?|best|all the best|"
+    r"respectfully|mit freundlichen grüßen|viele grüße|beste grüße|freundliche grüße|liebe grüße|cordialement|"
+    r"bien cordialement|bien à vous|salutations(?: distinguées)?|saludos(?: cordiales)?|un saludo|"
+    r"atentamente|cordiali saluti|distinti saluti|met vriendelijke groet(?:en)?|s pozdravem|pozdrawiam|"
+    r"med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|regards)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"^\s*\**\s*(?:confidential(?:ity)?(?:\s+(?:notice|note|statement))?\s*[:\-]|disclaimer\b|caution\s*:|"
+    r"important(?:\s+notice)?\s*:|privileged\b|this (?:e-?mail|message|communication)\b.{0,80}?"
+    r"\b(?:confidential|intended (?:solely|only)|privileged)|the information (?:contained )?in this "
+    r"(?:e-?mail|message)|please consider the environment|sent from my\b|get outlook for\b)",
+    re.IGNORECASE,
+)
+_STRONG_LABEL_AFTER_SIGNOFF = re.compile(
+    r"(?:categor|representative|emergency|incident|audit|webtrust|etsi|crt\.sh|organi[sz]ation\s*(?:name)?\s*:"
+    r"|our (?:web ?site|homepage))",
+    re.IGNORECASE,
+)
+
+
+def strip_quoted(text: str) -> str:
+    """The new text of a reply: no '>' lines, no attribution lines, nothing under a reply header."""
+    text = text.replace("\r\n", "\n")
+    text = _cut_at_reply_header(text)
+    lines = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith(">"):
+            continue
+        lines.append(line)
+    return _drop_wrote_lines("\n".join(lines))
+
+
+def _cut_at_reply_header(text: str) -> str:
+    cuts = [len(text)]
+    original = _ORIGINAL.search(text)
+    if original:
+        cuts.append(original.start())
+    cuts.append(_outlook_header_start(text))
+    cuts.append(_library_header_start(text))
+    return text[: min(cuts)]
+
+
+def _outlook_header_start(text: str) -> int:
+    """'From: ...' followed within three lines by 'Sent:'/'Date:'/'To:'/'Subject:' opens a quoted message."""
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        if _HEADER_LINE.match(line) and any(_HEADER_NEXT.match(nxt) for nxt in lines[index + 1 : index + 4]):
+            return offset
+        offset += len(line) + 1
+    return len(text)
+
+
+def _library_header_start(text: str) -> int:
+    """mail-parser-reply's multi-language reply-header patterns, used only for what they find reliably."""
+    try:
+        from mailparser_reply.parser import EmailMessage
+
+        pattern = EmailMessage(
+            text="", languages=["en", "de", "fr", "es", "it", "nl", "cs", "pl", "sv"]
+        ).HEADER_REGEX
+        for match in pattern.finditer(text):
+            found = match.group(0)
+            if re.search(
+                r"\b(?:wrote|schrieb|écrit|escribió|scritto|schreef|napsal)\b", found, re.IGNORECASE
+            ):
+                return match.start()
+            if _HEADER_LINE.search(found) and _HEADER_NEXT.search(
+                found.split("\n", 2)[-1] if "\n" in found else ""
+            ):
+                return match.start()
+    except Exception:  # the library is a help, never a point of failure
+        return len(text)
+    return len(text)
+
+
+def _drop_wrote_lines(text: str) -> str:
+    """An attribution line followed by quoted lines is dropped; one followed by unquoted text ends the reply."""
+    match = _WROTE.search(text)
+    while match:
+        rest = text[match.end() :]
+        if rest.strip():
+            return text[: match.start()]  # un-prefixed quote: everything below is the old message
+        text = text[: match.start()] + rest
+        match = _WROTE.search(text)
+    return text
+
+
+def strip_signature(text: str, from_name: str = "") -> str:
+    """Cut at '-- ', at a closing line ('Regards,') and at legal disclaimers."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.rstrip() in ("--", "-- ", "—") or _DISCLAIMER.match(line):
+            return "\n".join(lines[:index])
+        if _SIGNOFF.match(line) and _only_signature_below(lines[index + 1 :]):
+            return "\n".join(lines[:index])
+    return _drop_trailing_name_block(lines, from_name)
+
+
+def _only_signature_below(rest: list[str]) -> bool:
+    content = [line for line in rest if line.strip()]
+    return len(content) <= 25 and not any(_STRONG_LABEL_AFTER_SIGNOFF.search(line) for line in content)
+
+
+def _drop_trailing_name_block(lines: list[str], from_name: str) -> str:
+    """A last paragraph opening with the sender's own name is a signature."""
+    name = from_name.strip().casefold()
+    if name:
+        for index in range(len(lines) - 1, -1, -1):
+            if lines[index].strip().casefold() == name and (index == 0 or not lines[index - 1].strip()):
+                return "\n".join(lines[:index])
+            if not lines[index].strip() and index < len(lines) - 12:
+                break
+    return "\n".join(lines)
+
+
+def evidence_free(text: str) -> str:
+    """The body without pasted PEM blocks (their base64 lines are noise for the field readers)."""
+    return re.sub(r"-----BEGIN [A-Z0-9 ]+-----.*?-----END [A-Z0-9 ]+-----", " ", text, flags=re.DOTALL)
+
+
+def tidy(text: str) -> str:
+    """Undo Outlook's 'text<mailto:text>' doubling, drop inline image tags and invisible characters."""
+    text = re.sub(r"(?<=\S)<(?:mailto:|https?://)[^<>\s]*>", "", text)
+    text = re.sub(r"\[cid:[^\]]*\]", "", text)
+    return re.sub(r"[\u200b\u200c\u200d\ufeff\u00ad]", "", text).replace("\u00a0", " ")
+
+
+# ---------------------------------------------------------------- label statements
+
+_ITEM = re.compile(
+    r"^(?P<indent>\s*)(?:(?:\(?(?P<num>\d{1,2})\s*[.):\]]|[a-g]\))\s+|[-*•·◦▪●‣–]\s+)?(?P<rest>.*\S)?\s*$"
+)
+_COLON_SPLIT = re.compile(r"^(?P<label>[^:\t]{1,70}?)\s*[:：]\s*(?P<value>.*)$")
+_SPACE_SPLIT = re.compile(r"^(?P<label>[^\t]{1,60}?)(?:\t+|\s{2,}|\s+\|\s+|\s+[–—-]\s+)\s*(?P<value>.*)$")
+
+_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ipr", re.compile(r"\bipr\b|intellectual property|agreement", re.I)),
+    ("audit", re.compile(r"audit|webtrust|web trust|\betsi\b|attestation|\bseal\b|conformity|\baal\b", re.I)),
+    (
+        "certificates",
+        re.compile(
+            r"certificate\s*(?:s|example|sample|evidence|link|reference)|example|sample|crt\.?sh|evidence|"
+            r"end[- ]entity|issued cert|test cert|^certs?$|^certificates?$",
+            re.I,
+        ),
+    ),
+    (
+        "emergency",
+        re.compile(
+            r"emergenc|incident|security (?:contact|issue|team)|24\s*[x/*]\s*7|on-?call|urgent|"
+            r"abuse|problem report|notfall|urgence",
+            re.I,
+        ),
+    ),
+    (
+        "organization",
+        re.compile(
+            r"^(?!.*(?:representative|contact|voting|e-?mail|phone|web|url))(?:.*organi[sz]ation|.*company|"
+            r".*legal (?:entity|name)|.*member name|.*entity|(?:full )?(?:legal )?name of (?:the )?(?:organi|"
+            r"company|applicant|member|entity)|applicant(?: organi[sz]ation| name)?$|corporate name|firm|"
+            r".*institution|affiliation|employer|business name|organisme|firma|société|unternehmen)",
+            re.I,
+        ),
+    ),
+    (
+        "representatives",
+        re.compile(
+            r"representative|delegate|\breps?\b|primary contact|contact person|point of contact|"
+            r"participants?$|attendee|liaison|\bvoting\b|^(?:main |business |technical )?contacts?"
+            r"(?: persons?| details| information)?$|vertreter|représentant",
+            re.I,
+        ),
+    ),
+    (
+        "website",
+        re.compile(r"web\s?-?site|homepage|home page|\burl\b|web address|^web$|^www$|domain|webseite", re.I),
+    ),
+    (
+        "category",
+        re.compile(
+            r"categor|applying as|apply as|joining as|member(?:ship)?\s*(?:type|class|level)|type of member|"
+            r"^membership$|applicant type|^role$|capacity|^type$|kategorie|catégorie",
+            re.I,
+        ),
+    ),
+    ("wg", re.compile(r"working group|^wg$", re.I)),
+    (
+        "sub",
+        re.compile(
+            r"^(?:full |first |last )?name$|e-?mail|^mail$|phone|^tel|mobile|^cell|^fax|^title$|^role$|"
+            r"position|^job|address|number|^other|alternate|additional|^second|^primary|secondary|"
+            r"non-?voting|backup|deputy|^contact$|^m$|^t$|^e$|^p$",
+            re.I,
+        ),
+    ),
+)
+
+
+def classify_label(label: str) -> str | None:
+    """The field a label names ('sub' for name/e-mail/phone parts), None when it names nothing known."""
+    label = re.sub(r"[*_#]+|\(.*?\)", " ", label).strip().lower()
+    label = re.sub(r"\s+", " ", label)
+    if not label or len(label.split()) > 8:
+        return None
+    for field, pattern in _LABELS:
+        if pattern.search(label):
+            return field
+    return None
+
+
+def _split_label(rest: str) -> tuple[str, str, str | None] | None:
+    """(label, value, field) for a labelled line, else None."""
+    match = _COLON_SPLIT.match(rest)
+    if match and not re.search(r"(?:https?|mailto|ftp)$", match.group("label"), re.I):
+        label = match.group("label")
+        field = classify_label(label)
+        if field or len(label.split()) <= 4:
+            return label, match.group("value").strip(), field or "other"
+    match = _SPACE_SPLIT.match(rest)
+    if match:
+        field = classify_label(match.group("label"))
+        if field and field != "sub" or field == "sub" and "@" in match.group("value"):
+            return match.group("label"), match.group("value").strip(), field
+    field = classify_label(rest.rstrip(":"))
+    if field and len(rest.split()) <= 5 and not re.search(r"[@/]|\d{3}", rest):
+        return rest.rstrip(":"), "", field  # a label alone on its line; values follow
+    return None
+
+
+def label_statements(body: str) -> list[Statement]:
+    """Every labelled item of the body, with continuation lines folded into its value."""
+    statements: list[Statement] = []
+    current: dict | None = None
+    pos = 0
+    for line in body.split("\n"):
+        current = _fold_line(line, pos, current, statements)
+        pos += len(line) + 1
+    _close(current, statements)
+    return _apply_positions(statements)
+
+
+def _fold_line(line: str, pos: int, current: dict | None, out: list[Statement]) -> dict | None:
+    item = _ITEM.match(line)
+    rest = (item.group("rest") or "") if item else ""
+    if not rest:
+        if current and not current["value"].strip() and not current["more"]:
+            return current  # blank lines between a label and its values
+        _close(current, out)
+        return None
+    number = int(item.group("num")) if item and item.group("num") else None
+    bulleted = bool(item and (item.group("indent") or line.lstrip()[:1] in "-*•·◦▪●‣–"))
+    split = _split_label(rest)
+    if split and split[2] != "sub" or split and number is not None:
+        _close(current, out)
+        label, value, field = split
+        return {"pos": pos, "field": field, "label": label, "value": value, "more": [], "number": number}
+    if current and current["field"] not in ("other", None) and (split or _continues(current, rest, bulleted)):
+        current["more"].append(rest)
+        return current
+    _close(current, out)
+    if number is not None:
+        return {"pos": pos, "field": None, "label": "", "value": rest, "more": [], "number": number}
+    return None
+
+
+def _continues(current: dict, rest: str, bulleted: bool) -> bool:
+    if bulleted or not current["value"].strip():
+        return True
+    multi = current["field"] in ("representatives", "certificates", "emergency")
+    return multi and bool(re.search(r"@|https?://|crt\.sh|\+?\d[\d ()-]{6,}", rest)) and len(rest) < 160
+
+
+def _close(current: dict | None, out: list[Statement]) -> None:
+    if current:
+        value = "\n".join([current["value"], *current["more"]]).strip()
+        out.append(Statement(current["pos"], current["field"], current["label"], value, current["number"]))
+
+
+_POSITIONAL = {
+    1: "category",
+    2: "organization",
+    3: "website",
+    4: "ipr",
+    5: "representatives",
+    6: "emergency",
+    7: "audit+certificates",
+}
+
+
+def _apply_positions(statements: list[Statement]) -> list[Statement]:
+    """A numbered list mirroring the web page's seven items: unlabelled items take their item's field."""
+    numbers = {s.number for s in statements if s.number}
+    if len(numbers & set(range(1, 8))) < 4 or not {1, 2, 3} <= numbers:
+        return statements
+    out = []
+    for s in statements:
+        if s.number in _POSITIONAL and s.field in (None, "other", "sub"):
+            value = s.value if s.field is None else f"{s.label}: {s.value}"
+            s = replace(s, field=_POSITIONAL[s.number], value=value)
+        out.append(s)
+    return out
+
+
+def _of(statements: list[Statement], *fields: str) -> list[Statement]:
+    wanted = set(fields)
+    if wanted & {"audit", "certificates"}:
+        wanted.add("audit+certificates")
+    return [s for s in statements if s.field in wanted]
+
+
+# ---------------------------------------------------------------- prose
+
+
+@dataclass(frozen=True)
+class Sentence:
+    pos: int
+    text: str
+
+
+def prose_sentences(body: str, statements: list[Statement]) -> list[Sentence]:
+    """Sentences of the text that is not a labelled field statement."""
+    taken = _taken_lines(body, statements)
+    sentences: list[Sentence] = []
+    for pos, paragraph in _paragraphs(body, taken):
+        for offset, text in _split_sentences(paragraph):
+            sentences.append(Sentence(pos + offset, text))
+    return sentences
+
+
+def _taken_lines(body: str, statements: list[Statement]) -> set[int]:
+    taken: set[int] = set()
+    for s in statements:
+        if s.field in (None, "other", "sub"):
+            continue
+        line_start = body.count("\n", 0, s.pos)
+        taken.update(range(line_start, line_start + 1 + s.value.count("\n")))
+    return taken
+
+
+def _paragraphs(body: str, taken: set[int]) -> list[tuple[int, str]]:
+    paragraphs: list[tuple[int, str]] = []
+    lines: list[str] = []
+    start = pos = 0
+    for index, line in enumerate(body.split("\n")):
+        if not line.strip() or index in taken:
+            if lines:
+                paragraphs.append((start, " ".join(lines)))
+            lines = []
+        else:
+            if not lines:
+                start = pos
+            lines.append(line.strip())
+        pos += len(line) + 1
+    if lines:
+        paragraphs.append((start, " ".join(lines)))
+    return paragraphs
+
+
+def _split_sentences(paragraph: str) -> list[tuple[int, str]]:
+    out = []
+    start = 0
+    for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u017F\"'(])", paragraph):
+        out.append((start, paragraph[start : match.start()]))
+        start = match.end()
+    out.append((start, paragraph[start:]))
+    return [(offset, text) for offset, text in out if text.strip()]
+
+
+def _latest(candidates: list[tuple[int, object]]):
+    found = [(pos, value) for pos, value in candidates if value]
+    return max(found, key=lambda item: item[0])[1] if found else None
+
+
+# ---------------------------------------------------------------- category
+
+_STRONG = (
+    (re.compile(r"certificate\s+issuers?", re.I), Category.CERTIFICATE_ISSUER),
+    (re.compile(r"certificate\s+consumers?", re.I), Category.CERTIFICATE_CONSUMER),
+    (re.compile(r"interested[\s-]+part(?:y|ies)", re.I), Category.INTERESTED_PARTY),
+    (re.compile(r"associate(?:d)?\s+member(?:ship)?", re.I), Category.ASSOCIATE_MEMBER),
+)
+_WEAK = (
+    (
+        re.compile(
+            r"certificat(?:e|ion)\s+authorit(?:y|ies)|\bCAs?\b|issuing\s+CA|trust\s+service\s+provider|"
+            r"\bQ?TSP\b|(?:certificate|S/MIME)\s+(?:issuer|provider)|\bissuer\b",
+        ),
+        Category.CERTIFICATE_ISSUER,
+    ),
+    (
+        re.compile(
+            r"browser|(?:e-?mail|mail)\s+(?:client|user agent|software|application|service|provider)|\bMUA\b|"
+            r"software\s+(?:vendor|supplier)|consumer\b",
+            re.I,
+        ),
+        Category.CERTIFICATE_CONSUMER,
+    ),
+    (re.compile(r"\binterested\b", re.I), Category.INTERESTED_PARTY),
+    (re.compile(r"\bassociate\b", re.I), Category.ASSOCIATE_MEMBER),
+)
+_NEGATED = re.compile(
+    r"(?:\bnot\s+(?:as\s+)?(?:an?\s+)?|\binstead\s+of\s+(?:an?\s+)?|\brather\s+than\s+(?:an?\s+)?|\bfrom\s+(?:an?\s+)?|"
+    r"\bby\s+(?:an?\s+|the\s+)?|\bno\s+longer\s+(?:an?\s+)?)$",
+    re.I,
+)
+_CONTEXT_BEFORE = re.compile(
+    r"\bas\b|categor|\bapply|applying|application|\bjoin|\bwe\s+are\b|\bI\s+am\b|\bam\s+an?\b|membership|"
+    r"\bbecome\b|\bparticipat|\bchange\b|\bswitch|\bupdate|\bwould like\b",
+    re.I,
+)
+_UNDECIDED = re.compile(
+    r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I
+)
+
+
+def extract_category(
+    statements: list[Statement], sentences: list[Sentence], parsed: ParsedEmail
+) -> Category | None:
+    candidates: list[tuple[int, object]] = [
+        (s.pos, category_in_value(s.value)) for s in _of(statements, "category")
+    ]
+    candidates += [(s.pos, category_in_prose(s.text)) for s in sentences]
+    found = _latest(candidates)
+    if found or _is_reply(parsed):
+        return found
+    return category_in_prose(parsed.subject, subject=True)
+
+
+def category_in_value(value: str) -> Category | None:
+    """A category-labelled value: official names and their usual synonyms."""
+    mentions = _mentions(value, _STRONG) or _mentions(value, _WEAK)
+    return _decide(mentions, value)
+
+
+def category_in_prose(text: str, subject: bool = False) -> Category | None:
+    """Prose: an official name in an applying context, or a synonym right after 'as a'."""
+    mentions = [m for m in _mentions(text, _STRONG) if subject or _in_context(text, m[0], m[2])]
+    mentions += [m for m in _mentions(text, _WEAK) if re.search(r"\bas\s+(?:an?\s+)?$", text[: m[0]], re.I)]
+    return _decide(sorted(mentions), text)
+
+
+def _mentions(text: str, patterns) -> list[tuple[int, Category, int]]:
+    found = []
+    for pattern, category in patterns:
+        for match in pattern.finditer(text):
+            if not _NEGATED.search(text[max(0, match.start() - 25) : match.start()]):
+                found.append((match.start(), category, match.end()))
+    return sorted(found)
+
+
+def _in_context(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 25]
+    return bool(
+        _CONTEXT_BEFORE.search(before) or re.match(r"\s*(?:member|application|category|status)", after, re.I)
+    )
+
+
+def _decide(mentions: list[tuple[int, Category, int]], text: str) -> Category | None:
+    kinds = {category for _, category, _ in mentions}
+    if not kinds:
+        return None
+    if len(kinds) > 1 and _UNDECIDED.search(text):
+        return None
+    return mentions[-1][1]
+
+
+def _is_reply(parsed: ParsedEmail) -> bool:
+    return bool(parsed.in_reply_to or re.match(r"\s*(?:re|aw|sv|antw|fwd?|wg)\s*:", parsed.subject, re.I))
+
+
+# ---------------------------------------------------------------- organisation
+
+_ORG_NAME = r"(?P<org>[A-Z0-9\u00C0-\u017F][\w&.,'’()\-/+ ]{1,90}?)"
+_ORG_PROSE = (
+    re.compile(
+        rf"\bon\s+behalf\s+of\s+(?:the\s+)?{_ORG_NAME}(?=\s+(?:to|in|for|as|and|which|who|with)\b|\s*\(|[,;:]\s|\.\s|[.,;]?$)"
+    ),
+    re.compile(
+        rf"^(?:(?:Hi|Hello|Dear)[^,]*,\s*)?{_ORG_NAME}\s+(?:would like|wishes|hereby|is applying|is pleased|intends|"
+        rf"requests|wants|would hereby|is writing|kindly requests|seeks|applies)\b"
+    ),
+    re.compile(
+        rf"\b(?:I|We)\s+(?:work\s+for|represent|am\s+with|are\s+with|am\s+from|are\s+from)\s+{_ORG_NAME}(?=[,;.(]|\s+(?:and|to|in)\b|$)"
+    ),
+    re.compile(
+        rf"\bour\s+(?:company|organi[sz]ation|firm|institute)(?:'s name is|\s+name\s+is|\s+is|,)\s+{_ORG_NAME}(?=[,;(]|\.\s|\.?$|\s+(?:and|to|in)\b)"
+    ),
+    re.compile(
+        rf"\b(?:[Mm]embership\s+)?[Aa]pplication\s+(?:of|from)\s+{_ORG_NAME}(?=\s+(?:to|for|in)\b|\s*[-–|(:]|$)"
+    ),
+)
+_NOT_ORG = re.compile(r"working group|forum|\bwg\b|^(?:the|our|my|a|an|we|i)\b|s/mime|^my name", re.I)
+
+
+def extract_organization(
+    statements: list[Statement], sentences: list[Sentence], parsed: ParsedEmail
+) -> str | None:
+    candidates: list[tuple[int, object]] = [
+        (s.pos, organization_in_value(s.value)) for s in _of(statements, "organization")
+    ]
+    candidates += [(s.pos, organization_in_prose(s.text)) for s in sentences]
+    found = _latest(candidates)
+    if found or _is_reply(parsed):
+        return found
+    return organization_in_prose(parsed.subject)
+
+
+def organization_in_value(value: str) -> str | None:
+    line = next((ln.strip() for ln in value.split("\n") if ln.strip()), "")
+    line = re.split(r"\s+(?:https?://|www\.)|\s+[-–|]\s+(?:https?://|www\.)|\s*<", line)[0]
+    line = line.strip(" \t\"'“”‘’*,;:")
+    if not line or len(line) > 120 or "@" in line or re.fullmatch(r"(?:n/?a|tbd|-+|none|see .*)", line, re.I):
+        return None
+    return line
+
+
+def organization_in_prose(text: str) -> str | None:
+    for pattern in _ORG_PROSE:
+        match = pattern.search(text)
+        if match:
+            name = match.group("org").strip(" ,;:-")
+            if name and not _NOT_ORG.search(name) and len(name.split()) <= 10:
+                return name
+    return None
+
+
+# ---------------------------------------------------------------- web site and URLs
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\])]+", re.I)
+_BARE_DOMAIN = re.compile(
+    r"(?<![@\w.\-/])(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24})(?::\d+)?(?:/[^\s<>\"'\])]*)?(?![\w@\-])",
+    re.I,
+)
+_WEBSITE_PROSE = re.compile(
+    r"web\s?-?site|homepage|home page|web address|\bsite\b|\bURL\b|found (?:at|on)|online at", re.I
+)
+_NOT_WEBSITE_HOST = re.compile(r"crt\.sh|cabforum\.org|webtrust|cpacanada|bugzilla", re.I)
+_AUDIT_PATH = re.compile(r"audit|attestation|seal|webtrust|\baal\b|etsi|report", re.I)
+
+
+def _not_website(url: str) -> bool:
+    """crt.sh, the Forum, audit seals and reports are never the applicant's web site."""
+    parts = urlsplit(url)
+    return bool(_NOT_WEBSITE_HOST.search(parts.netloc) or _AUDIT_PATH.search(parts.path + "?" + parts.query))
+
+
+def normalise_url(url: str) -> str | None:
+    """Scheme added (https) when missing, host lower-cased, default port and trailing punctuation dropped."""
+    url = url.strip().strip("<>\"'()[]").rstrip(".,;:!?")
+    if not url or "@" in url.split("/")[0]:
+        return None
+    if not re.match(r"[a-z][a-z0-9+.-]*://", url, re.I):
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return None
+    if "." not in host:
+        return None
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
+
+
+def urls_in(text: str, bare: bool = False) -> list[str]:
+    """URLs in order (also bare domains when asked), normalised; e-mail domains are never URLs."""
+    text = _EMAIL.sub(" ", text)
+    found = [(m.start(), m.group(0)) for m in _URL.finditer(text)]
+    if bare:
+        spans = [(m.start(), m.end()) for m in _URL.finditer(text)]
+        for m in _BARE_DOMAIN.finditer(text):
+            if not any(a <= m.start() < b for a, b in spans) and _looks_like_domain(m.group(0)):
+                found.append((m.start(), m.group(0)))
+    urls = [normalise_url(u) for _, u in sorted(found)]
+    return [u for u in urls if u]
+
+
+def _looks_like_domain(text: str) -> bool:
+    host = text.split("/")[0].lower()
+    tld = host.rsplit(".", 1)[-1]
+    return not re.fullmatch(
+        r"(?:pdf|docx?|png|jpe?g|pem|crt|cer|der|p7[bcs]|txt|zip|eml|html?)", tld
+    ) and not re.match(r"(?:s\.r\.o|e\.g|i\.e|inc|ltd|co)\b", host)
+
+
+def extract_website(statements: list[Statement], sentences: list[Sentence]) -> str | None:
+    candidates: list[tuple[int, object]] = [
+        (s.pos, website_in_value(s.value)) for s in _of(statements, "website")
+    ]
+    candidates += [(s.pos, website_in_prose(s.text)) for s in sentences]
+    return _latest(candidates)
+
+
+def website_in_value(value: str) -> str | None:
+    return next(
+        (u for u in urls_in(value, bare=True) if not re.search(r"crt\.sh|cabforum\.org", u, re.I)), None
+    )
+
+
+def website_in_prose(text: str) -> str | None:
+    match = _WEBSITE_PROSE.search(text)
+    if not match:
+        return None
+    after = [u for u in urls_in(text[match.start() :], bare=True) if not _not_website(u)]
+    before = [u for u in urls_in(text[: match.start()], bare=True) if not _not_website(u)]
+    return (after or before[-1:] or [None])[0]
+
+
+# ---------------------------------------------------------------- e-mail addresses, names, phones
+
+_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}(?![\w-])")
+_PHONE = re.compile(
+    r"(?<![\w/=?&.])(?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d(?:\s*(?:ext\.?|x)\s*\d{1,5})?(?![\w])"
+)
+_NAME_STOP = {
+    "our",
+    "the",
+    "a",
+    "an",
+    "representative",
+    "representatives",
+    "voting",
+    "contact",
+    "contacts",
+    "emergency",
+    "email",
+    "e-mail",
+    "mail",
+    "name",
+    "is",
+    "are",
+    "and",
+    "security",
+    "team",
+    "primary",
+    "other",
+    "alternate",
+    "hello",
+    "dear",
+    "hi",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "phone",
+    "tel",
+    "please",
+    "reach",
+    "via",
+    "at",
+    "incident",
+    "incidents",
+    "pki",
+    "soc",
+    "noc",
+    "main",
+    "secondary",
+    "second",
+    "will",
+    "be",
+    "also",
+    "by",
+    "representing",
+    "representative:",
+    "delegate",
+    "delegates",
+    "non-voting",
+    "for",
+    "with",
+    "of",
+    "in",
+    "on",
+    "to",
+    "or",
+    "participants",
+    "participant",
+    "members",
+    "member",
+    "mobile",
+    "telephone",
+    "title",
+    "role",
+    "i",
+    "we",
+    "my",
+    "they",
+    "he",
+    "she",
+    "it",
+    "this",
+    "that",
+    "its",
+    "ceo",
+    "cto",
+    "ciso",
+    "director",
+}
+_PARTICLES = {
+    "van",
+    "von",
+    "de",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "del",
+    "dos",
+    "das",
+    "bin",
+    "al",
+    "ten",
+    "ter",
+}
+
+
+def emails_in(text: str) -> list[tuple[int, int, str]]:
+    """Valid e-mail addresses (email-validator, no DNS) with their spans, lower-cased."""
+    found = []
+    for match in _EMAIL.finditer(text):
+        address = _valid_email(match.group(0).strip(".'"))
+        if address:
+            found.append((match.start(), match.end(), address))
+    return found
+
+
+def _valid_email(address: str) -> str | None:
+    try:
+        from email_validator import EmailNotValidError, validate_email
+
+        return validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+    except Exception:  # any failure of the validator means "not an address"
+        return None
+
+
+def phone_in(text: str) -> str | None:
+    """The first telephone number: 7-15 digits, not a date, URL or e-mail part."""
+    text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    for match in _PHONE.finditer(text):
+        candidate = match.group(0).strip(" .-/")
+        digits = re.sub(r"\D", "", re.split(r"(?:ext\.?|x)\s*\d", candidate)[0])
+        if 7 <= len(digits) <= 15 and not re.fullmatch(
+            r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}", candidate
+        ):
+            return candidate
+    return None
+
+
+def name_before(text: str, index: int) -> str | None:
+    """The person's name written right before position index ('Jane Doe, jane@...', 'Jane Doe <jane@...')."""
+    tokens = text[:index].split()
+    words: list[str] = []
+    while tokens and re.fullmatch(r"[-–—:(<\[,|]+|at|via|e-?mail:?|mail:?|is|-", tokens[-1].strip(), re.I):
+        tokens.pop()
+    for position, raw in enumerate(reversed(tokens)):
+        word = raw.strip("()<>[]\"'“”,;:|")
+        if position and raw.rstrip()[-1:] in ",;:)|":
+            break
+        if not _is_name_word(word):
+            break
+        words.insert(0, word)
+        if len(words) == 4:
+            break
+    while words and words[0].lower() in _PARTICLES:
+        words.pop(0)
+    return " ".join(words) or None
+
+
+def name_after(text: str, index: int) -> str | None:
+    """'jane@... (Jane Doe)'."""
+    match = re.match(r"\s*[(\[]\s*([^()\[\]@,;]{2,60})\s*[)\]]", text[index:])
+    if not match:
+        return None
+    words = match.group(1).split()
+    return match.group(1).strip() if words and all(_is_name_word(w) for w in words) else None
+
+
+def _is_name_word(word: str) -> bool:
+    if not word or word.lower() in _NAME_STOP:
+        return False
+    if word.lower() in _PARTICLES:
+        return True
+    core = word.rstrip(".")
+    return (
+        bool(core)
+        and core[0].isupper()
+        and all(c.isalpha() or c in "-'’." for c in core)
+        and not core.isupper()
+        or (len(core) <= 3 and core.isupper() and core.isalpha() and word.endswith("."))
+    )
+
+
+# ---------------------------------------------------------------- representatives
+
+_VOTING = re.compile(r"\bvoting\b|\bvote\b|\bvoter\b", re.I)
+_NON_VOTING = re.compile(
+    r"non[-\s]?voting|not\s+(?:a\s+)?voting|no\s+vote|without\s+vote|alternate|other", re.I
+)
+_REP_PROSE = re.compile(
+    r"representative|delegate|\brepresent\b|\bwill\s+represent|participat|point of contact|contact person|primary contact|\battend",
+    re.I,
+)
+_EMERGENCY_PROSE = re.compile(
+    r"emergenc|incident|security\s+(?:issue|contact|matter|problem|team)|24\s*[x/*]\s*7|on-?call|urgent|"
+    r"security-related|certificate\s+(?:trust\s+)?(?:issue|problem)s?|out of hours",
+    re.I,
+)
+
+
+def extract_representatives(
+    statements: list[Statement], sentences: list[Sentence]
+) -> tuple[Representative, ...]:
+    found: list[tuple[int, list[Representative]]] = []
+    for s in _of(statements, "representatives"):
+        found.append((s.pos, representatives_in(s.value, label=s.label)))
+    for sentence in sentences:
+        text = _before_emergency(sentence.text)
+        if _REP_PROSE.search(text):
+            found.append((sentence.pos, representatives_in(text, label="")))
+    return _merge_representatives([rep for _, reps in sorted(found, key=lambda x: x[0]) for rep in reps])
+
+
+def _before_emergency(text: str) -> str:
+    match = _EMERGENCY_PROSE.search(text)
+    return text[: match.start()] if match else text
+
+
+def representatives_in(value: str, label: str = "") -> list[Representative]:
+    """Each e-mail address in the value is a representative; 'voting' next to it (or in the label) marks the vote."""
+    label_votes = bool(_VOTING.search(label)) and not _NON_VOTING.search(label)
+    reps = []
+    for segment in _segments(value):
+        for start, end, address in emails_in(segment):
+            name = name_before(segment, start) or name_after(segment, end) or _sub_label_name(segment)
+            voting = bool(_VOTING.search(segment)) and not _NON_VOTING.search(segment)
+            reps.append(Representative(name=name, email=address, voting=voting))
+    if label_votes and reps and not any(r.voting for r in reps):
+        reps[0] = replace(reps[0], voting=True)
+    return reps
+
+
+def _segments(value: str) -> list[str]:
+    """Pieces holding one address each: split at list separators, then between addresses."""
+    pieces = re.split(r"\n|;|\s+and\s+|\s+&\s+|\s+\|\s+", value)
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        text = f"{carry} {piece}".strip() if carry else piece
+        if emails_in(text):
+            merged.append(text)
+            carry = ""
+        elif merged and re.fullmatch(r"\s*[-–(]*\s*\(?(?:non[-\s]?)?voting(?:\s+\w+)?\)?\s*\.?", piece, re.I):
+            merged[-1] += " " + piece  # "... jane@x.com\n  (voting)"
+        else:
+            carry = text
+    return [segment for text in merged for segment in _split_between_addresses(text)]
+
+
+def _split_between_addresses(text: str) -> list[str]:
+    found = emails_in(text)
+    if len(found) < 2:
+        return [text]
+    cuts = [0]
+    for _, end, _ in found[:-1]:
+        tail = re.match(
+            r"[)>\]]?\s*(?:[-–—,]?\s*\(?(?:non[-\s]?voting|voting|primary|alternate)[^,;()]*\)?)?", text[end:]
+        )
+        cuts.append(end + (tail.end() if tail else 0))
+    cuts.append(len(text))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _sub_label_name(segment: str) -> str | None:
+    match = re.search(r"\bname\s*:\s*([^\n,;:@]{2,60}?)(?=\s+\w+\s*:|[,;\n]|$)", segment, re.I)
+    return match.group(1).strip() if match else None
+
+
+def _merge_representatives(reps: list[Representative]) -> tuple[Representative, ...]:
+    """One entry per address (first name seen kept); the last one marked voting is the voting one."""
+    by_email: dict[str, Representative] = {}
+    voter = None
+    for rep in reps:
+        known = by_email.get(rep.email)
+        by_email[rep.email] = Representative(
+            name=(known.name if known and known.name else rep.name), email=rep.email
+        )
+        if rep.voting:
+            voter = rep.email
+    return tuple(replace(rep, voting=rep.email == voter) for rep in by_email.values())
+
+
+# ---------------------------------------------------------------- emergency contact
+
+
+def extract_emergency(statements: list[Statement], sentences: list[Sentence]) -> EmergencyContact | None:
+    found: list[tuple[int, EmergencyContact | None]] = [
+        (s.pos, emergency_in(s.value)) for s in _of(statements, "emergency")
+    ]
+    for index, sentence in enumerate(sentences):
+        match = _EMERGENCY_PROSE.search(sentence.text)
+        if not match:
+            continue
+        contact = emergency_in(sentence.text[match.start() :]) or emergency_in(sentence.text)
+        if contact is None and index + 1 < len(sentences):
+            contact = emergency_in(
+                sentences[index + 1].text
+            )  # "...emergency contact is our SOC. Reach it at ..."
+        found.append((sentence.pos, contact))
+    merged: EmergencyContact | None = None
+    for _, contact in sorted((f for f in found if f[1]), key=lambda f: f[0]):
+        merged = _merge_contact(merged, contact)
+    return merged
+
+
+def emergency_in(value: str) -> EmergencyContact | None:
+    addresses = emails_in(value)
+    phone = phone_in(value)
+    if not addresses and not phone:
+        return None
+    email = addresses[0][2] if addresses else None
+    name = _sub_label_name(value) or (name_before(value, addresses[0][0]) if addresses else None)
+    return EmergencyContact(name=name, email=email, phone=phone)
+
+
+def _merge_contact(old: EmergencyContact | None, new: EmergencyContact) -> EmergencyContact:
+    if old is None:
+        return new
+    return EmergencyContact(
+        name=new.name or old.name, email=new.email or old.email, phone=new.phone or old.phone
+    )
+
+
+# ---------------------------------------------------------------- audit report
+
+_AUDIT_PROSE = re.compile(
+    r"audit|webtrust|web trust|\betsi\b|attestation|\bseal\b|conformity assessment", re.I
+)
+
+
+def extract_audit(statements: list[Statement], sentences: list[Sentence], body: str) -> str | None:
+    candidates: list[tuple[int, object]] = [(s.pos, audit_in(s.value)) for s in _of(statements, "audit")]
+    candidates += [(s.pos, audit_in(s.text)) for s in sentences if _AUDIT_PROSE.search(s.text)]
+    found = _latest(candidates)
+    if found:
+        return found
+    return next((u for u in urls_in(body) if _looks_like_audit(u)), None)
+
+
+def _looks_like_audit(url: str) -> bool:
+    parts = urlsplit(url)
+    if re.search(r"crt\.sh|cabforum\.org", parts.netloc, re.I):
+        return False
+    return bool(
+        re.search(r"webtrust|cpacanada", parts.netloc, re.I)
+        or _AUDIT_PATH.search(parts.path + "?" + parts.query)
+    )
+
+
+def audit_in(value: str) -> str | None:
+    urls = [u for u in urls_in(value) if not re.search(r"crt\.sh|cabforum\.org", u, re.I)]
+    preferred = [u for u in urls if _looks_like_audit(u)]
+    return (preferred or urls or [None])[0]
+
+
+# ---------------------------------------------------------------- certificate evidence
+
+_FINGERPRINT = re.compile(r"(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[:\s]?){31}[0-9a-fA-F]{2}(?![0-9a-fA-F])")
+_CERT_PROSE = re.compile(r"certificate|crt\.sh|fingerprint|sha-?256|example", re.I)
+_SIGNED_AS_EVIDENCE = re.compile(
+    r"(?:this|the)\s+(?:e-?mail|message)\s+is\s+(?:digitally\s+)?signed|signed\s+with\s+(?:a|an|our)", re.I
+)
+
+
+def extract_certificates(
+    statements: list[Statement],
+    sentences: list[Sentence],
+    body: str,
+    pem_ders: list[bytes],
+    parsed: ParsedEmail,
+) -> tuple[str, ...]:
+    found = list(evidence.crtsh_links(body))
+    texts = [s.value for s in _of(statements, "certificates")] + [
+        s.text for s in sentences if _CERT_PROSE.search(s.text)
+    ]
+    for text in texts:
+        found += fingerprints_in(text)
+    found += [evidence.pem_evidence(der) for der in pem_ders]
+    found += attached_certificates(parsed, signed_as_evidence=bool(_SIGNED_AS_EVIDENCE.search(body)))
+    return tuple(dict.fromkeys(found))
+
+
+def fingerprints_in(text: str) -> list[str]:
+    """SHA-256 fingerprints given as text, as the crt.sh link that shows the certificate."""
+    text = re.sub(r"https?://\S+", " ", text)
+    hexes = [re.sub(r"[:\s]", "", m.group(0)).upper() for m in _FINGERPRINT.finditer(text)]
+    return [f"https://crt.sh/?sha256={h}" for h in hexes if len(h) == 64]
+
+
+def attached_certificates(parsed: ParsedEmail, signed_as_evidence: bool = False) -> list[str]:
+    """Each attached certificate file once; the message's own S/MIME signature only when offered as evidence."""
+    found = []
+    for attachment in parsed.attachments:
+        own_signature = (
+            attachment.filename.lower() in ("smime.p7s", "smime.p7m")
+            or "pkcs7-signature" in attachment.content_type
+        )
+        if own_signature and not signed_as_evidence:
+            continue
+        if evidence.is_certificate_file(attachment.filename, attachment.content_type, attachment.payload):
+            found.append(f"attachment:{attachment.filename} sha256:{attachment.sha256}")
+    return found
+
+
+# ---------------------------------------------------------------- IPR agreement and working group
+
+
+def extract_ipr(parsed: ParsedEmail) -> IprAgreement | None:
+    """The first attached PDF that is a filled-in, signed IPR Policy Agreement."""
+    for attachment in parsed.attachments:
+        if attachment.content_type != "application/pdf" and not attachment.filename.lower().endswith(".pdf"):
+            continue
+        verdict = evidence.ipr_verdict(attachment.payload, attachment.filename)
+        if verdict.accepted:
+            return IprAgreement(attachment.filename, attachment.sha256, attachment.size, verdict.version)
+    return None
+
+
+_WORKING_GROUPS = (
+    ("SMCWG", re.compile(r"\bSMC?WG\b|S/MIME\s+(?:Certificate\s+)?(?:Working\s+Group|WG)", re.I)),
+    ("CSCWG", re.compile(r"\bCSC?WG\b|Code[\s-]+Signing\s+(?:Certificate\s+)?(?:Working\s+Group|WG)", re.I)),
+    ("SCWG", re.compile(r"\bSCWG\b|Server\s+Certificate\s+(?:Working\s+Group|WG)", re.I)),
+    (
+        "NSWG",
+        re.compile(r"\bNS(?:WG)?\b(?=.*WG)|Network\s+Security\s+(?:Working\s+Group|WG)|\bNetSec\b", re.I),
+    ),
+)
+
+
+def extract_working_group(body: str, subject: str) -> str | None:
+    for text in (body, subject):
+        hits = [(m.start(), name) for name, pattern in _WORKING_GROUPS for m in [pattern.search(text)] if m]
+        if hits:
+            return min(hits)[1]
+    return None
