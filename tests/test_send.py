@@ -73,6 +73,11 @@ def test_5xx_is_a_permanent_failure(smtp_sink: SmtpSink) -> None:
     assert smtp_sink.messages == []
 
 
+def test_no_recipients_is_a_permanent_failure(smtp_sink: SmtpSink) -> None:
+    with SmtpSender(smtp_sink.smtp_settings()) as sender, pytest.raises(PermanentFailure):
+        sender.send(REPLY, "questions@cabforum.org", [])
+
+
 def test_sink_down_is_a_temporary_failure(smtp_sink: SmtpSink) -> None:
     smtp_sink.stop()
     with pytest.raises(TemporaryFailure, match="unreachable"):

@@ -59,6 +59,8 @@ class SmtpSender:
 
     def send(self, raw: bytes, mail_from: str, rcpt_to: list[str]) -> None:
         """Deliver `raw` as is; returns only once the server has accepted it."""
+        if not rcpt_to:
+            raise PermanentFailure("a message without recipients cannot be sent")
         smtp = self._connection()
         addresses = [mail_from, *rcpt_to]
         mail_options = []

@@ -145,9 +145,14 @@ class ImapMailbox:
         for batch in _batches(uids, max(batch_size, 1)):
             with self._errors("UID FETCH"):
                 answer = self._client.fetch(batch, FETCH_ITEMS)
+                # An unsolicited FETCH (another client changed flags) can overwrite an entry in
+                # imapclient's answer; ask once more before taking a message as expunged.
+                missing = [uid for uid in batch if b"BODY[]" not in answer.get(uid, {})]
+                if missing:
+                    answer.update(self._client.fetch(missing, FETCH_ITEMS))
             for uid in batch:
-                data = answer.get(uid)
-                if data is None or b"BODY[]" not in data:
+                data = answer.get(uid, {})
+                if b"BODY[]" not in data:
                     continue  # expunged since the SEARCH
                 yield FetchedMessage(
                     uid=uid,
@@ -177,7 +182,10 @@ class ImapMailbox:
                     self._client.add_flags(batch, [b"\\Deleted"], silent=True)
 
     def idle(self, timeout_s: float) -> bool:
-        """Wait up to timeout_s for a change in the selected folder; True when the server reported one."""
+        """Wait up to timeout_s for a change in the selected folder; True when the server reported one.
+
+        Keep timeout_s under 29 minutes (RFC 2177): servers may drop a longer IDLE.
+        """
         with self._errors("IDLE"):
             # Changes since the last command are only reported in answer to the next one: ask first.
             if _any_change(self._client.noop()[1]):
