@@ -159,6 +159,8 @@ class Dovecot:
         binary = find_program("dovecot")
         if binary is None:
             raise RuntimeError("dovecot is not installed (scripts/install-test-deps.sh)")
+        # A master killed with SIGKILL leaves its pid file; were that pid reused, Dovecot would not start.
+        (self.root / "run" / "master.pid").unlink(missing_ok=True)
         self._process = subprocess.Popen(
             [binary, "-F", "-c", str(self.config)],
             start_new_session=True,  # its own process group, so stop() reaches every child
