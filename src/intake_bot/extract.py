@@ -553,6 +553,11 @@ _ORG_PROSE = (
         rf"\bon\s+behalf\s+of\s+(?:the\s+)?{_ORG_NAME}(?=\s+(?:to|in|for|as|and|which|who|with)\b|\s*\(|[,;:]\s|\.\s|[.,;]?$)"
     ),
     re.compile(
+        rf"^{_ORG_NAME}\s+(?:(?:is|are)\s+(?:a|an|the)\s+[^.]{{0,60}}?\b(?:company|provider|vendor|developer|"
+        rf"maker|authority|CA|TSP|organi[sz]ation|firm|institute|foundation|association|publisher|producer|"
+        rf"operator|consultancy|registrar)\b|(?:makes|develops|produces|operates|builds|publishes|maintains|provides)\b)"
+    ),
+    re.compile(
         rf"^(?:(?:Hi|Hello|Dear)[^,]*,\s*)?{_ORG_NAME}\s+(?:would like|wishes|hereby|is applying|is pleased|intends|"
         rf"requests|wants|would hereby|is writing|kindly requests|seeks|applies)\b"
     ),
@@ -566,7 +571,9 @@ _ORG_PROSE = (
         rf"\b(?:[Mm]embership\s+)?[Aa]pplication\s+(?:of|from)\s+{_ORG_NAME}(?=\s+(?:to|for|in)\b|\s*[-–|(:]|$)"
     ),
 )
-_NOT_ORG = re.compile(r"working group|forum|\bwg\b|^(?:the|our|my|a|an|we|i)\b|s/mime|^my name", re.I)
+_NOT_ORG = re.compile(
+    r"working group|forum|\bwg\b|^(?:the|our|my|a|an|we|i|this|it|there|here|he|she|they|which|what)\b|s/mime", re.I
+)
 
 
 def extract_organization(
@@ -819,8 +826,9 @@ def _valid_email(address: str) -> str | None:
 def phone_in(text: str) -> str | None:
     """The first telephone number: 7-15 digits, not a date, URL or e-mail part."""
     text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = re.sub(r"\b24\s*[x/*]\s*7\b|\b24\s*h(?:ours)?\b", " ", text, flags=re.I)
     for match in _PHONE.finditer(text):
-        candidate = match.group(0).strip(" .-/")
+        candidate = re.sub(r"\s*\(\s*$", "", match.group(0)).strip(" .-/")
         digits = re.sub(r"\D", "", re.split(r"(?:ext\.?|x)\s*\d", candidate)[0])
         if 7 <= len(digits) <= 15 and not re.fullmatch(
             r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}", candidate
