@@ -14,7 +14,12 @@ COMPLETE_CONSUMER = {
 
 def test_unknown_category_assesses_everyones_items():
     assert assess(empty()).missing == (
-        "category", "organization_name", "website_url", "ipr_agreement", "representatives", "emergency_contact",
+        "category",
+        "organization_name",
+        "website_url",
+        "ipr_agreement",
+        "representatives",
+        "emergency_contact",
     )
 
 
@@ -33,30 +38,44 @@ def test_voting_category_without_representatives_lacks_both():
 
 
 def test_interested_party_needs_no_voting_representative():
-    f = {**COMPLETE_CONSUMER, "category": "interested_party",
-         "representatives": [{"name": "A", "email": "a@example.test", "voting": False}]}
+    f = {
+        **COMPLETE_CONSUMER,
+        "category": "interested_party",
+        "representatives": [{"name": "A", "email": "a@example.test", "voting": False}],
+    }
     assert assess(f).complete
 
 
 def test_later_statement_wins_and_evidence_accumulates():
-    f = fold([
-        ("category", "certificate_consumer"),
-        ("certificate_evidence", ["https://crt.sh/?id=1"]),
-        ("category", "certificate_issuer"),
-        ("certificate_evidence", ["https://crt.sh/?id=2", "https://crt.sh/?id=1"]),
-    ])
+    f = fold(
+        [
+            ("category", "certificate_consumer"),
+            ("certificate_evidence", ["https://crt.sh/?id=1"]),
+            ("category", "certificate_issuer"),
+            ("certificate_evidence", ["https://crt.sh/?id=2", "https://crt.sh/?id=1"]),
+        ]
+    )
     assert f["category"] == "certificate_issuer"
     assert f["certificate_evidence"] == ["https://crt.sh/?id=1", "https://crt.sh/?id=2"]
 
 
 def test_new_voting_representative_replaces_the_old_vote():
-    f = fold([
-        ("representatives", [{"name": "A", "email": "a@x.test", "voting": True},
-                             {"name": "B", "email": "b@x.test", "voting": False}]),
-        ("representatives", [{"name": "B", "email": "B@x.test", "voting": True}]),
-    ])
-    assert [(r["email"].lower(), r["voting"]) for r in f["representatives"]] == [("a@x.test", False),
-                                                                                   ("b@x.test", True)]
+    f = fold(
+        [
+            (
+                "representatives",
+                [
+                    {"name": "A", "email": "a@x.test", "voting": True},
+                    {"name": "B", "email": "b@x.test", "voting": False},
+                ],
+            ),
+            ("representatives", [{"name": "B", "email": "B@x.test", "voting": True}]),
+        ]
+    )
+    assert [(r["email"].lower(), r["voting"]) for r in f["representatives"]] == [
+        ("a@x.test", False),
+        ("b@x.test", True),
+    ]
 
 
 def test_staff_correction_wins_over_extracted():

@@ -1,9 +1,9 @@
 import pytest
-from mails import make_mail
 
 from intake_bot.classify import classify, looks_like_application
 from intake_bot.parse import parse_email
 from intake_bot.records import Category, Disposition, Extraction
+from mails import make_mail
 
 
 def verdict(raw: bytes, own: frozenset[str] = frozenset()):
@@ -43,8 +43,14 @@ def test_auto_submitted_no_is_a_person():
 
 
 @pytest.mark.parametrize(
-    "sender", ["MAILER-DAEMON@mx.example.org", "postmaster@example.org", "no-reply@example.org",
-               "noreply+x@example.org", "do-not-reply@example.org"],
+    "sender",
+    [
+        "MAILER-DAEMON@mx.example.org",
+        "postmaster@example.org",
+        "no-reply@example.org",
+        "noreply+x@example.org",
+        "do-not-reply@example.org",
+    ],
 )
 def test_system_senders_are_automatic(sender):
     assert verdict(make_mail(sender=sender)).automated
@@ -61,11 +67,13 @@ def test_out_of_office_subject():
 
 
 def test_delivery_report_is_a_bounce():
-    raw = (b"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: questions@cabforum.org\r\n"
-           b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx>\r\nMIME-Version: 1.0\r\n"
-           b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
-           b"--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
-           b"--b\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n--b--\r\n")
+    raw = (
+        b"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: questions@cabforum.org\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n--b--\r\n"
+    )
     assert verdict(raw).disposition == Disposition.BOUNCE
 
 
@@ -81,5 +89,6 @@ def test_intent_and_category_alone_is_an_application():
 
 def test_data_without_intent_is_not_an_application():
     p = parse_email(make_mail("Our website is https://example.org, call +1 555 0100.", subject="hello"))
-    assert not looks_like_application(p, Extraction(website_url="https://example.org",
-                                                     organization_name="Example"))
+    assert not looks_like_application(
+        p, Extraction(website_url="https://example.org", organization_name="Example")
+    )

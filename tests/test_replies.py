@@ -10,11 +10,20 @@ from intake_bot.replies import ReplyInput, render_reply, reply_subject, single_a
 
 def reply_input(**overrides) -> ReplyInput:
     values = dict(
-        kind=ReplyKind.MISSING_ITEMS, reference="SMCWG-2026-0001", working_group="SMCWG",
-        to_address="alice@example.test", to_name="Alice", from_address="questions@cabforum.org",
-        subject="Membership application", in_reply_to="<m1@example.test>", references=("<m0@example.test>",),
-        items=("ipr_agreement", "emergency_contact"), organization_name="Example", category="interested_party",
-        seed="SMCWG-2026-0001:abc", now=datetime(2026, 11, 2, tzinfo=UTC),
+        kind=ReplyKind.MISSING_ITEMS,
+        reference="SMCWG-2026-0001",
+        working_group="SMCWG",
+        to_address="alice@example.test",
+        to_name="Alice",
+        from_address="questions@cabforum.org",
+        subject="Membership application",
+        in_reply_to="<m1@example.test>",
+        references=("<m0@example.test>",),
+        items=("ipr_agreement", "emergency_contact"),
+        organization_name="Example",
+        category="interested_party",
+        seed="SMCWG-2026-0001:abc",
+        now=datetime(2026, 11, 2, tzinfo=UTC),
     )
     values.update(overrides)
     return ReplyInput(**values)
@@ -62,7 +71,9 @@ def test_no_header_injection_from_subject_or_name():
     assert b"\nBcc:" not in raw
 
 
-@pytest.mark.parametrize("bad", ["a@x.test, b@y.test", "a@x.test\r\nBcc: b@y.test", "Name <a@x.test>", "nope"])
+@pytest.mark.parametrize(
+    "bad", ["a@x.test, b@y.test", "a@x.test\r\nBcc: b@y.test", "Name <a@x.test>", "nope"]
+)
 def test_only_a_single_plain_address_is_accepted(bad):
     with pytest.raises(ValueError):
         single_address(bad)

@@ -1,7 +1,6 @@
-from mails import make_mail
-
 from intake_bot.parse import parse_email
 from intake_bot.thread import ThreadClues, choose, clues
+from mails import make_mail
 
 NOBODY = {
     "by_reference": lambda ref: None,
@@ -41,4 +40,7 @@ def test_message_ids_then_sender_then_domain():
 
 def test_ambiguous_sender_or_domain_opens_nothing():
     c = ThreadClues((), (), "a@x.test", "x.test")
-    assert choose(c, **{**NOBODY, "open_for_sender": lambda s: [3, 5], "open_for_domain": lambda d: [4, 6]}) is None
+    assert (
+        choose(c, **{**NOBODY, "open_for_sender": lambda s: [3, 5], "open_for_domain": lambda d: [4, 6]})
+        is None
+    )

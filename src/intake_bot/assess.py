@@ -57,7 +57,9 @@ CHECKS: dict[str, Callable[[Fields], bool]] = {
 }
 
 
-def assess(fields: Fields, working_group: str = "SMCWG", profiles: Mapping[str, Profile] = PROFILES) -> Assessment:
+def assess(
+    fields: Fields, working_group: str = "SMCWG", profiles: Mapping[str, Profile] = PROFILES
+) -> Assessment:
     profile = profiles.get(working_group) or profiles["SMCWG"]
     required = profile.get(fields.get("category")) or profile[None]
     return Assessment(missing=tuple(code for code in required if not CHECKS[code](fields)))

@@ -119,7 +119,7 @@ def _spam(p: ParsedEmail) -> Classification | None:
 
 
 def _null_return_path(p: ParsedEmail) -> bool:
-    return p.header("return-path").strip() in ("<>", "")  and "return-path" in p.headers
+    return p.header("return-path").strip() in ("<>", "") and "return-path" in p.headers
 
 
 def _auto(disposition: Disposition, reason: str) -> Classification:

@@ -7,6 +7,8 @@ import json
 import logging
 import shutil
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -43,14 +45,22 @@ def json_option(f):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", metavar="PATH", envvar="INTAKE_BOT_CONFIG",
-              help="Config file (default: $INTAKE_BOT_CONFIG, then ./intake-bot.toml).")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    envvar="INTAKE_BOT_CONFIG",
+    help="Config file (default: $INTAKE_BOT_CONFIG, then ./intake-bot.toml).",
+)
 @click.option("--debug", is_flag=True, help="Log details and show tracebacks.")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     """intake-bot: answers the CA/Browser Forum's membership mailbox."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
     ctx.obj = Context(config_path, debug)
 
 
@@ -69,8 +79,101 @@ def ingest(c: Context, files: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="Output format.")
+@click.option("--wait", is_flag=True, help="Wait for a running poll to finish instead of exiting.")
+@pass_ctx
+def poll(c: Context, wait: bool) -> None:
+    """One cron run: fetch new mail over IMAP, process it, send queued replies."""
+    from .errors import ConfigError
+    from .lock import Busy, run_lock
+
+    settings = c.settings
+    if settings.imap is None:
+        raise ConfigError("no [imap] section in the configuration: nothing to poll")
+    try:
+        with run_lock(settings.storage_path, wait):
+            _poll_and_send(c)
+    except Busy:
+        log.info("another intake-bot run is in progress; leaving this one to it")
+
+
+def _poll_and_send(c: Context) -> None:
+    from .outbox import deliver_outbox, raise_if_unreachable
+    from .pipeline import utcnow
+    from .poll import poll_once
+
+    db = c.database()
+    with _progress("Processing mail") as progress:
+        report = poll_once(c.settings, db, utcnow, progress=progress)
+    log.info("fetched %d message(s): %s", report.fetched, report.dispositions)
+    if c.settings.smtp is not None:
+        raise_if_unreachable(deliver_outbox(db, c.settings.smtp, utcnow))
+
+
+@cli.command()
+@click.option("--idle-timeout", default=300, show_default=True, help="Seconds per IMAP IDLE wait.")
+@pass_ctx
+def watch(c: Context, idle_timeout: int) -> None:
+    """Stay connected (IMAP IDLE): process mail as it arrives and send its replies, until stopped."""
+    from .errors import ConfigError
+    from .watch import watch_forever
+
+    if c.settings.imap is None:
+        raise ConfigError("no [imap] section in the configuration: nothing to watch")
+    watch_forever(c.settings, c.database(), idle_timeout)
+
+
+@cli.command()
+@pass_ctx
+def send(c: Context) -> None:
+    """Deliver queued replies (the outbox) over SMTP."""
+    from .errors import ConfigError
+    from .lock import Busy, run_lock
+    from .outbox import deliver_outbox, raise_if_unreachable
+    from .pipeline import utcnow
+
+    if c.settings.smtp is None:
+        raise ConfigError("no [smtp] section in the configuration: replies stay queued")
+    try:
+        with run_lock(c.settings.storage_path):
+            report = deliver_outbox(c.database(), c.settings.smtp, utcnow)
+    except Busy:
+        log.info("another intake-bot run is in progress; it sends the outbox")
+        return
+    log.info("sent %d, deferred %d, failed %d", report.sent, report.deferred, report.failed)
+    raise_if_unreachable(report)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal; nothing under cron."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
 @pass_ctx
 def export(c: Context, fmt: str) -> None:
     """Dump every application and every other message (the spec's export format)."""
@@ -134,7 +237,9 @@ def quarantine(c: Context) -> None:
     with c.database().transaction() as s:
         rows = s.scalars(select(StoredMessage).where(StoredMessage.disposition == "quarantined")).all()
         for m in rows:
-            click.echo(f"{m.id:>6}  {m.received_at:%Y-%m-%d %H:%M}  {m.message_id[:40]:<40}  {m.reason[:100]}")
+            click.echo(
+                f"{m.id:>6}  {m.received_at:%Y-%m-%d %H:%M}  {m.message_id[:40]:<40}  {m.reason[:100]}"
+            )
     if not rows:
         click.echo("no quarantined messages")
 
@@ -217,8 +322,14 @@ def note(c: Context, reference: str, text: str, by: str | None) -> None:
 
 
 @cli.command()
-@click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False),
-              help="Where to put the demo database, storage and config.")
+@click.option(
+    "--dir",
+    "directory",
+    default="demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to put the demo database, storage and config.",
+)
 @click.pass_context
 def demo(ctx: click.Context, directory: str) -> None:
     """Ingest the bundled sample applications into a fresh SQLite database and show the status."""
@@ -229,7 +340,9 @@ def demo(ctx: click.Context, directory: str) -> None:
         shutil.rmtree(root)
     root.mkdir(parents=True)
     config = root / "intake-bot.toml"
-    config.write_text(f'[database]\nurl = "sqlite:///{root / "intake.db"}"\n\n[storage]\npath = "{root / "store"}"\n')
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{root / "intake.db"}"\n\n[storage]\npath = "{root / "store"}"\n'
+    )
     samples = sorted(str(p) for p in data_dir("samples").glob("*.eml"))
     ctx.obj = Context(str(config), ctx.obj.debug if ctx.obj else False)
     ctx.invoke(ingest, files=tuple(samples))
@@ -255,7 +368,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if "--debug" in sys.argv:
             raise
-        click.echo(f"intake-bot: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                   err=True)
+        click.echo(
+            f"intake-bot: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            err=True,
+        )
         sys.exit(1)
-

@@ -120,7 +120,9 @@ def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Sett
     replies = _table(data, "replies", where)
     intake = _table(data, "intake", where)
     smtp = _smtp(_table(data, "smtp", where), where) if "smtp" in data else None
-    from_address = smtp.from_address if smtp else _str(replies, "from_address", where, "questions@cabforum.org")
+    from_address = (
+        smtp.from_address if smtp else _str(replies, "from_address", where, "questions@cabforum.org")
+    )
     templates = _str(replies, "templates_dir", where, "")
     return Settings(
         database_url=_str(db, "url", where, "sqlite:///intake.db"),
@@ -185,8 +187,12 @@ def _limits(t: dict[str, Any], where: str) -> Limits:
 
 def _secret(t: dict[str, Any], section: str, where: str) -> Secret:
     if "password" in t:
-        raise ConfigError(f"{where}: [{section}] password must not be inline; use password_env or password_file")
-    return Secret(env=_str(t, "password_env", where, "") or None, file=_str(t, "password_file", where, "") or None)
+        raise ConfigError(
+            f"{where}: [{section}] password must not be inline; use password_env or password_file"
+        )
+    return Secret(
+        env=_str(t, "password_env", where, "") or None, file=_str(t, "password_file", where, "") or None
+    )
 
 
 def _security(t: dict[str, Any], where: str, default: str) -> str:

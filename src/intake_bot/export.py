@@ -52,7 +52,9 @@ def application_record(s: Session, app: Application) -> dict[str, Any]:
         "emergency_contact": _contact(f.get("emergency_contact")),
         "audit_report_url": f.get("audit_report_url"),
         "certificate_evidence": list(f.get("certificate_evidence") or []),
-        "ipr_agreement": {"filename": ipr["filename"], "sha256": ipr["sha256"], "size": ipr["size"]} if ipr else None,
+        "ipr_agreement": {"filename": ipr["filename"], "sha256": ipr["sha256"], "size": ipr["size"]}
+        if ipr
+        else None,
         "missing": list(app.missing or []),
         "created_at": iso(app.created_at),
         "updated_at": iso(app.updated_at),
@@ -77,9 +79,22 @@ def application_record(s: Session, app: Application) -> dict[str, Any]:
 
 
 CSV_COLUMNS = (
-    "reference", "working_group", "status", "category", "organization_name", "website_url", "applicant_email",
-    "representatives", "voting_representative", "emergency_contact", "audit_report_url", "certificate_evidence",
-    "ipr_agreement", "missing", "messages", "replies",
+    "reference",
+    "working_group",
+    "status",
+    "category",
+    "organization_name",
+    "website_url",
+    "applicant_email",
+    "representatives",
+    "voting_representative",
+    "emergency_contact",
+    "audit_report_url",
+    "certificate_evidence",
+    "ipr_agreement",
+    "missing",
+    "messages",
+    "replies",
 )
 
 
@@ -89,18 +104,25 @@ def to_csv(data: dict[str, Any]) -> str:
     writer.writeheader()
     for a in data["applications"]:
         contact = a["emergency_contact"] or {}
-        writer.writerow({
-            **{k: a.get(k) or "" for k in CSV_COLUMNS if k in a and not isinstance(a.get(k), list | dict)},
-            "representatives": "; ".join(f"{r['name'] or ''} <{r['email']}>" for r in a["representatives"]),
-            "voting_representative": next((r["email"] for r in a["representatives"] if r["voting"]), ""),
-            "emergency_contact": " ".join(v for v in (contact.get("name"), contact.get("email"),
-                                                       contact.get("phone")) if v),
-            "certificate_evidence": " ".join(a["certificate_evidence"]),
-            "ipr_agreement": (a["ipr_agreement"] or {}).get("filename", ""),
-            "missing": " ".join(a["missing"]),
-            "messages": len(a["messages"]),
-            "replies": len(a["replies"]),
-        })
+        writer.writerow(
+            {
+                **{
+                    k: a.get(k) or "" for k in CSV_COLUMNS if k in a and not isinstance(a.get(k), list | dict)
+                },
+                "representatives": "; ".join(
+                    f"{r['name'] or ''} <{r['email']}>" for r in a["representatives"]
+                ),
+                "voting_representative": next((r["email"] for r in a["representatives"] if r["voting"]), ""),
+                "emergency_contact": " ".join(
+                    v for v in (contact.get("name"), contact.get("email"), contact.get("phone")) if v
+                ),
+                "certificate_evidence": " ".join(a["certificate_evidence"]),
+                "ipr_agreement": (a["ipr_agreement"] or {}).get("filename", ""),
+                "missing": " ".join(a["missing"]),
+                "messages": len(a["messages"]),
+                "replies": len(a["replies"]),
+            }
+        )
     return out.getvalue()
 
 

@@ -99,7 +99,11 @@ def safe_filename(name: str | None, fallback: str = "attachment") -> str:
         return fallback
     if len(name) > MAX_FILENAME:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: MAX_FILENAME - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 else name[:MAX_FILENAME]
+        name = (
+            (stem[: MAX_FILENAME - len(ext) - 1] + dot + ext)
+            if dot and len(ext) < 10
+            else name[:MAX_FILENAME]
+        )
     return name
 
 

@@ -31,10 +31,17 @@ from .replies import ReplyInput, render_reply, single_address
 from .storage import BlobStore
 from .store import repository as repo
 from .store.db import Database
-from .store.schema import Application, Reply, StoredAttachment, StoredMessage
+from .store.schema import Application, ImapUid, Reply, StoredAttachment, StoredMessage
 
 log = logging.getLogger(__name__)
 _MSGID = re.compile(rb"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class ImapKey:
+    mailbox_id: int
+    uidvalidity: int
+    uid: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class Incoming:
     raw: bytes
     received_at: datetime | None = None  # IMAP INTERNALDATE; else the Date header, else now
     may_reply: bool = True  # False for history older than the configured start
+    imap: ImapKey | None = None  # recorded in the message's own transaction: processed exactly once
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,9 @@ class Pipeline:
             self._check_size(incoming.raw)
             parsed = parse_email(incoming.raw)
             with self.db.transaction() as s:
-                return self._process(s, parsed, incoming, raw_sha)
+                outcome = self._process(s, parsed, incoming, raw_sha)
+                self._record_source(s, incoming, outcome)
+                return outcome
         except SQLAlchemyError:
             raise
         except Exception as exc:  # a bad message must never stop the run
@@ -81,17 +91,43 @@ class Pipeline:
 
     def quarantine(self, incoming: Incoming, raw_sha: str, reason: str) -> Outcome:
         found = _MSGID.search(incoming.raw[:65536])
-        message_id = found.group(1).decode("ascii", "replace") if found else f"<{raw_sha[:32]}@quarantine.invalid>"
+        message_id = (
+            found.group(1).decode("ascii", "replace") if found else f"<{raw_sha[:32]}@quarantine.invalid>"
+        )
         now = self.clock()
         with self.db.transaction() as s:
             row = StoredMessage(
-                message_id=message_id[:998], raw_sha256=raw_sha, fingerprint=raw_sha, size=len(incoming.raw),
-                disposition=Disposition.QUARANTINED, reason=reason[:2000], received_at=incoming.received_at or now,
+                message_id=message_id[:998],
+                raw_sha256=raw_sha,
+                fingerprint=raw_sha,
+                size=len(incoming.raw),
+                disposition=Disposition.QUARANTINED,
+                reason=reason[:2000],
+                received_at=incoming.received_at or now,
                 processed_at=now,
             )
             s.add(row)
             s.flush()
-            return Outcome(row.id, Disposition.QUARANTINED, reason=reason)
+            outcome = Outcome(row.id, Disposition.QUARANTINED, reason=reason)
+            self._record_source(s, incoming, outcome)
+            return outcome
+
+    @staticmethod
+    def _record_source(s: Session, incoming: Incoming, outcome: Outcome) -> None:
+        if incoming.imap is None:
+            return
+        key = incoming.imap
+        # Only what the bot handled is flagged on the server; other mail stays as staff left it.
+        handled = outcome.disposition in (Disposition.APPLICATION, Disposition.FOLLOW_UP)
+        s.add(
+            ImapUid(
+                mailbox_id=key.mailbox_id,
+                uidvalidity=key.uidvalidity,
+                uid=key.uid,
+                message_id=outcome.message_row_id,
+                flag_pending=handled,
+            )
+        )
 
     # -- the stages -------------------------------------------------------------------------
 
@@ -101,29 +137,56 @@ class Pipeline:
         fp = fingerprint(parsed)
         duplicate = repo.find_duplicate(s, parsed.message_id, fp)
         if duplicate is not None:
-            row = self._store_message(s, parsed, incoming, raw_sha, fp, Disposition.DUPLICATE, received,
-                                      f"same message as #{duplicate.id}", duplicate.application_id)
+            row = self._store_message(
+                s,
+                parsed,
+                incoming,
+                raw_sha,
+                fp,
+                Disposition.DUPLICATE,
+                received,
+                f"same message as #{duplicate.id}",
+                duplicate.application_id,
+            )
             row.duplicate_of = duplicate.id
             return Outcome(row.id, Disposition.DUPLICATE, reason=row.reason)
 
         verdict = classify(parsed, self.own_addresses)
         app_id = self._thread(s, parsed)
         if verdict.automated:
-            row = self._store_message(s, parsed, incoming, raw_sha, fp, verdict.disposition, received,
-                                      verdict.reason, app_id)
+            row = self._store_message(
+                s, parsed, incoming, raw_sha, fp, verdict.disposition, received, verdict.reason, app_id
+            )
             if app_id is not None:
-                repo.add_event(s, app_id, "automatic_message", f"{verdict.disposition}: {verdict.reason}", now)
+                repo.add_event(
+                    s, app_id, "automatic_message", f"{verdict.disposition}: {verdict.reason}", now
+                )
             return Outcome(row.id, verdict.disposition, reason=verdict.reason)
 
         extraction = extract(parsed)
         if app_id is None and not looks_like_application(parsed, extraction):
-            row = self._store_message(s, parsed, incoming, raw_sha, fp, Disposition.NOT_APPLICATION, received,
-                                      "no membership application found", None)
+            row = self._store_message(
+                s,
+                parsed,
+                incoming,
+                raw_sha,
+                fp,
+                Disposition.NOT_APPLICATION,
+                received,
+                "no membership application found",
+                None,
+            )
             return Outcome(row.id, Disposition.NOT_APPLICATION, reason=row.reason)
 
         disposition = Disposition.FOLLOW_UP if app_id is not None else Disposition.APPLICATION
-        app = s.get(Application, app_id) if app_id is not None else self._new_application(s, parsed, received, now)
-        row = self._store_message(s, parsed, incoming, raw_sha, fp, disposition, received, verdict.reason, app.id)
+        app = (
+            s.get(Application, app_id)
+            if app_id is not None
+            else self._new_application(s, parsed, received, now)
+        )
+        row = self._store_message(
+            s, parsed, incoming, raw_sha, fp, disposition, received, verdict.reason, app.id
+        )
         self._store_attachments(s, parsed, row)
         repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
         s.flush()
@@ -149,25 +212,49 @@ class Pipeline:
             open_for_domain=lambda domain: repo.open_applications_for(s, domain=domain),
         )
 
-    def _new_application(self, s: Session, parsed: ParsedEmail, received: datetime, now: datetime) -> Application:
+    def _new_application(
+        self, s: Session, parsed: ParsedEmail, received: datetime, now: datetime
+    ) -> Application:
         wg = self.settings.working_group
         app = Application(
-            reference=repo.next_reference(s, wg, received.year), working_group=wg, status="incomplete",
-            applicant_email=parsed.from_address, applicant_domain=thread.sender_domain(parsed.from_address),
-            missing=[], created_at=now, updated_at=now,
+            reference=repo.next_reference(s, wg, received.year),
+            working_group=wg,
+            status="incomplete",
+            applicant_email=parsed.from_address,
+            applicant_domain=thread.sender_domain(parsed.from_address),
+            missing=[],
+            created_at=now,
+            updated_at=now,
         )
         s.add(app)
         s.flush()
         repo.add_event(s, app.id, "opened", f"application from {parsed.from_address}", now)
         return app
 
-    def _store_message(self, s: Session, parsed: ParsedEmail, incoming: Incoming, raw_sha: str, fp: str,
-                       disposition: Disposition, received: datetime, reason: str,
-                       app_id: int | None) -> StoredMessage:
+    def _store_message(
+        self,
+        s: Session,
+        parsed: ParsedEmail,
+        incoming: Incoming,
+        raw_sha: str,
+        fp: str,
+        disposition: Disposition,
+        received: datetime,
+        reason: str,
+        app_id: int | None,
+    ) -> StoredMessage:
         row = StoredMessage(
-            message_id=parsed.message_id[:998], raw_sha256=raw_sha, fingerprint=fp, size=len(incoming.raw),
-            application_id=app_id, disposition=disposition, reason=reason, from_address=parsed.from_address[:320],
-            subject=parsed.subject[:1000], received_at=received, processed_at=self.clock(),
+            message_id=parsed.message_id[:998],
+            raw_sha256=raw_sha,
+            fingerprint=fp,
+            size=len(incoming.raw),
+            application_id=app_id,
+            disposition=disposition,
+            reason=reason,
+            from_address=parsed.from_address[:320],
+            subject=parsed.subject[:1000],
+            received_at=received,
+            processed_at=self.clock(),
         )
         s.add(row)
         s.flush()
@@ -176,11 +263,27 @@ class Pipeline:
     def _store_attachments(self, s: Session, parsed: ParsedEmail, row: StoredMessage) -> None:
         for att in parsed.attachments:
             self.blobs.put(att.payload)
-            s.add(StoredAttachment(message_id=row.id, filename=att.filename[:255],
-                                   content_type=att.content_type[:255], sha256=att.sha256, size=att.size))
+            s.add(
+                StoredAttachment(
+                    message_id=row.id,
+                    filename=att.filename[:255],
+                    content_type=att.content_type[:255],
+                    sha256=att.sha256,
+                    size=att.size,
+                )
+            )
 
-    def _queue_reply(self, s: Session, app: Application, parsed: ParsedEmail, incoming: Incoming,
-                     row: StoredMessage, missing: tuple[str, ...], fp: str, now: datetime) -> ReplyKind | None:
+    def _queue_reply(
+        self,
+        s: Session,
+        app: Application,
+        parsed: ParsedEmail,
+        incoming: Incoming,
+        row: StoredMessage,
+        missing: tuple[str, ...],
+        fp: str,
+        now: datetime,
+    ) -> ReplyKind | None:
         why_not = self._why_no_reply(s, parsed, incoming, now)
         if why_not:
             repo.add_event(s, app.id, "no_reply", why_not, now)
@@ -189,19 +292,39 @@ class Pipeline:
         fields = repo.current_fields(s, app.id)
         rendered = render_reply(
             ReplyInput(
-                kind=kind, reference=app.reference, working_group=app.working_group,
-                to_address=parsed.from_address, to_name=parsed.from_name, from_address=self.settings.from_address,
-                subject=parsed.subject, in_reply_to=parsed.message_id, references=parsed.references,
-                items=missing, organization_name=fields.get("organization_name"), category=fields.get("category"),
-                seed=f"{app.reference}:{fp}", now=now,
+                kind=kind,
+                reference=app.reference,
+                working_group=app.working_group,
+                to_address=parsed.from_address,
+                to_name=parsed.from_name,
+                from_address=self.settings.from_address,
+                subject=parsed.subject,
+                in_reply_to=parsed.message_id,
+                references=parsed.references,
+                items=missing,
+                organization_name=fields.get("organization_name"),
+                category=fields.get("category"),
+                seed=f"{app.reference}:{fp}",
+                now=now,
             ),
             self.settings.templates_dir,
         )
-        s.add(Reply(
-            application_id=app.id, answers_message_id=row.id, kind=kind, to_address=parsed.from_address,
-            message_id=rendered.message_id, in_reply_to=parsed.message_id, items=list(missing), raw=rendered.raw,
-            state="queued", attempts=0, last_error="", created_at=now,
-        ))
+        s.add(
+            Reply(
+                application_id=app.id,
+                answers_message_id=row.id,
+                kind=kind,
+                to_address=parsed.from_address,
+                message_id=rendered.message_id,
+                in_reply_to=parsed.message_id,
+                items=list(missing),
+                raw=rendered.raw,
+                state="queued",
+                attempts=0,
+                last_error="",
+                created_at=now,
+            )
+        )
         repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
         return kind
 
@@ -228,8 +351,15 @@ class Pipeline:
 def fingerprint(parsed: ParsedEmail) -> str:
     """The message's content without trace headers: two deliveries of one mail share it."""
     h = hashlib.sha256()
-    for part in (parsed.message_id, parsed.from_address, parsed.subject, parsed.header("date"), parsed.text,
-                 parsed.html, *(a.sha256 for a in parsed.attachments)):
+    for part in (
+        parsed.message_id,
+        parsed.from_address,
+        parsed.subject,
+        parsed.header("date"),
+        parsed.text,
+        parsed.html,
+        *(a.sha256 for a in parsed.attachments),
+    ):
         h.update(part.encode("utf-8", "replace"))
         h.update(b"\x00")
     return h.hexdigest()

@@ -37,17 +37,19 @@ def status_rows(data: dict[str, Any], status_filter: str | None = None) -> list[
     for a in data["applications"]:
         if status_filter and a["status"] != status_filter:
             continue
-        rows.append({
-            "reference": a["reference"],
-            "organization_name": a["organization_name"],
-            "working_group": a.get("working_group"),
-            "category": a["category"],
-            "status": a["status"],
-            "missing": a["missing"],
-            "last_activity": a.get("updated_at"),
-            "created_at": a.get("created_at"),
-            "replies_unsent": sum(1 for r in a["replies"] if not r["sent"]),
-        })
+        rows.append(
+            {
+                "reference": a["reference"],
+                "organization_name": a["organization_name"],
+                "working_group": a.get("working_group"),
+                "category": a["category"],
+                "status": a["status"],
+                "missing": a["missing"],
+                "last_activity": a.get("updated_at"),
+                "created_at": a.get("created_at"),
+                "replies_unsent": sum(1 for r in a["replies"] if not r["sent"]),
+            }
+        )
     return rows
 
 
@@ -57,14 +59,16 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     width = width or shutil.get_terminal_size((80, 24)).columns
     table = [("REFERENCE", "ORGANISATION", "CATEGORY", "STATUS", "MISSING", "ACTIVITY")]
     for r in rows:
-        table.append((
-            r["reference"],
-            r["organization_name"] or "?",
-            SHORT_CATEGORY.get(r["category"] or "", "?"),
-            r["status"],
-            ", ".join(SHORT_ITEMS.get(m, m) for m in r["missing"]) or "-",
-            _age(r["last_activity"]),
-        ))
+        table.append(
+            (
+                r["reference"],
+                r["organization_name"] or "?",
+                SHORT_CATEGORY.get(r["category"] or "", "?"),
+                r["status"],
+                ", ".join(SHORT_ITEMS.get(m, m) for m in r["missing"]) or "-",
+                _age(r["last_activity"]),
+            )
+        )
     widths = [max(len(str(row[i])) for row in table) for i in range(6)]
     fixed = sum(widths) - widths[1] - widths[4] + 2 * 5
     spare = max(width - fixed, 24)
@@ -81,11 +85,18 @@ def application_detail(s: Session, reference: str) -> dict[str, Any]:
     record = application_record(s, app)
     record["attachments"] = [
         {"filename": a.filename, "sha256": a.sha256, "size": a.size, "content_type": a.content_type}
-        for m in app.messages for a in m.attachments
+        for m in app.messages
+        for a in m.attachments
     ]
     record["all_messages"] = [
-        {"id": m.id, "message_id": m.message_id, "from": m.from_address, "subject": m.subject,
-         "disposition": m.disposition, "received_at": iso(m.received_at)}
+        {
+            "id": m.id,
+            "message_id": m.message_id,
+            "from": m.from_address,
+            "subject": m.subject,
+            "disposition": m.disposition,
+            "received_at": iso(m.received_at),
+        }
         for m in app.messages
     ]
     record["history"] = [
@@ -107,13 +118,18 @@ def render_detail(d: dict[str, Any]) -> str:
         f"  emergency:     {' '.join(v for v in contact.values() if v) or '-'}",
         f"  audit report:  {d['audit_report_url'] or '-'}",
         "  representatives:",
-        *[f"    {r['name'] or ''} <{r['email']}>{' (voting)' if r['voting'] else ''}" for r in d["representatives"]],
+        *[
+            f"    {r['name'] or ''} <{r['email']}>{' (voting)' if r['voting'] else ''}"
+            for r in d["representatives"]
+        ],
         "  certificate evidence:",
         *[f"    {e}" for e in d["certificate_evidence"]],
         f"  missing:       {', '.join(d['missing']) or 'nothing'}",
         "  messages:",
-        *[f"    {m['received_at'][:16]}  {m['disposition']:<12} {m['from']}  {m['subject'][:50]}"
-          for m in d["all_messages"]],
+        *[
+            f"    {m['received_at'][:16]}  {m['disposition']:<12} {m['from']}  {m['subject'][:50]}"
+            for m in d["all_messages"]
+        ],
         "  attachments:",
         *[f"    {a['filename']}  {a['size']} bytes  {a['content_type']}" for a in d["attachments"]],
         "  replies:",

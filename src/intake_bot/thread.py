@@ -13,9 +13,34 @@ _BODY_REFERENCE = re.compile(r"\b(?:reference|ref\.?)\s*:?\s*([A-Z]{2,12}-\d{4}-
 
 # A shared mail domain says nothing about who is a colleague.
 FREEMAIL = frozenset(
-    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com yahoo.co.uk icloud.com "
-    "me.com aol.com gmx.de gmx.net web.de proton.me protonmail.com mail.com yandex.ru qq.com 163.com "
-    "126.com zoho.com fastmail.com t-online.de orange.fr free.fr".split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "proton.me",
+        "protonmail.com",
+        "mail.com",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "zoho.com",
+        "fastmail.com",
+        "t-online.de",
+        "orange.fr",
+        "free.fr",
+    ]
 )
 
 

@@ -28,7 +28,9 @@ def find_duplicate(s: Session, message_id: str, fingerprint: str) -> StoredMessa
 
 
 def application_by_reference(s: Session, reference: str) -> Application | None:
-    return s.scalars(select(Application).where(func.upper(Application.reference) == reference.upper())).first()
+    return s.scalars(
+        select(Application).where(func.upper(Application.reference) == reference.upper())
+    ).first()
 
 
 def application_by_message_ids(s: Session, ids: Sequence[str]) -> int | None:
@@ -54,7 +56,9 @@ def open_applications_for(s: Session, *, sender: str | None = None, domain: str 
 
 def next_reference(s: Session, working_group: str, year: int) -> str:
     prefix = f"{working_group}-{year}-"
-    count = s.scalar(select(func.count()).select_from(Application).where(Application.reference.like(f"{prefix}%")))
+    count = s.scalar(
+        select(func.count()).select_from(Application).where(Application.reference.like(f"{prefix}%"))
+    )
     return f"{prefix}{(count or 0) + 1:04d}"
 
 
@@ -71,19 +75,33 @@ def add_field_values(
     s: Session, app_id: int, msg_id: int | None, values: list[tuple[str, Any]], source: str, now: datetime
 ) -> None:
     for name, value in values:
-        s.add(FieldValue(application_id=app_id, message_id=msg_id, field=name, value={"v": value},
-                         source=source, created_at=now))
+        s.add(
+            FieldValue(
+                application_id=app_id,
+                message_id=msg_id,
+                field=name,
+                value={"v": value},
+                source=source,
+                created_at=now,
+            )
+        )
 
 
-def add_event(s: Session, app_id: int, kind: str, detail: str, now: datetime, actor: str = "intake-bot") -> None:
+def add_event(
+    s: Session, app_id: int, kind: str, detail: str, now: datetime, actor: str = "intake-bot"
+) -> None:
     s.add(Event(application_id=app_id, at=now, actor=actor, kind=kind, detail=detail))
 
 
 def replies_to_recipient_since(s: Session, address: str, since: datetime) -> int:
-    return s.scalar(
-        select(func.count()).select_from(Reply)
-        .where(func.lower(Reply.to_address) == address.lower(), Reply.created_at >= since)
-    ) or 0
+    return (
+        s.scalar(
+            select(func.count())
+            .select_from(Reply)
+            .where(func.lower(Reply.to_address) == address.lower(), Reply.created_at >= since)
+        )
+        or 0
+    )
 
 
 def due_replies(s: Session, now: datetime, limit: int = 100) -> list[Reply]:

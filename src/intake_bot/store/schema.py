@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -117,3 +117,31 @@ class Event(Base):
     actor: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Mailbox(Base):
+    """An IMAP folder the bot reads, and the moment from which it answers mail there."""
+
+    __tablename__ = "mailboxes"
+    __table_args__ = (UniqueConstraint("account", "folder", name="uq_mailboxes_account_folder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(400))  # user@host:port
+    folder: Mapped[str] = mapped_column(String(400))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    start_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class ImapUid(Base):
+    """One processed (folder, UIDVALIDITY, UID): written in the same transaction as its message."""
+
+    __tablename__ = "imap_uids"
+    __table_args__ = (UniqueConstraint("mailbox_id", "uidvalidity", "uid", name="uq_imap_uids_mailbox_uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailboxes.id"))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    flag_pending: Mapped[bool]  # True until the keyword is set on the server (after the commit)

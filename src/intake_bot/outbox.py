@@ -1,0 +1,108 @@
+"""Deliver the outbox over SMTP. A reply is marked sent only after the server accepted it.
+
+Temporary failures (4xx, refused connections, timeouts) stay queued with a growing delay;
+permanent ones (5xx) are recorded on the reply for staff. A crash between the server's
+acceptance and our commit can send a reply twice at most once, with the same Message-ID,
+so the copy is recognisable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .config import SmtpSettings
+from .errors import TransientError
+from .send import PermanentFailure, SmtpSender, TemporaryFailure
+from .store import repository as repo
+from .store.db import Database
+from .store.schema import Reply
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 30
+BATCH = 50
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    unreachable: str = ""  # set when the server could not be reached: cron should retry (exit 75)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes, at most six hours."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def deliver_outbox(db: Database, settings: SmtpSettings, clock: Callable[[], datetime]) -> DeliveryReport:
+    report = DeliveryReport()
+    with SmtpSender(settings) as sender:
+        while not report.unreachable:
+            with db.transaction() as s:
+                due = [(r.id, r.raw, r.to_address) for r in repo.due_replies(s, clock(), BATCH)]
+            if not due:
+                break
+            for reply_id, raw, to in due:
+                if not _deliver_one(db, sender, settings.from_address, reply_id, raw, to, clock, report):
+                    break
+    return report
+
+
+def _deliver_one(
+    db: Database,
+    sender: SmtpSender,
+    mail_from: str,
+    reply_id: int,
+    raw: bytes,
+    to: str,
+    clock: Callable[[], datetime],
+    report: DeliveryReport,
+) -> bool:
+    """Send one reply and record the outcome; False when the server is unreachable."""
+    try:
+        sender.send(raw, mail_from, [to])
+    except TemporaryFailure as exc:
+        _record(db, reply_id, clock, error=str(exc), permanent=False)
+        report.deferred += 1
+        if exc.code is None:  # no SMTP answer at all: the server is down, stop trying this run
+            report.unreachable = str(exc)
+            return False
+        return True
+    except PermanentFailure as exc:
+        _record(db, reply_id, clock, error=str(exc), permanent=True)
+        report.failed += 1
+        return True
+    _record(db, reply_id, clock)
+    report.sent += 1
+    return True
+
+
+def _record(
+    db: Database, reply_id: int, clock: Callable[[], datetime], error: str = "", permanent: bool = False
+) -> None:
+    now = clock()
+    with db.transaction() as s:
+        reply = s.get(Reply, reply_id)
+        if reply is None:
+            return
+        reply.attempts += 1
+        if not error:
+            reply.state, reply.sent_at, reply.last_error = "sent", now, ""
+            repo.add_event(s, reply.application_id, "reply_sent", f"{reply.kind} to {reply.to_address}", now)
+            return
+        reply.last_error = error[:2000]
+        if permanent or reply.attempts >= MAX_ATTEMPTS:
+            reply.state = "failed"
+            repo.add_event(s, reply.application_id, "reply_failed", f"to {reply.to_address}: {error}", now)
+        else:
+            reply.next_attempt_at = now + retry_delay(reply.attempts)
+    log.info("reply %s: %s", reply_id, error or "sent")
+
+
+def raise_if_unreachable(report: DeliveryReport) -> None:
+    if report.unreachable:
+        raise TransientError(f"replies stay queued: {report.unreachable}")

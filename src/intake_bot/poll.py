@@ -1,0 +1,164 @@
+"""One poll of the IMAP mailbox: fetch what is new, process it, flag what the bot handled.
+
+Every message is recorded by (mailbox, UIDVALIDITY, UID) in the same transaction as its
+processing, so a run killed at any point neither loses nor repeats one. The server is
+touched (keyword, move) only after that commit; mail that is not an application is left
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from .config import ImapSettings, Settings
+from .pipeline import ImapKey, Incoming, Pipeline
+from .sources.imap import ImapMailbox, connect
+from .store.db import Database
+from .store.schema import ImapUid, Mailbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PollReport:
+    fetched: int = 0
+    dispositions: dict[str, int] = field(default_factory=dict)
+    flagged: int = 0
+
+
+def poll_once(
+    settings: Settings,
+    db: Database,
+    clock: Callable[[], datetime],
+    progress: Callable[[int, int], None] | None = None,
+    mailbox: ImapMailbox | None = None,
+) -> PollReport:
+    imap = settings.imap
+    assert imap is not None
+    own = mailbox is None
+    box = mailbox or connect(imap)
+    try:
+        return _poll(box, imap, settings, db, clock, progress)
+    finally:
+        if own:
+            box.close()
+
+
+def _poll(
+    box: ImapMailbox,
+    imap: ImapSettings,
+    settings: Settings,
+    db: Database,
+    clock: Callable[[], datetime],
+    progress: Callable[[int, int], None] | None,
+) -> PollReport:
+    state = box.select(imap.folder)
+    mailbox_id, start_at = _mailbox(db, imap, state.uidvalidity, clock)
+    report = PollReport()
+    key = (mailbox_id, state.uidvalidity)
+    report.flagged += _flag_pending(db, box, imap, key)  # left over from a run killed after its commit
+    new = box.uids_from(_last_uid(db, *key) + 1)
+    if not new:
+        return report
+    pipeline = Pipeline(settings, db, clock)
+    seen = _seen(db, mailbox_id, state.uidvalidity, new)
+    todo = [uid for uid in new if uid not in seen]
+    for count, fetched in enumerate(box.fetch(todo, imap.batch_size), start=1):
+        outcome = pipeline.process(
+            Incoming(
+                raw=fetched.raw,
+                received_at=fetched.internaldate,
+                may_reply=fetched.internaldate >= start_at,
+                imap=ImapKey(mailbox_id, state.uidvalidity, fetched.uid),
+            )
+        )
+        report.fetched += 1
+        report.dispositions[outcome.disposition] = report.dispositions.get(outcome.disposition, 0) + 1
+        if progress:
+            progress(count, len(todo))
+        if count % imap.batch_size == 0:
+            report.flagged += _flag_pending(db, box, imap, key)
+    report.flagged += _flag_pending(db, box, imap, key)
+    return report
+
+
+def _mailbox(
+    db: Database, imap: ImapSettings, uidvalidity: int, clock: Callable[[], datetime]
+) -> tuple[int, datetime]:
+    """This folder's row; the first run records where "now" is, so older mail gets no reply."""
+    account = f"{imap.username}@{imap.host}:{imap.port}"
+    with db.transaction() as s:
+        row = s.scalars(
+            select(Mailbox).where(Mailbox.account == account, Mailbox.folder == imap.folder)
+        ).first()
+        if row is None:
+            now = clock()
+            row = Mailbox(
+                account=account,
+                folder=imap.folder,
+                uidvalidity=uidvalidity,
+                start_at=imap.since or now,
+                created_at=now,
+            )
+            s.add(row)
+            s.flush()
+        elif row.uidvalidity != uidvalidity:
+            # The server renumbered the folder: UIDs start over; Message-ID and content dedupe
+            # keep already-processed mail from being answered again.
+            log.warning(
+                "UIDVALIDITY of %s changed (%s -> %s): rescanning", imap.folder, row.uidvalidity, uidvalidity
+            )
+            row.uidvalidity = uidvalidity
+        start_at = row.start_at if row.start_at.tzinfo else row.start_at.replace(tzinfo=clock().tzinfo)
+        return row.id, start_at
+
+
+def _last_uid(db: Database, mailbox_id: int, uidvalidity: int) -> int:
+    with db.transaction() as s:
+        found = s.scalar(
+            select(func.max(ImapUid.uid)).where(
+                ImapUid.mailbox_id == mailbox_id, ImapUid.uidvalidity == uidvalidity
+            )
+        )
+    return int(found or 0)
+
+
+def _seen(db: Database, mailbox_id: int, uidvalidity: int, uids: list[int]) -> set[int]:
+    with db.transaction() as s:
+        return set(
+            s.scalars(
+                select(ImapUid.uid).where(
+                    ImapUid.mailbox_id == mailbox_id,
+                    ImapUid.uidvalidity == uidvalidity,
+                    ImapUid.uid >= min(uids),
+                    ImapUid.uid <= max(uids),
+                )
+            )
+        )
+
+
+def _flag_pending(db: Database, box: ImapMailbox, imap: ImapSettings, key: tuple[int, int]) -> int:
+    """Mark on the server what the bot handled, now that it is committed."""
+    mailbox_id, uidvalidity = key
+    with db.transaction() as s:
+        pending = s.scalars(
+            select(ImapUid).where(ImapUid.mailbox_id == mailbox_id, ImapUid.flag_pending)
+        ).all()
+        for row in pending:
+            if row.uidvalidity != uidvalidity:
+                row.flag_pending = False  # those UIDs name other messages now
+        ids = {row.id: row.uid for row in pending if row.uidvalidity == uidvalidity}
+    if not ids:
+        return 0
+    box.add_keyword(list(ids.values()), imap.processed_keyword)
+    if imap.move_applications_to:
+        box.move(list(ids.values()), imap.move_applications_to)
+    with db.transaction() as s:
+        for row in s.scalars(select(ImapUid).where(ImapUid.id.in_(ids))):
+            row.flag_pending = False
+    return len(ids)
