@@ -95,14 +95,25 @@ _STRONG_LABEL_AFTER_SIGNOFF = re.compile(
 
 def strip_quoted(text: str) -> str:
     """The new text of a reply: no '>' lines, no attribution lines, nothing under a reply header."""
-    text = text.replace("\r\n", "\n")
+    text = _drop_attributions(text.replace("\r\n", "\n"))
     text = _cut_at_reply_header(text)
-    lines = []
-    for line in text.split("\n"):
-        if line.lstrip().startswith(">"):
-            continue
-        lines.append(line)
-    return _drop_wrote_lines("\n".join(lines))
+    return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
+
+
+def _drop_attributions(text: str) -> str:
+    """'On ... wrote:' above '>' lines is dropped (answers may follow below); above plain text it ends the reply."""
+    match = _WROTE.search(text)
+    while match:
+        if not _quoted_below(text, match.end()):
+            return text[: match.start()]  # un-prefixed quote: everything below is the old message
+        text = text[: match.start()] + text[match.end() :]
+        match = _WROTE.search(text, match.start())
+    return text
+
+
+def _quoted_below(text: str, index: int) -> bool:
+    following = [line for line in text[index:].split("\n") if line.strip()]
+    return not following or following[0].lstrip().startswith(">")
 
 
 def _cut_at_reply_header(text: str) -> str:
@@ -126,39 +137,28 @@ def _outlook_header_start(text: str) -> int:
     return len(text)
 
 
+_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "cs", "pl", "sv", "da"]
+
+
 def _library_header_start(text: str) -> int:
-    """mail-parser-reply's multi-language reply-header patterns, used only for what they find reliably."""
+    """mail-parser-reply's multi-language reply headers, where what it found is a real header."""
     try:
         from mailparser_reply.parser import EmailMessage
 
-        pattern = EmailMessage(
-            text="", languages=["en", "de", "fr", "es", "it", "nl", "cs", "pl", "sv"]
-        ).HEADER_REGEX
+        pattern = EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
         for match in pattern.finditer(text):
-            found = match.group(0)
-            if re.search(
-                r"\b(?:wrote|schrieb|écrit|escribió|scritto|schreef|napsal)\b", found, re.IGNORECASE
-            ):
-                return match.start()
-            if _HEADER_LINE.search(found) and _HEADER_NEXT.search(
-                found.split("\n", 2)[-1] if "\n" in found else ""
-            ):
+            if _is_reply_header(match.group(0)) and not _quoted_below(text, match.end()):
                 return match.start()
     except Exception:  # the library is a help, never a point of failure
         return len(text)
     return len(text)
 
 
-def _drop_wrote_lines(text: str) -> str:
-    """An attribution line followed by quoted lines is dropped; one followed by unquoted text ends the reply."""
-    match = _WROTE.search(text)
-    while match:
-        rest = text[match.end() :]
-        if rest.strip():
-            return text[: match.start()]  # un-prefixed quote: everything below is the old message
-        text = text[: match.start()] + rest
-        match = _WROTE.search(text)
-    return text
+def _is_reply_header(found: str) -> bool:
+    lines = [line for line in found.split("\n") if line.strip()]
+    if len(lines) == 1:
+        return bool(re.search(r":\s*$", lines[0]))  # an attribution line ("... wrote:")
+    return bool(_HEADER_LINE.match(lines[0]) and any(_HEADER_NEXT.match(line) for line in lines[1:]))
 
 
 def strip_signature(text: str, from_name: str = "") -> str:
@@ -572,7 +572,8 @@ _ORG_PROSE = (
     ),
 )
 _NOT_ORG = re.compile(
-    r"working group|forum|\bwg\b|^(?:the|our|my|a|an|we|i|this|it|there|here|he|she|they|which|what)\b|s/mime", re.I
+    r"working group|forum|\bwg\b|^(?:the|our|my|a|an|we|i|this|it|there|here|he|she|they|which|what)\b|s/mime",
+    re.I,
 )
 
 
@@ -816,7 +817,7 @@ def _valid_email(address: str) -> str | None:
     try:
         from email_validator import EmailNotValidError, validate_email
 
-        return validate_email(address, check_deliverability=False).normalized.lower()
+        return validate_email(address, check_deliverability=False, test_environment=True).normalized.lower()
     except EmailNotValidError:
         return None
     except Exception:  # any failure of the validator means "not an address"

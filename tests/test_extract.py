@@ -1,0 +1,424 @@
+"""extract.py: what one message states, from small hand-made mails and the dev corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from test_evidence import ipr_pdf, make_cert, make_pdf
+
+from intake_bot.extract import extract, normalise_url, strip_quoted, strip_signature
+from intake_bot.parse import parse_email
+from intake_bot.records import Category, Extraction
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus" / "applications"
+
+
+def mail(
+    body: str,
+    *,
+    html: bool = False,
+    subject: str = "SMCWG application",
+    sender: str = "Jane Doe <jane.doe@acme-pki.test>",
+    reply: bool = False,
+    attachments: list[tuple[str, str, bytes]] = (),
+    charset: str = "utf-8",
+) -> Extraction:
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender
+    msg["To"] = "questions@cabforum.org"
+    msg["Subject"] = ("Re: [SMCWG-2026-0001] " if reply else "") + subject
+    msg["Message-ID"] = "<test@acme-pki.test>"
+    if reply:
+        msg["In-Reply-To"] = "<bot@cabforum.org>"
+    msg.set_content(body, subtype="html" if html else "plain", charset=charset)
+    for filename, ctype, payload in attachments:
+        maintype, subtype = ctype.split("/")
+        msg.add_attachment(payload, maintype=maintype, subtype=subtype, filename=filename)
+    return extract(parse_email(msg.as_bytes()))
+
+
+# ---------------------------------------------------------------- labels
+
+
+LABELLED = """Hello,
+
+Please accept our application.
+
+Organisation name: Acme PKI GmbH
+Membership category: Certificate Issuer
+Homepage: WWW.Acme-PKI.test
+Voting representative: Jane Doe, jane.doe@acme-pki.test
+Other representatives: Max Müller <max.mueller@acme-pki.test>
+24x7 incident contact: soc@acme-pki.test, +49 30 555 0100
+WebTrust seal: https://www.cpacanada.ca/webtrustseal?sealid=42
+Certificates: https://crt.sh/?id=1001 https://crt.sh/?d=1002
+
+Best regards,
+Jane Doe
+Acme PKI GmbH | Tel +49 30 555 9999 | https://www.acme-signature.test
+"""
+
+
+def test_label_value_lines():
+    x = mail(LABELLED)
+    assert x.category is Category.CERTIFICATE_ISSUER
+    assert x.organization_name == "Acme PKI GmbH"
+    assert x.website_url == "https://www.acme-pki.test"
+    assert [(r.name, r.email, r.voting) for r in x.representatives] == [
+        ("Jane Doe", "jane.doe@acme-pki.test", True),
+        ("Max Müller", "max.mueller@acme-pki.test", False),
+    ]
+    assert x.emergency_contact.email == "soc@acme-pki.test"
+    assert x.emergency_contact.phone == "+49 30 555 0100"
+    assert x.audit_report_url == "https://www.cpacanada.ca/webtrustseal?sealid=42"
+    assert x.certificate_evidence == ("https://crt.sh/?id=1001", "https://crt.sh/?id=1002")
+    assert x.working_group == "SMCWG"
+
+
+def test_signature_is_never_data():
+    x = mail(
+        "Hi,\n\nWe apply as an Interested Party.\n\nThanks,\nJane Doe\nAcme\nWeb: www.acme.test\nPhone: +1 555 0100 200\n"
+    )
+    assert x.category is Category.INTERESTED_PARTY
+    assert x.website_url is None
+    assert x.emergency_contact is None
+
+
+def test_signature_without_closing_line_starting_with_the_senders_name():
+    body = (
+        "Hi,\n\nRepresentative: Jane Doe (jane.doe@acme-pki.test)\n\nJane Doe\nCTO\nWeb: www.acme-pki.test\n"
+    )
+    x = mail(body)
+    assert x.website_url is None
+    assert [r.email for r in x.representatives] == ["jane.doe@acme-pki.test"]
+
+
+def test_multi_line_values_with_bullets_and_sub_labels():
+    body = """Hello,
+
+Company:
+    Acme PKI GmbH
+
+Representatives:
+  - Jane Doe, jane.doe@acme-pki.test (voting)
+  - Max Mustermann, max@acme-pki.test
+
+Emergency contact:
+  Name: Security Operations Center
+  Email: soc@acme-pki.test
+  Phone: +49 (0)30 555 0000
+
+Audit report:
+  https://audits.example-cab.test/2025/AAL-Acme.pdf
+"""
+    x = mail(body)
+    assert x.organization_name == "Acme PKI GmbH"
+    assert [(r.email, r.voting) for r in x.representatives] == [
+        ("jane.doe@acme-pki.test", True),
+        ("max@acme-pki.test", False),
+    ]
+    assert x.emergency_contact.name == "Security Operations Center"
+    assert x.emergency_contact.email == "soc@acme-pki.test"
+    assert re.sub(r"\D", "", x.emergency_contact.phone) == "4903055500" + "00"
+    assert x.audit_report_url == "https://audits.example-cab.test/2025/AAL-Acme.pdf"
+
+
+def test_numbered_list_mirroring_the_web_page_without_labels():
+    body = """Dear Forum,
+
+1. Certificate Issuer
+2. Acme PKI GmbH
+3. acme-pki.test
+4. attached
+5. Jane Doe <jane.doe@acme-pki.test> (voting), Max Mustermann <max@acme-pki.test>
+6. pki-emergency@acme-pki.test / +49 30 1234567
+7. https://www.cpacanada.ca/webtrustseal?sealid=9 ; examples https://crt.sh/?id=5
+"""
+    x = mail(body)
+    assert x.category is Category.CERTIFICATE_ISSUER
+    assert x.organization_name == "Acme PKI GmbH"
+    assert x.website_url == "https://acme-pki.test"
+    assert {r.email: r.voting for r in x.representatives} == {
+        "jane.doe@acme-pki.test": True,
+        "max@acme-pki.test": False,
+    }
+    assert x.emergency_contact.email == "pki-emergency@acme-pki.test"
+    assert x.audit_report_url == "https://www.cpacanada.ca/webtrustseal?sealid=9"
+    assert x.certificate_evidence == ("https://crt.sh/?id=5",)
+
+
+def test_outlook_html_table_rows():
+    html = """<html><body><p class=MsoNormal>Dear CA/B Forum,</p>
+<table><tr><td>Category</td><td>CA</td></tr>
+<tr><td>Legal name</td><td>Nordlicht Trust Services GmbH</td></tr>
+<tr><td>Web site</td><td><a href="https://www.nordlicht.test">www.nordlicht.test</a></td></tr>
+<tr><td>Voting representative</td><td>Klaus Becker &lt;k.becker@nordlicht.test&gt;</td></tr>
+<tr><td>Security contact</td><td>cert@nordlicht.test, +49 89 1234 5678</td></tr>
+<tr><td>ETSI attestation</td><td>https://cab.example.test/aal/nordlicht-2025.pdf</td></tr>
+</table><p>Mit freundlichen Grüßen</p><p>Klaus Becker</p><p>Tel +49 89 0000 1111</p></body></html>"""
+    x = mail(html, html=True, sender="Klaus Becker <k.becker@nordlicht.test>")
+    assert x.category is Category.CERTIFICATE_ISSUER
+    assert x.organization_name == "Nordlicht Trust Services GmbH"
+    assert x.website_url == "https://www.nordlicht.test"
+    assert [(r.email, r.voting) for r in x.representatives] == [("k.becker@nordlicht.test", True)]
+    assert x.emergency_contact.phone == "+49 89 1234 5678"
+    assert x.audit_report_url == "https://cab.example.test/aal/nordlicht-2025.pdf"
+
+
+def test_latin1_accented_values():
+    body = "Bonjour,\n\nOrganisation: Bérénice Audit & Conseil SARL\nCatégorie: Associate Member\n"
+    x = mail(body, charset="iso-8859-1")
+    assert x.organization_name == "Bérénice Audit & Conseil SARL"
+    assert x.category is Category.ASSOCIATE_MEMBER
+
+
+# ---------------------------------------------------------------- prose
+
+
+def test_prose_application():
+    body = """Hi there,
+
+We are applying as a certificate consumer. Snowmail AB makes the Snowmail desktop mail client.
+Our web site can be found at https://snowmail.test/.
+
+Our voting representative will be Lars Svensson (lars@snowmail.test), and Karin Berg
+(karin@snowmail.test) will also participate.
+
+For security incidents please contact soc@snowmail.test or call +46 8 555 123 45 (24x7).
+
+Cheers,
+Lars
+"""
+    x = mail(body, sender="Lars Svensson <lars@snowmail.test>")
+    assert x.category is Category.CERTIFICATE_CONSUMER
+    assert x.organization_name == "Snowmail AB"
+    assert x.website_url == "https://snowmail.test/"
+    assert [(r.name, r.voting) for r in x.representatives] == [("Lars Svensson", True), ("Karin Berg", False)]
+    assert x.emergency_contact.email == "soc@snowmail.test"
+    assert x.emergency_contact.phone == "+46 8 555 123 45"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("We would like to join as an Associate Member.", Category.ASSOCIATE_MEMBER),
+        ("Please register us as a browser vendor.", Category.CERTIFICATE_CONSUMER),
+        ("Acorn Certificate Authority Ltd would like to join.", None),
+        ("Our certificates are treated as valid by a Certificate Consumer.", None),
+        ("We are not sure whether to apply as Certificate Issuer or Interested Party.", None),
+        (
+            "Please change our category from Interested Party to Certificate Issuer.",
+            Category.CERTIFICATE_ISSUER,
+        ),
+    ],
+)
+def test_category_in_prose(sentence, category):
+    assert mail(f"Hello,\n\n{sentence}\n", subject="Hello").category == category
+
+
+def test_undecided_category_label_states_nothing():
+    assert (
+        mail("1) Category: (not decided yet)\n2) Organization: Rowan Labs\n3) Website: rowan.test\n").category
+        is None
+    )
+
+
+def test_later_statement_wins():
+    body = "Category: Certificate Issuer\nWebsite: https://old.test\n\nCorrection: we apply as an Interested Party.\n"
+    body += "Our website is https://new.test\n"
+    x = mail(body)
+    assert x.category is Category.INTERESTED_PARTY
+    assert x.website_url == "https://new.test"
+
+
+def test_website_is_not_inferred_from_the_email_domain():
+    x = mail("Hello,\n\nWe apply as an Interested Party. Contact: jane.doe@acme-pki.test\n")
+    assert x.website_url is None
+
+
+def test_will_send_later_states_nothing():
+    x = mail("7) Audit: (will send later)\n   Certificates: (will send later)\n")
+    assert x.audit_report_url is None
+    assert x.certificate_evidence == ()
+
+
+# ---------------------------------------------------------------- replies
+
+
+BOT_QUOTE = """
+On Tue, 18 Mar 2025 at 12:46, CA/Browser Forum <questions@cabforum.org> wrote:
+> Hello Jane,
+>
+> Still needed:
+> - Website URL (e.g. Website: https://quoted.test)
+> Category: Certificate Consumer
+> Emergency contact: quoted@acme-pki.test
+"""
+
+
+def test_quoted_bot_text_is_never_data():
+    x = mail("Hello,\n\nWe are applying as an Interested Party.\n\nJane\n" + BOT_QUOTE, reply=True)
+    assert x.category is Category.INTERESTED_PARTY
+    assert x.website_url is None
+    assert x.emergency_contact is None
+
+
+def test_outlook_reply_header_ends_the_new_text():
+    body = """Our website is https://www.new-site.test.
+
+From: CA/Browser Forum <questions@cabforum.org>
+Sent: Tuesday, March 18, 2025 12:46 PM
+To: Jane Doe <jane.doe@acme-pki.test>
+Subject: Your application
+
+Category: Certificate Issuer
+Emergency contact: old@acme-pki.test
+"""
+    x = mail(body, reply=True)
+    assert x.website_url == "https://www.new-site.test"
+    assert x.category is None
+    assert x.emergency_contact is None
+
+
+def test_strip_quoted_keeps_bottom_posted_answers():
+    text = "On Mon, Jane wrote:\n> Still needed: website\n\nWebsite: https://acme.test\n"
+    assert "https://acme.test" in strip_quoted(text)
+    assert "Still needed" not in strip_quoted(text)
+
+
+def test_strip_signature_keeps_numbered_lists_and_labels():
+    text = (
+        "1) Category: Certificate Issuer\n- Jane Doe (jane@acme.test)\nWebsite: acme.test\n\nRegards,\nJane\n"
+    )
+    kept = strip_signature(text)
+    assert "1) Category: Certificate Issuer" in kept
+    assert "- Jane Doe (jane@acme.test)" in kept
+    assert "Regards" not in kept
+
+
+# ---------------------------------------------------------------- attachments and evidence
+
+
+def test_signed_ipr_agreement_attachment():
+    x = mail("Category: Interested Party\n", attachments=[("IPR signed.pdf", "application/pdf", ipr_pdf())])
+    assert x.ipr_agreement is not None
+    assert x.ipr_agreement.filename == "IPR signed.pdf"
+    assert x.ipr_agreement.version == "1.3"
+
+
+def test_blank_template_or_brochure_is_not_the_ipr_agreement():
+    brochure = make_pdf("Acme brochure", ["We sell certificates."])
+    x = mail(
+        "Attached is our signed IPR agreement.\n",
+        attachments=[
+            ("IPR.pdf", "application/pdf", ipr_pdf(signed=False)),
+            ("b.pdf", "application/pdf", brochure),
+        ],
+    )
+    assert x.ipr_agreement is None
+
+
+def test_certificate_attachments_and_pasted_pem_each_count_once():
+    cert = make_cert()
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    der = make_cert("bob@example.test").public_bytes(serialization.Encoding.DER)
+    pasted = make_cert("carol@example.test").public_bytes(serialization.Encoding.PEM).decode()
+    x = mail(
+        f"Certificate examples attached, and one here:\n{pasted}\nSee also https://crt.sh/?id=9 and crt.sh/?id=9\n",
+        attachments=[
+            ("alice.pem", "application/x-pem-file", pem),
+            ("bob.cer", "application/pkix-cert", der),
+            ("logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),
+        ],
+    )
+    kinds = sorted(e.split(":")[0] for e in x.certificate_evidence)
+    assert kinds == ["attachment", "attachment", "https", "pem"]
+    assert any(e.startswith("attachment:alice.pem sha256:") for e in x.certificate_evidence)
+
+
+def test_hostile_attachments_do_not_raise():
+    x = mail(
+        "Category: Certificate Issuer\n",
+        attachments=[
+            ("ipr.pdf", "application/pdf", b"%PDF-1.7\n" + b"\xff" * 200),
+            ("cert.crt", "application/x-x509-ca-cert", b"\x30\x82\xff\xff" + b"\x01" * 50),
+        ],
+    )
+    assert x.ipr_agreement is None
+    assert x.certificate_evidence == ()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("WWW.Example.COM/Path", "https://www.example.com/Path"),
+        ("http://Example.com:80/", "http://example.com/"),
+        ("https://example.com:8443", "https://example.com:8443"),
+        ("https://example.com.", "https://example.com"),
+        ("jane@example.com", None),
+    ],
+)
+def test_normalise_url(raw, expected):
+    assert normalise_url(raw) == expected
+
+
+# ---------------------------------------------------------------- the dev corpus
+
+
+def corpus_cases() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.iterdir() if (p / "expected.json").is_file())
+
+
+def fold(case: Path) -> dict:
+    """Later messages over earlier ones; representatives and evidence accumulate."""
+    state: dict = {"representatives": {}, "certificate_evidence": set()}
+    for eml in sorted(case.glob("*.eml")):
+        stated = extract(parse_email(eml.read_bytes())).stated()
+        for rep in stated.pop("representatives", ()):
+            state["representatives"][rep.email] = rep
+        state["certificate_evidence"] |= set(stated.pop("certificate_evidence", ()))
+        state.update(stated)
+    return state
+
+
+def digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"dev corpus not found at {CORPUS} (../shared absent)")
+@pytest.mark.parametrize("case", corpus_cases(), ids=lambda p: p.name)
+def test_dev_corpus_fields(case):
+    expect = json.loads((case / "expected.json").read_text())["expect"]
+    if not expect["application"]:
+        pytest.skip("negative case: classification, not extraction")
+    got = fold(case)
+    assert (got.get("category") or None) == expect["category"]
+    names = {expect["organization_name"], *expect.get("organization_name_alternatives", [])}
+    assert got.get("organization_name") in names
+    assert (got.get("website_url") or "").rstrip("/") == expect["website_url"].rstrip("/")
+    assert set(got["representatives"]) == {r["email"] for r in expect["representatives"]}
+    voting = {e for e, r in got["representatives"].items() if r.voting}
+    assert voting == ({expect["voting_email"]} if expect["voting_email"] else set())
+    contact = got.get("emergency_contact")
+    if expect["emergency_contact"] is None:
+        assert contact is None
+    else:
+        assert contact.email == expect["emergency_contact"].get("email", contact.email)
+        assert digits(expect["emergency_contact"].get("phone")) in digits(contact.phone)
+    if expect["category"] == "certificate_issuer":
+        assert got.get("audit_report_url") == expect["audit_report_url"]
+        minimum = expect["certificate_evidence_count_min"]
+        assert len(got["certificate_evidence"]) >= minimum if minimum else not got["certificate_evidence"]
+    ipr = got.get("ipr_agreement")
+    assert bool(ipr) == expect["ipr_agreement"]
+    if ipr:
+        assert ipr.sha256 == expect["ipr_agreement_sha256"]
