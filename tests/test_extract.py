@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from test_evidence import ipr_pdf, make_cert, make_pdf
 
 from intake_bot.extract import extract, normalise_url, strip_quoted, strip_signature
 from intake_bot.parse import parse_email
 from intake_bot.records import Category, Extraction
+from test_evidence import ipr_pdf, make_cert, make_pdf
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "applications"
