@@ -422,3 +422,54 @@ def test_dev_corpus_fields(case):
     assert bool(ipr) == expect["ipr_agreement"]
     if ipr:
         assert ipr.sha256 == expect["ipr_agreement_sha256"]
+
+
+def test_gmail_html_reply_quote_is_ignored():
+    html = (
+        '<div dir="ltr">Hi,<div>We would like to apply as a Certificate Consumer after all.</div>'
+        '<div>Best,</div><div>Scott</div></div><div class="gmail_quote"><div class="gmail_attr">On Wed, 19 Mar '
+        "2025 at 13:23, CA/Browser Forum &lt;questions@cabforum.org&gt; wrote:<br></div><blockquote>Hello Scott,"
+        "<br>Website: https://quoted.example.org<br>Category: Interested Party</blockquote></div>"
+    )
+    x = mail(html, html=True, reply=True)
+    assert x.category is Category.CERTIFICATE_CONSUMER
+    assert x.website_url is None
+
+
+def test_outlook_html_reply_header_block_is_ignored():
+    html = (
+        "<p>Our emergency contact is <a href='mailto:soc@x-corp.test'>soc@x-corp.test</a>, +1 202 555 0100.</p>"
+        "<p><b>From:</b> CA/Browser Forum &lt;questions@cabforum.org&gt;<br><b>Sent:</b> Thursday, March 20, "
+        "2025 9:00 AM<br><b>Subject:</b> application</p><p>Website: https://quoted.example.org<br>"
+        "Category: Interested Party</p>"
+    )
+    x = mail(html, html=True, reply=True)
+    assert x.emergency_contact.email == "soc@x-corp.test"
+    assert x.website_url is None
+    assert x.category is None
+
+
+def test_subject_states_category_and_organisation_of_a_first_message():
+    x = mail("Hello,\n\nplease see the attachment.\n", subject="Membership Application of Acme Trust Ltd")
+    assert x.organization_name == "Acme Trust Ltd"
+    subject = "Participation as an Interested Party in the S/MIME Certificate Working Group"
+    assert mail("Hello,\n\nhere we are.\n", subject=subject).category is Category.INTERESTED_PARTY
+
+
+def test_a_reply_subject_restates_nothing():
+    x = mail("Hello,\n\nthe IPR agreement will follow.\n", subject="Associate Member application", reply=True)
+    assert x.category is None
+
+
+def test_voting_representative_named_apart_from_the_list():
+    body = "Our representatives are Ana Souza (ana@ipe.test) and Rui Costa (rui@ipe.test); Ana Souza will be our voting representative.\n"
+    assert {r.email: r.voting for r in mail(body).representatives} == {
+        "ana@ipe.test": True,
+        "rui@ipe.test": False,
+    }
+
+
+def test_prose_sentence_with_a_colon_is_not_a_label():
+    x = mail("Hello,\n\nThe voting representative is ana@ipe.test. Other representative: rui@ipe.test\n")
+    assert {r.email: r.voting for r in x.representatives} == {"ana@ipe.test": True, "rui@ipe.test": False}
+    assert mail("Hello,\n\nThe category is Interested Party.\n").category is Category.INTERESTED_PARTY

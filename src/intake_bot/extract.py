@@ -287,7 +287,7 @@ def classify_label(label: str) -> str | None:
 def _split_label(rest: str) -> tuple[str, str, str | None] | None:
     """(label, value, field) for a labelled line, else None."""
     match = _COLON_SPLIT.match(rest)
-    if match and not re.search(r"(?:https?|mailto|ftp)$", match.group("label"), re.I):
+    if match and not re.search(r"(?:https?|mailto|ftp)$|@|://|[.!?]\s", match.group("label"), re.I):
         label = match.group("label")
         field = classify_label(label)
         if field or len(label.split()) <= 4:
@@ -298,7 +298,12 @@ def _split_label(rest: str) -> tuple[str, str, str | None] | None:
         if field and field != "sub" or field == "sub" and "@" in match.group("value"):
             return match.group("label"), match.group("value").strip(), field
     field = classify_label(rest.rstrip(":"))
-    if field and len(rest.split()) <= 5 and not re.search(r"[@/]|\d{3}", rest):
+    alone = (
+        rest.endswith(":")
+        or len(rest.split()) <= 4
+        and not re.search(r"[.!?,;]$|\b(?:is|are|will|be)\b", rest)
+    )
+    if field and alone and not re.search(r"[@/]|\d{3}", rest):
         return rest.rstrip(":"), "", field  # a label alone on its line; values follow
     return None
 
@@ -909,7 +914,24 @@ def extract_representatives(
         text = _before_emergency(sentence.text)
         if _REP_PROSE.search(text):
             found.append((sentence.pos, representatives_in(text, label="")))
-    return _merge_representatives([rep for _, reps in sorted(found, key=lambda x: x[0]) for rep in reps])
+    reps = _merge_representatives([rep for _, reps in sorted(found, key=lambda x: x[0]) for rep in reps])
+    return _voting_by_name(
+        reps, [s.value for s in _of(statements, "representatives")] + [s.text for s in sentences]
+    )
+
+
+def _voting_by_name(reps: tuple[Representative, ...], texts: list[str]) -> tuple[Representative, ...]:
+    """'Jane Doe will be our voting representative' without her address: the named representative votes."""
+    voter = None
+    for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
+        if emails_in(text) or not _VOTING.search(text) or _NON_VOTING.search(text):
+            continue
+        named = [r.email for r in reps if r.name and re.search(rf"\b{re.escape(r.name)}\b", text)]
+        if len(named) == 1:
+            voter = named[0]
+    if voter is None:
+        return reps
+    return tuple(replace(rep, voting=rep.email == voter) for rep in reps)
 
 
 def _before_emergency(text: str) -> str:
