@@ -473,3 +473,42 @@ def test_prose_sentence_with_a_colon_is_not_a_label():
     x = mail("Hello,\n\nThe voting representative is ana@ipe.test. Other representative: rui@ipe.test\n")
     assert {r.email: r.voting for r in x.representatives} == {"ana@ipe.test": True, "rui@ipe.test": False}
     assert mail("Hello,\n\nThe category is Interested Party.\n").category is Category.INTERESTED_PARTY
+
+
+def test_long_labels_from_the_web_page():
+    body = """Dear CA/Browser Forum,
+
+1. Membership category (Certificate Issuer, Certificate Consumer, Interested Party, Associate Member): Certificate Issuer
+2. Name of the organisation as it should appear: Harbour Light Trust Pte. Ltd.
+3. URL of the main web site: harbourlight.test
+5. Names and email addresses of the designated representatives (identify the voting representative):
+   - Wei Ling Tan <weiling.tan@harbourlight.test>
+   - Arjun Nair <arjun.nair@harbourlight.test> (voting)
+6. Emergency contact information for security issues related to certificate trust:
+   PKI Operations, pki-ops@harbourlight.test, +65 6555 0199
+7. URL of the current audit report: https://www.cpacanada.ca/webtrustseal?sealid=4321
+"""
+    x = mail(body)
+    assert x.category is Category.CERTIFICATE_ISSUER
+    assert x.organization_name == "Harbour Light Trust Pte. Ltd."
+    assert x.website_url == "https://harbourlight.test"
+    assert {r.email: r.voting for r in x.representatives} == {
+        "weiling.tan@harbourlight.test": False,
+        "arjun.nair@harbourlight.test": True,
+    }
+    assert x.emergency_contact.email == "pki-ops@harbourlight.test"
+    assert x.audit_report_url == "https://www.cpacanada.ca/webtrustseal?sealid=4321"
+
+
+def test_a_label_that_is_itself_a_statement():
+    x = mail(
+        "Hello,\n\nWe would like to apply as an Interested Party with the following details:\nCompany: Acme\n"
+    )
+    assert x.category is Category.INTERESTED_PARTY
+    assert x.organization_name == "Acme"
+
+
+def test_a_colleague_in_the_security_team_is_not_the_emergency_contact():
+    x = mail("Hello,\n\nJane Doe from our security team (jane@acme.test) will be our representative.\n")
+    assert [r.email for r in x.representatives] == ["jane@acme.test"]
+    assert x.emergency_contact is None

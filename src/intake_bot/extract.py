@@ -206,7 +206,7 @@ def tidy(text: str) -> str:
 _ITEM = re.compile(
     r"^(?P<indent>\s*)(?:(?:\(?(?P<num>\d{1,2})\s*[.):\]]|[a-g]\))\s+|[-*•·◦▪●‣–]\s+)?(?P<rest>.*\S)?\s*$"
 )
-_COLON_SPLIT = re.compile(r"^(?P<label>[^:\t]{1,70}?)\s*[:：]\s*(?P<value>.*)$")
+_COLON_SPLIT = re.compile(r"^(?P<label>[^:\t]{1,110}?)\s*[:：]\s*(?P<value>.*)$")
 _SPACE_SPLIT = re.compile(r"^(?P<label>[^\t]{1,60}?)(?:\t+|\s{2,}|\s+\|\s+|\s+[–—-]\s+)\s*(?P<value>.*)$")
 
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -276,7 +276,7 @@ def classify_label(label: str) -> str | None:
     """The field a label names ('sub' for name/e-mail/phone parts), None when it names nothing known."""
     label = re.sub(r"[*_#]+|\(.*?\)", " ", label).strip().lower()
     label = re.sub(r"\s+", " ", label)
-    if not label or len(label.split()) > 8:
+    if not label or len(label.split()) > 14:
         return None
     for field, pattern in _LABELS:
         if pattern.search(label):
@@ -498,13 +498,21 @@ def extract_category(
     statements: list[Statement], sentences: list[Sentence], parsed: ParsedEmail
 ) -> Category | None:
     candidates: list[tuple[int, object]] = [
-        (s.pos, category_in_value(s.value)) for s in _of(statements, "category")
+        (s.pos, (category_in_value(s.value) if s.field == "category" else None) or _label_category(s.label))
+        for s in statements
     ]
     candidates += [(s.pos, category_in_prose(s.text)) for s in sentences]
     found = _latest(candidates)
     if found or _is_reply(parsed):
         return found
     return category_in_prose(parsed.subject, subject=True)
+
+
+def _label_category(label: str) -> Category | None:
+    """A label that is itself a statement: 'We apply as an Interested Party for:'; lists of choices state nothing."""
+    label = re.sub(r"\(.*?\)", " ", label)
+    kinds = {category for _, category, _ in _mentions(label, _STRONG)}
+    return category_in_prose(label) if len(kinds) == 1 else None
 
 
 def category_in_value(value: str) -> Category | None:
@@ -894,11 +902,12 @@ _NON_VOTING = re.compile(
     r"non[-\s]?voting|not\s+(?:a\s+)?voting|no\s+vote|without\s+vote|alternate|other", re.I
 )
 _REP_PROSE = re.compile(
-    r"representative|delegate|\brepresent\b|\bwill\s+represent|participat|point of contact|contact person|primary contact|\battend",
+    r"representative|delegate|\brepresent\b|\bwill\s+(?:also\s+)?(?:participate|attend)|point of contact|"
+    r"contact person|primary contact",
     re.I,
 )
 _EMERGENCY_PROSE = re.compile(
-    r"emergenc|incident|security\s+(?:issue|contact|matter|problem|team)|24\s*[x/*]\s*7|on-?call|urgent|"
+    r"emergenc|incident|security\s+(?:issues?|contact|matters?|problems?|incidents?)|24\s*[x/*]\s*7|on-?call|urgent|"
     r"security-related|certificate\s+(?:trust\s+)?(?:issue|problem)s?|out of hours",
     re.I,
 )
@@ -935,13 +944,17 @@ def _voting_by_name(reps: tuple[Representative, ...], texts: list[str]) -> tuple
 
 
 def _before_emergency(text: str) -> str:
+    """The part of a sentence before it turns to the emergency contact (when representatives came first)."""
     match = _EMERGENCY_PROSE.search(text)
-    return text[: match.start()] if match else text
+    return text[: match.start()] if match and emails_in(text[: match.start()]) else text
 
 
 def representatives_in(value: str, label: str = "") -> list[Representative]:
     """Each e-mail address in the value is a representative; 'voting' next to it (or in the label) marks the vote."""
-    label_votes = bool(_VOTING.search(label)) and not _NON_VOTING.search(label)
+    label = re.sub(r"\(.*?\)", " ", label)
+    label_votes = bool(_VOTING.search(label)) and not re.search(
+        r"non|identify|indicat|which|mark|alternate|other|backup|deputy", label, re.I
+    )
     reps = []
     for segment in _segments(value):
         for start, end, address in emails_in(segment):
