@@ -49,3 +49,10 @@ def test_bad_configuration_is_one_clear_error(tmp_path, text, words):
 def test_missing_explicit_file(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_relative_sqlite_path_is_beside_the_config_file(tmp_path):
+    s = load_settings(write(tmp_path, '[database]\nurl = "sqlite:///data/i.db"\n'))
+    assert s.database_url == f"sqlite:///{tmp_path.resolve()}/data/i.db"
+    s = load_settings(write(tmp_path, '[database]\nurl = "sqlite:////abs/i.db"\n'))
+    assert s.database_url == "sqlite:////abs/i.db"

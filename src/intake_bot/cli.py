@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import getpass
 import json
 import logging
@@ -265,19 +267,17 @@ def requeue(c: Context, message_row_id: int) -> None:
     click.echo(f"message {message_row_id}: {outcome.disposition} {outcome.reference or ''} {outcome.reason}")
 
 
-def _decide(c: Context, reference: str, status: str | None, kind: str, detail: str, by: str | None) -> None:
+def _actor(by: str | None) -> str:
+    return by or getpass.getuser()
+
+
+def _decision(c: Context, reference: str, decision: str, reason: str, by: str | None) -> None:
     from .pipeline import utcnow
-    from .store import repository as repo
+    from .staff import decide
 
     with c.database().transaction() as s:
-        app = repo.application_by_reference(s, reference)
-        if app is None:
-            raise UsageError(f"no application {reference}")
-        if status:
-            app.status = status
-        app.updated_at = utcnow()
-        repo.add_event(s, app.id, kind, detail, utcnow(), actor=by or getpass.getuser())
-    click.echo(f"{reference}: {kind}{' -> ' + status if status else ''}")
+        app = decide(s, reference, decision, reason, _actor(by), utcnow())
+        click.echo(f"{app.reference}: {app.status}")
 
 
 by_option = click.option("--by", help="Who decided (default: the OS user).")
@@ -289,7 +289,7 @@ by_option = click.option("--by", help="Who decided (default: the OS user).")
 @pass_ctx
 def approve(c: Context, reference: str, by: str | None) -> None:
     """Approve an application."""
-    _decide(c, reference, "approved", "approved", "", by)
+    _decision(c, reference, "approve", "", by)
 
 
 @cli.command()
@@ -299,7 +299,7 @@ def approve(c: Context, reference: str, by: str | None) -> None:
 @pass_ctx
 def reject(c: Context, reference: str, reason: str, by: str | None) -> None:
     """Reject an application, with a reason."""
-    _decide(c, reference, "rejected", "rejected", reason, by)
+    _decision(c, reference, "reject", reason, by)
 
 
 @cli.command()
@@ -308,7 +308,7 @@ def reject(c: Context, reference: str, reason: str, by: str | None) -> None:
 @pass_ctx
 def withdraw(c: Context, reference: str, by: str | None) -> None:
     """Mark an application as withdrawn by the applicant."""
-    _decide(c, reference, "withdrawn", "withdrawn", "", by)
+    _decision(c, reference, "withdraw", "", by)
 
 
 @cli.command()
@@ -318,7 +318,93 @@ def withdraw(c: Context, reference: str, by: str | None) -> None:
 @pass_ctx
 def note(c: Context, reference: str, text: str, by: str | None) -> None:
     """Add a note to an application's history."""
-    _decide(c, reference, None, "note", text, by)
+    from .pipeline import utcnow
+    from .staff import add_note
+
+    with c.database().transaction() as s:
+        add_note(s, reference, text, _actor(by), utcnow())
+    click.echo(f"{reference}: note added")
+
+
+@cli.command("set")
+@click.argument("reference")
+@click.argument("field")
+@click.argument("value")
+@by_option
+@pass_ctx
+def set_(c: Context, reference: str, field: str, value: str, by: str | None) -> None:
+    """Correct a field (named as in the export); the correction wins over extracted values."""
+    from .pipeline import Pipeline, utcnow
+    from .staff import set_field
+
+    db = c.database()
+    with db.transaction() as s:
+        missing = set_field(s, Pipeline(c.settings, db), reference, field, value, _actor(by), utcnow())
+    click.echo(f"{reference}: {field} set; missing: {', '.join(missing) or 'nothing'}")
+
+
+@cli.command()
+@click.argument("reference")
+@by_option
+@pass_ctx
+def reprocess(c: Context, reference: str, by: str | None) -> None:
+    """Re-run extraction on the stored raw messages, without sending replies."""
+    from .pipeline import Pipeline, utcnow
+    from .staff import reprocess as run
+
+    db = c.database()
+    with db.transaction() as s:
+        missing = run(s, Pipeline(c.settings, db), reference, _actor(by), utcnow())
+    click.echo(f"{reference}: reprocessed; missing: {', '.join(missing) or 'nothing'}")
+
+
+@cli.command()
+@click.argument("reference")
+@pass_ctx
+def preview(c: Context, reference: str) -> None:
+    """Print the reply the application would get now, without sending it."""
+    from .pipeline import utcnow
+    from .staff import preview as render
+
+    with c.database().transaction() as s:
+        rendered = render(s, c.settings, reference, utcnow())
+    msg = email.message_from_bytes(rendered.raw, policy=email.policy.default)
+    for name in ("From", "To", "Subject", "In-Reply-To"):
+        click.echo(f"{name}: {msg[name]}")
+    click.echo("\n" + msg.get_body(("plain",)).get_content())
+
+
+@cli.command()
+@click.argument("reference")
+@by_option
+@pass_ctx
+def resend(c: Context, reference: str, by: str | None) -> None:
+    """Queue the application's current reply again (sent by the next poll or send)."""
+    from .pipeline import utcnow
+    from .staff import resend as queue
+
+    with c.database().transaction() as s:
+        reply = queue(s, c.settings, reference, _actor(by), utcnow())
+        click.echo(f"{reference}: {reply.kind} to {reply.to_address} queued as {reply.message_id}")
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Configuration."""
+
+
+@config_group.command("check")
+@pass_ctx
+def config_check(c: Context) -> None:
+    """Validate the configuration and try the database, IMAP and SMTP logins."""
+    from .checks import run_checks
+
+    worst = 0
+    for name, ok, detail, code in run_checks(c.settings):
+        click.echo(f"{name:<9} {'ok' if ok else 'FAIL'}  {detail}")
+        worst = max(worst, 0 if ok else code)
+    if worst:
+        sys.exit(worst)
 
 
 @cli.command()

@@ -125,7 +125,7 @@ def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Sett
     )
     templates = _str(replies, "templates_dir", where, "")
     return Settings(
-        database_url=_str(db, "url", where, "sqlite:///intake.db"),
+        database_url=_sqlite_relative_to(_str(db, "url", where, "sqlite:///intake.db"), source),
         storage_path=_path(_str(storage, "path", where, "attachments"), base),
         imap=_imap(_table(data, "imap", where), where) if "imap" in data else None,
         smtp=smtp,
@@ -249,6 +249,15 @@ def _list(t: dict[str, Any], key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: {key} must be a list of strings")
     return value
+
+
+def _sqlite_relative_to(url: str, source: Path | None) -> str:
+    """A relative SQLite path in a config file means: beside that file, like every other path."""
+    prefix = "sqlite:///"
+    rest = url[len(prefix) :]
+    if source is None or not url.startswith(prefix) or not rest or rest.startswith(("/", ":memory:")):
+        return url
+    return prefix + str(source.parent.resolve() / rest)
 
 
 def _path(value: str, base: Path) -> Path:

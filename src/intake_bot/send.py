@@ -77,6 +77,10 @@ class SmtpSender:
             # Delivered to the others: failing the whole message would send it to them twice.
             log.warning("SMTP server %s refused recipient %s: %s %s", self.where, rcpt, code, _text(reply))
 
+    def check(self) -> None:
+        """Connect and log in without sending anything (`config check`)."""
+        self._connection()
+
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None
         if smtp is None:

@@ -70,9 +70,8 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
             )
         )
     widths = [max(len(str(row[i])) for row in table) for i in range(6)]
-    fixed = sum(widths) - widths[1] - widths[4] + 2 * 5
-    spare = max(width - fixed, 24)
-    widths[1] = min(widths[1], max(12, spare * 2 // 5))
+    spare = max(width - (sum(widths) - widths[1] - widths[4]) - 2 * 5, 24)  # for organisation + missing
+    widths[1] = min(widths[1], max(14, spare - min(widths[4], spare // 2)))
     widths[4] = min(widths[4], max(10, spare - widths[1]))
     lines = ["  ".join(_fit(str(cell), widths[i]) for i, cell in enumerate(row)).rstrip() for row in table]
     return "\n".join(lines)

@@ -1,0 +1,210 @@
+"""The whole pipeline over a real SQLite file: raw bytes in, rows and queued replies out."""
+
+import email
+from datetime import UTC, datetime
+from email.policy import default
+
+import pytest
+from sqlalchemy import func, select
+
+from intake_bot.config import Limits, Settings
+from intake_bot.export import export_data
+from intake_bot.pipeline import Incoming, Pipeline
+from intake_bot.records import Disposition, ReplyKind
+from intake_bot.store.db import open_database
+from intake_bot.store.schema import Reply, StoredMessage
+from mails import APPLICATION_BODY, make_mail
+
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def pipeline(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'i.db'}", storage_path=tmp_path / "store")
+    return Pipeline(settings, open_database(settings.database_url), clock=lambda: NOW)
+
+
+def run(pipeline, raw, **kw):
+    return pipeline.process(Incoming(raw=raw, **kw))
+
+
+def exported(pipeline):
+    with pipeline.db.transaction() as s:
+        return export_data(s)
+
+
+def replies(pipeline):
+    with pipeline.db.transaction() as s:
+        return list(s.scalars(select(Reply).order_by(Reply.id)))
+
+
+def test_an_application_opens_a_record_and_queues_one_reply(pipeline):
+    out = run(pipeline, make_mail())
+    assert out.disposition == Disposition.APPLICATION
+    assert out.reference == "SMCWG-2026-0001"
+    assert out.reply_kind == ReplyKind.MISSING_ITEMS
+    (app,) = exported(pipeline)["applications"]
+    assert app["organization_name"] == "Example Trust Ltd"
+    assert app["category"] == "certificate_consumer"
+    assert app["missing"] == ["ipr_agreement"]
+    (reply,) = app["replies"]
+    assert reply["items"] == ["ipr_agreement"] and reply["sent"] is False
+    raw = replies(pipeline)[0].raw
+    msg = email.message_from_bytes(raw, policy=default)
+    assert msg["To"] == "alice@example-trust.test"
+    assert "[SMCWG-2026-0001]" in msg["Subject"]
+
+
+def test_same_message_twice_is_stored_once_and_answered_once(pipeline):
+    raw = make_mail(message_id="<dup@example-trust.test>")
+    run(pipeline, raw)
+    second = run(pipeline, raw)
+    assert second.disposition == Disposition.DUPLICATE
+    data = exported(pipeline)
+    assert len(data["applications"]) == 1
+    assert len(data["applications"][0]["messages"]) == 1
+    assert len(replies(pipeline)) == 1
+
+
+def test_a_different_message_reusing_a_message_id_is_not_dropped(pipeline):
+    run(pipeline, make_mail(message_id="<same@x.test>"))
+    out = run(
+        pipeline,
+        make_mail(
+            "Emergency contact: soc@example-trust.test\n",
+            message_id="<same@x.test>",
+            subject="Re: our application",
+        ),
+    )
+    assert out.disposition == Disposition.FOLLOW_UP
+    assert len(replies(pipeline)) == 2
+
+
+def test_follow_up_by_reference_completes_the_application(pipeline):
+    first = run(pipeline, make_mail())
+    follow = make_mail(
+        "Please find our IPR agreement attached.\n",
+        subject=f"Re: [{first.reference}] application",
+        sender="Bob Example <bob@elsewhere.test>",
+    )
+    out = run(pipeline, follow)
+    assert out.disposition == Disposition.FOLLOW_UP and out.reference == first.reference
+
+
+def test_follow_up_by_in_reply_to_our_reply(pipeline):
+    run(pipeline, make_mail())
+    our_reply = replies(pipeline)[0].message_id
+    out = run(
+        pipeline,
+        make_mail(
+            "Website: https://new.example-trust.test\n",
+            subject="Re: hello",
+            sender="carol@other-domain.test",
+            headers={"In-Reply-To": our_reply},
+        ),
+    )
+    assert out.disposition == Disposition.FOLLOW_UP
+    (app,) = exported(pipeline)["applications"]
+    assert app["website_url"] == "https://new.example-trust.test"  # the later statement wins
+
+
+def test_colleague_at_the_same_domain_joins_the_one_open_application(pipeline):
+    run(pipeline, make_mail())
+    out = run(
+        pipeline,
+        make_mail(
+            "Emergency contact: noc@example-trust.test, +44 20 7946 0001\n",
+            subject="Our emergency contact",
+            sender="dave@example-trust.test",
+        ),
+    )
+    assert out.disposition == Disposition.FOLLOW_UP
+
+
+def test_auto_reply_inside_a_thread_gets_no_reply(pipeline):
+    first = run(pipeline, make_mail())
+    out = run(
+        pipeline,
+        make_mail(
+            "I am away.",
+            subject=f"Automatic reply: [{first.reference}]",
+            headers={"Auto-Submitted": "auto-replied"},
+        ),
+    )
+    assert out.disposition == Disposition.AUTO_REPLY
+    assert len(replies(pipeline)) == 1
+    assert exported(pipeline)["other_messages"][0]["disposition"] == "auto_reply"
+
+
+def test_a_general_question_is_recorded_without_application_or_reply(pipeline):
+    out = run(
+        pipeline,
+        make_mail("Where can I find the S/MIME BRs?", subject="BR question", sender="q@university.test"),
+    )
+    assert out.disposition == Disposition.NOT_APPLICATION
+    data = exported(pipeline)
+    assert data["applications"] == [] and replies(pipeline) == []
+    assert data["other_messages"][0]["disposition"] == "not_application"
+
+
+def test_old_mail_is_recorded_without_a_reply(pipeline):
+    out = run(pipeline, make_mail(), may_reply=False)
+    assert out.disposition == Disposition.APPLICATION and out.reply_kind is None
+    assert replies(pipeline) == []
+
+
+def test_unparseable_bytes_are_quarantined_with_raw_kept(pipeline):
+    out = run(pipeline, b"   \r\n\r\n")
+    assert out.disposition == Disposition.QUARANTINED and out.reason
+    with pipeline.db.transaction() as s:
+        row = s.get(StoredMessage, out.message_row_id)
+        assert pipeline.blobs.get(row.raw_sha256) == b"   \r\n\r\n"
+
+
+def test_oversized_message_is_quarantined_visibly(tmp_path):
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'i.db'}",
+        storage_path=tmp_path / "store",
+        limits=Limits(max_message_bytes=1000),
+    )
+    p = Pipeline(settings, open_database(settings.database_url))
+    out = p.process(Incoming(raw=make_mail(APPLICATION_BODY * 5)))
+    assert out.disposition == Disposition.QUARANTINED and "limit" in out.reason
+
+
+def test_rate_limit_stops_a_reply_storm(tmp_path):
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'i.db'}",
+        storage_path=tmp_path / "store",
+        limits=Limits(max_replies_per_recipient_per_day=2),
+    )
+    p = Pipeline(settings, open_database(settings.database_url))
+    for i in range(4):
+        p.process(
+            Incoming(raw=make_mail(f"Website: https://v{i}.example-trust.test\n" if i else APPLICATION_BODY))
+        )
+    with p.db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Reply)) == 2
+
+
+def test_dmarc_failure_at_our_server_means_no_reply(tmp_path):
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'i.db'}",
+        storage_path=tmp_path / "store",
+        trusted_authserv_ids=("mx1.cabforum.org",),
+    )
+    p = Pipeline(settings, open_database(settings.database_url))
+    forged = make_mail(headers={"Authentication-Results": "mx1.cabforum.org; dmarc=fail header.from=x.test"})
+    trusted_only = make_mail(headers={"Authentication-Results": "evil.example; dmarc=fail"})
+    assert p.process(Incoming(raw=forged)).reply_kind is None
+    assert p.process(Incoming(raw=trusted_only)).reply_kind is not None
+
+
+def test_attachment_names_never_become_paths(pipeline, tmp_path):
+    raw = make_mail(attachments=[("../../../etc/passwd", "application/octet-stream", b"root:x:0:0")])
+    out = run(pipeline, raw)
+    with pipeline.db.transaction() as s:
+        (att,) = s.get(StoredMessage, out.message_row_id).attachments
+        assert att.filename == "passwd"
+    assert not (tmp_path / "etc").exists()
+    assert pipeline.blobs.path_for(att.sha256).read_bytes() == b"root:x:0:0"
