@@ -512,3 +512,15 @@ def test_a_colleague_in_the_security_team_is_not_the_emergency_contact():
     x = mail("Hello,\n\nJane Doe from our security team (jane@acme.test) will be our representative.\n")
     assert [r.email for r in x.representatives] == ["jane@acme.test"]
     assert x.emergency_contact is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["On " * 3000 + "wrote:", "on behalf of " + "Acme " * 3000 + "would like", "a." * 5000, "a@" * 3000],
+)
+def test_long_hostile_bodies_are_read_quickly(body):
+    import time
+
+    start = time.monotonic()
+    mail(body)
+    assert time.monotonic() - start < 2

@@ -141,17 +141,33 @@ _LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "cs", "pl", "sv", "da"]
 
 
 def _library_header_start(text: str) -> int:
-    """mail-parser-reply's multi-language reply headers, where what it found is a real header."""
+    """mail-parser-reply's multi-language reply headers, where what it found is a real header.
+
+    Tried on short windows of lines ending in or holding a colon: its patterns are slow on long lines."""
     try:
         from mailparser_reply.parser import EmailMessage
 
         pattern = EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
-        for match in pattern.finditer(text):
-            if _is_reply_header(match.group(0)) and not _quoted_below(text, match.end()):
-                return match.start()
     except Exception:  # the library is a help, never a point of failure
         return len(text)
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        if ":" in line and len(line) <= 300:
+            window = "\n".join(lines[index : index + 6])
+            match = _safe_match(pattern, window)
+            if match and _is_reply_header(match.group(0)) and not _quoted_below(text, offset + match.end()):
+                return offset + match.start()
+        offset += len(line) + 1
     return len(text)
+
+
+def _safe_match(pattern: re.Pattern[str], window: str) -> re.Match[str] | None:
+    try:
+        match = pattern.search(window[:2000])
+    except Exception:
+        return None
+    return match if match and match.start() == 0 else None
 
 
 def _is_reply_header(found: str) -> bool:
