@@ -89,12 +89,12 @@ def test_status_table_and_json(run, ingested):
     code, out, _ = run("status", "--json")
     (row,) = json.loads(out)
     assert row["reference"] == ingested and row["missing"] == ["ipr_agreement"]
-    assert run("status", "--status", "complete")[1].strip() == "no applications yet"
+    assert run("status", "--status", "complete")[1].strip() == "no applications"
 
 
 def test_show(run, ingested):
     code, out, _ = run("show", ingested)
-    assert code == 0 and "alice@example-trust.test" in out and "missing:" in out
+    assert code == 0 and "alice@example-trust.test" in out and "ipr_agreement" in out
     detail = json.loads(run("show", ingested, "--json")[1])
     assert detail["history"][0]["kind"] == "opened"
     assert run("show", "SMCWG-1999-0001")[0] == 2
@@ -132,6 +132,17 @@ def test_reprocess_keeps_staff_corrections_and_sends_nothing(run, ingested):
     assert app["organization_name"] == "Corrected Name" and len(app["replies"]) == 1
 
 
+def test_attachment_is_saved_by_name(run, tmp_path):
+    mail = tmp_path / "a.eml"
+    mail.write_bytes(make_mail(attachments=[("logo.png", "image/png", b"\x89PNG\r\n\x1a\nfake")]))
+    run("ingest", str(mail))
+    target = tmp_path / "out.png"
+    assert run("attachment", "SMCWG-2026-0001", "logo.png", "-o", str(target))[0] == 0
+    assert target.read_bytes().startswith(b"\x89PNG")
+    code, _, err = run("attachment", "SMCWG-2026-0001", "nope.pdf", "-o", str(target))
+    assert code == 2 and "logo.png" in err
+
+
 def test_preview_and_resend(run, ingested):
     code, out, _ = run("preview", ingested)
     assert code == 0 and f"[{ingested}]" in out and "Signed IPR Agreement" in out
@@ -146,8 +157,8 @@ def test_quarantine_and_requeue(run, tmp_path):
     assert run("ingest", str(bad))[0] == 0
     code, out, _ = run("quarantine")
     assert code == 0 and "empty message" in out
-    row_id = out.split()[0]
-    assert run("requeue", row_id)[0] == 0
+    (row,) = json.loads(run("quarantine", "--json")[1])
+    assert run("requeue", str(row["id"]))[0] == 0
     assert run("requeue", "9999")[0] == 2
 
 

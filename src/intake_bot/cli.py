@@ -11,6 +11,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -44,6 +45,37 @@ pass_ctx = click.make_pass_decorator(Context)
 
 def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
+
+
+def output_options(f):
+    """--json / --csv for every listing: one shared set, so scripts can rely on it."""
+    f = click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")(f)
+    f = click.option("--json", "fmt", flag_value="json", help="Print JSON.")(f)
+    return click.option("--table", "fmt", flag_value="table", default=True, help="Print a table (default).")(
+        f
+    )
+
+
+def emit(rows: list[dict], fmt: str, table: Callable[[], str]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(rows_to_csv(rows), nl=False)
+    else:
+        click.echo(table())
+
+
+def rows_to_csv(rows: list[dict]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: " ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,16 +131,27 @@ def poll(c: Context, wait: bool) -> None:
 
 
 def _poll_and_send(c: Context) -> None:
+    from .errors import TransientError
     from .outbox import deliver_outbox, raise_if_unreachable
     from .pipeline import utcnow
     from .poll import poll_once
 
     db = c.database()
-    with _progress("Processing mail") as progress:
-        report = poll_once(c.settings, db, utcnow, progress=progress)
-    log.info("fetched %d message(s): %s", report.fetched, report.dispositions)
+    imap_down: TransientError | None = None
+    try:
+        with _progress("Processing mail") as progress:
+            report = poll_once(c.settings, db, utcnow, progress=progress)
+        log.info("fetched %d message(s): %s", report.fetched, report.dispositions)
+    except TransientError as exc:  # what was committed before the IMAP server went away is answered
+        imap_down = exc
     if c.settings.smtp is not None:
-        raise_if_unreachable(deliver_outbox(db, c.settings.smtp, utcnow))
+        delivery = deliver_outbox(db, c.settings.smtp, utcnow)
+        if imap_down is None:
+            raise_if_unreachable(delivery)
+        elif delivery.unreachable:
+            log.warning("replies stay queued: %s", delivery.unreachable)
+    if imap_down is not None:
+        raise imap_down
 
 
 @cli.command()
@@ -187,17 +230,80 @@ def export(c: Context, fmt: str) -> None:
 
 
 @cli.command()
-@json_option
-@click.option("--status", "status_filter", help="Only applications with this status.")
+@output_options
+@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).")
+@click.option("--wg", "working_group", help="Only this working group (e.g. SMCWG).")
+@click.option(
+    "--category",
+    type=click.Choice(["certificate_issuer", "certificate_consumer", "interested_party", "associate_member"]),
+    help="Only this category.",
+)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only with activity on or after this date.")
+@click.option(
+    "--sort",
+    type=click.Choice(["reference", "activity", "age", "status", "organisation"]),
+    default="reference",
+    show_default=True,
+    help="Row order.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 3 when something is stuck (failed or stuck replies, quarantined mail): for monitoring.",
+)
 @pass_ctx
-def status(c: Context, as_json: bool, status_filter: str | None) -> None:
-    """The staff overview: one row per application."""
-    from .export import export_data
-    from .status import render_table, status_rows
+def status(
+    c: Context,
+    fmt: str,
+    statuses: tuple[str, ...],
+    working_group: str | None,
+    category: str | None,
+    since: datetime | None,
+    sort: str,
+    check: bool,
+) -> None:
+    """The staff overview: one row per application, with what is missing and what is stuck."""
+    from .pipeline import utcnow
+    from .status import Filters, quarantined_count, render_table, status_rows, stuck
+
+    now = utcnow()
+    filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
+    with c.database().transaction() as s:
+        rows = status_rows(s, filters, now)
+        quarantined = quarantined_count(s)
+    emit(rows, fmt, lambda: render_table(rows, now, colour=sys.stdout.isatty()))
+    problems = stuck(rows, quarantined)
+    if fmt == "table" and quarantined:
+        click.echo(f"\n{quarantined} message(s) in quarantine: see intake-bot quarantine", err=True)
+    if check and problems:
+        click.echo("stuck: " + "; ".join(problems), err=True)
+        sys.exit(3)
+
+
+@cli.command()
+@click.argument("reference")
+@click.argument("name")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write (- for stdout).",
+)
+@pass_ctx
+def attachment(c: Context, reference: str, name: str, output: str) -> None:
+    """Save one of an application's attachments (by file name or SHA-256 prefix)."""
+    from .status import attachment_blob
+    from .storage import BlobStore
 
     with c.database().transaction() as s:
-        rows = status_rows(export_data(s), status_filter)
-    click.echo(json.dumps(rows, indent=2, ensure_ascii=False) if as_json else render_table(rows))
+        sha, filename = attachment_blob(s, reference, name)
+    data = BlobStore(c.settings.storage_path).get(sha)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(output).write_bytes(data)
+        click.echo(f"{filename}: {len(data)} bytes written to {output}", err=True)
 
 
 @cli.command()
@@ -229,21 +335,40 @@ def db_upgrade(c: Context) -> None:
 
 
 @cli.command()
+@output_options
 @pass_ctx
-def quarantine(c: Context) -> None:
+def quarantine(c: Context, fmt: str) -> None:
     """List the messages that could not be processed, with their reasons."""
     from sqlalchemy import select
 
+    from .export import iso
     from .store.schema import StoredMessage
 
     with c.database().transaction() as s:
-        rows = s.scalars(select(StoredMessage).where(StoredMessage.disposition == "quarantined")).all()
-        for m in rows:
-            click.echo(
-                f"{m.id:>6}  {m.received_at:%Y-%m-%d %H:%M}  {m.message_id[:40]:<40}  {m.reason[:100]}"
-            )
-    if not rows:
-        click.echo("no quarantined messages")
+        found = s.scalars(select(StoredMessage).where(StoredMessage.disposition == "quarantined")).all()
+        rows = [
+            {
+                "id": m.id,
+                "received_at": iso(m.received_at),
+                "message_id": m.message_id,
+                "from": m.from_address,
+                "size": m.size,
+                "reason": m.reason,
+            }
+            for m in found
+        ]
+
+    def table() -> str:
+        if not rows:
+            return "no quarantined messages"
+        lines = [f"{'ID':>6}  {'RECEIVED':<16}  {'MESSAGE-ID':<36}  REASON"]
+        lines += [
+            f"{r['id']:>6}  {(r['received_at'] or '')[:16]:<16}  {r['message_id'][:36]:<36}  {r['reason'][:80]}"
+            for r in rows
+        ]
+        return "\n".join(lines + ["", "Retry one with: intake-bot requeue ID"])
+
+    emit(rows, fmt, table)
 
 
 @cli.command()
@@ -433,7 +558,7 @@ def demo(ctx: click.Context, directory: str) -> None:
     ctx.obj = Context(str(config), ctx.obj.debug if ctx.obj else False)
     ctx.invoke(ingest, files=tuple(samples))
     click.echo(f"Ingested {len(samples)} sample messages into {root / 'intake.db'}\n")
-    ctx.invoke(status, as_json=False, status_filter=None)
+    ctx.invoke(status)
     click.echo(f"\nTry: intake-bot --config {config} show <REFERENCE>   or   export --format json")
 
 

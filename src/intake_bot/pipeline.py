@@ -190,7 +190,7 @@ class Pipeline:
         self._store_attachments(s, parsed, row)
         repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
         s.flush()
-        missing = self.reassess(s, app, now)
+        missing = self.reassess(s, app, received)  # activity is when the applicant wrote, not when we read it
         repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
         kind = self._queue_reply(s, app, parsed, incoming, row, missing, fp, now)
         return Outcome(row.id, disposition, app.reference, kind)
@@ -223,8 +223,8 @@ class Pipeline:
             applicant_email=parsed.from_address,
             applicant_domain=thread.sender_domain(parsed.from_address),
             missing=[],
-            created_at=now,
-            updated_at=now,
+            created_at=received,
+            updated_at=received,
         )
         s.add(app)
         s.flush()

@@ -1,17 +1,22 @@
-"""What staff see: the status rows and table, and one application in detail."""
+"""What staff see: the status rows and table ("what needs me today?"), and one application in detail."""
 
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import click
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import UsageError
 from .export import application_record, iso
+from .fields import empty
 from .replies import CATEGORY_LABELS
 from .store import repository as repo
+from .store.schema import Application, Event, Reply, StoredMessage
 
 SHORT_ITEMS = {
     "category": "category",
@@ -24,57 +29,112 @@ SHORT_ITEMS = {
     "audit_report_url": "audit",
     "certificate_evidence": "certs",
 }
-SHORT_CATEGORY = {
-    "certificate_issuer": "Issuer",
-    "certificate_consumer": "Consumer",
-    "interested_party": "Interested",
-    "associate_member": "Associate",
+SHORT_CATEGORY = {  # two letters keep the table inside 80 columns; the legend under it explains them
+    "certificate_issuer": "CI",
+    "certificate_consumer": "CC",
+    "interested_party": "IP",
+    "associate_member": "AM",
 }
+LEGEND = "CAT: CI issuer, CC consumer, IP interested party, AM associate. AGE: since applying; IDLE: since last activity."
+STATUS_COLOURS = {
+    "complete": "green",
+    "incomplete": "yellow",
+    "approved": "cyan",
+    "rejected": "red",
+    "withdrawn": "bright_black",
+}
+SORTS = ("reference", "activity", "age", "status", "organisation")
+STALE_QUEUE = timedelta(hours=1)  # a reply queued longer than this means sending is stuck
 
 
-def status_rows(data: dict[str, Any], status_filter: str | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Filters:
+    statuses: tuple[str, ...] = ()
+    working_group: str | None = None
+    category: str | None = None
+    since: datetime | None = None  # last activity on or after
+    sort: str = "reference"
+
+
+def status_rows(s: Session, filters: Filters, now: datetime) -> list[dict[str, Any]]:
+    fields = repo.all_current_fields(s)
+    flags = _flags(s, now)
     rows = []
-    for a in data["applications"]:
-        if status_filter and a["status"] != status_filter:
+    for app in s.scalars(select(Application).order_by(Application.id)):
+        f = fields.get(app.id) or empty()
+        updated, created = _aware(app.updated_at), _aware(app.created_at)
+        if not _matches(app, f, updated, filters):
             continue
         rows.append(
             {
-                "reference": a["reference"],
-                "organization_name": a["organization_name"],
-                "working_group": a.get("working_group"),
-                "category": a["category"],
-                "status": a["status"],
-                "missing": a["missing"],
-                "last_activity": a.get("updated_at"),
-                "created_at": a.get("created_at"),
-                "replies_unsent": sum(1 for r in a["replies"] if not r["sent"]),
+                "reference": app.reference,
+                "organization_name": f.get("organization_name"),
+                "working_group": app.working_group,
+                "category": f.get("category"),
+                "status": app.status,
+                "missing": list(app.missing or []),
+                "created_at": iso(created),
+                "last_activity": iso(updated),
+                "age_days": (now - created).days,
+                "flags": sorted(flags.get(app.id, ())),
             }
         )
-    return rows
+    return _sorted(rows, filters.sort)
 
 
-def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
-    if not rows:
-        return "no applications yet"
-    width = width or shutil.get_terminal_size((80, 24)).columns
-    table = [("REFERENCE", "ORGANISATION", "CATEGORY", "STATUS", "MISSING", "ACTIVITY")]
-    for r in rows:
-        table.append(
-            (
-                r["reference"],
-                r["organization_name"] or "?",
-                SHORT_CATEGORY.get(r["category"] or "", "?"),
-                r["status"],
-                ", ".join(SHORT_ITEMS.get(m, m) for m in r["missing"]) or "-",
-                _age(r["last_activity"]),
-            )
+def quarantined_count(s: Session) -> int:
+    return (
+        s.scalar(
+            select(func.count()).select_from(StoredMessage).where(StoredMessage.disposition == "quarantined")
         )
-    widths = [max(len(str(row[i])) for row in table) for i in range(6)]
-    spare = max(width - (sum(widths) - widths[1] - widths[4]) - 2 * 5, 24)  # for organisation + missing
-    widths[1] = min(widths[1], max(14, spare - min(widths[4], spare // 2)))
-    widths[4] = min(widths[4], max(10, spare - widths[1]))
-    lines = ["  ".join(_fit(str(cell), widths[i]) for i, cell in enumerate(row)).rstrip() for row in table]
-    return "\n".join(lines)
+        or 0
+    )
+
+
+def stuck(rows: list[dict[str, Any]], quarantined: int) -> list[str]:
+    """What a monitoring script should hear about: nothing here means all is well."""
+    problems = [f"{quarantined} message(s) in quarantine"] if quarantined else []
+    for r in rows:
+        for flag in r["flags"]:
+            if flag in ("failed", "stuck"):
+                problems.append(f"{r['reference']}: reply {flag}")
+    return problems
+
+
+def render_table(
+    rows: list[dict[str, Any]], now: datetime, width: int | None = None, colour: bool = False
+) -> str:
+    if not rows:
+        return "no applications"
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    show_wg = len({r["working_group"] for r in rows}) > 1
+    show_flags = any(r["flags"] for r in rows)
+    header = ["REFERENCE", "ORGANISATION", "CAT", "STATUS", "MISSING", "AGE", "IDLE"]
+    header[1:1] = ["WG"] if show_wg else []
+    header += ["FLAGS"] if show_flags else []
+    table = [header]
+    for r in rows:
+        cells = [
+            r["reference"],
+            r["organization_name"] or "?",
+            SHORT_CATEGORY.get(r["category"] or "", "?"),
+            r["status"],
+            ", ".join(SHORT_ITEMS.get(m, m) for m in r["missing"]) or "-",
+            _span(now - datetime.fromisoformat(r["created_at"])),
+            _span(now - datetime.fromisoformat(r["last_activity"])),
+        ]
+        cells[1:1] = [r["working_group"]] if show_wg else []
+        cells += [",".join(r["flags"])] if show_flags else []
+        table.append(cells)
+    widths = _widths(table, width, flexible=(header.index("ORGANISATION"), header.index("MISSING")))
+    status_col = header.index("STATUS")
+    lines = []
+    for n, row in enumerate(table):
+        cells = [_fit(str(cell), widths[i]) for i, cell in enumerate(row)]
+        if colour and n:
+            cells[status_col] = click.style(cells[status_col], fg=STATUS_COLOURS.get(row[status_col]))
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join([*lines, "", LEGEND[:width] if width < len(LEGEND) else LEGEND])
 
 
 def application_detail(s: Session, reference: str) -> dict[str, Any]:
@@ -83,10 +143,17 @@ def application_detail(s: Session, reference: str) -> dict[str, Any]:
         raise UsageError(f"no application {reference}")
     record = application_record(s, app)
     record["attachments"] = [
-        {"filename": a.filename, "sha256": a.sha256, "size": a.size, "content_type": a.content_type}
+        {
+            "filename": a.filename,
+            "sha256": a.sha256,
+            "size": a.size,
+            "content_type": a.content_type,
+            "message": m.message_id,
+        }
         for m in app.messages
         for a in m.attachments
     ]
+    record["sources"] = _field_sources(s, app)
     record["all_messages"] = [
         {
             "id": m.id,
@@ -94,10 +161,13 @@ def application_detail(s: Session, reference: str) -> dict[str, Any]:
             "from": m.from_address,
             "subject": m.subject,
             "disposition": m.disposition,
+            "reason": m.reason,
             "received_at": iso(m.received_at),
         }
         for m in app.messages
     ]
+    for reply, out in zip(app.replies, record["replies"], strict=True):
+        out.update(attempts=reply.attempts, last_error=reply.last_error, sent_at=iso(reply.sent_at))
     record["history"] = [
         {"at": iso(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail} for e in app.events
     ]
@@ -107,47 +177,129 @@ def application_detail(s: Session, reference: str) -> dict[str, Any]:
 def render_detail(d: dict[str, Any]) -> str:
     contact = d["emergency_contact"] or {}
     ipr = d["ipr_agreement"]
+    src = d["sources"]
+
+    def line(label: str, value: str, field: str) -> str:
+        origin = f"   [{src[field]}]" if field in src and value != "-" else ""
+        return f"  {label:<15}{value}{origin}"
+
     lines = [
         f"{d['reference']}  {d['organization_name'] or '(organisation unknown)'}",
-        f"  status:        {d['status']}",
-        f"  category:      {CATEGORY_LABELS.get(d['category'] or '', 'unknown')}",
-        f"  applicant:     {d['applicant_email']}",
-        f"  website:       {d['website_url'] or '-'}",
-        f"  IPR agreement: {ipr['filename'] + ' (' + ipr['sha256'][:12] + ')' if ipr else '-'}",
-        f"  emergency:     {' '.join(v for v in contact.values() if v) or '-'}",
-        f"  audit report:  {d['audit_report_url'] or '-'}",
-        "  representatives:",
+        f"  {'status':<15}{d['status']}",
+        f"  {'missing':<15}{', '.join(d['missing']) or 'nothing'}",
+        f"  {'applicant':<15}{d['applicant_email']}",
+        line("organisation", d["organization_name"] or "-", "organization_name"),
+        line("category", CATEGORY_LABELS.get(d["category"] or "", "-"), "category"),
+        line("website", d["website_url"] or "-", "website_url"),
+        line("IPR agreement", f"{ipr['filename']} ({ipr['sha256'][:12]})" if ipr else "-", "ipr_agreement"),
+        line("emergency", " ".join(v for v in contact.values() if v) or "-", "emergency_contact"),
+        line("audit report", d["audit_report_url"] or "-", "audit_report_url"),
+        line("representatives", "" if d["representatives"] else "-", "representatives"),
         *[
             f"    {r['name'] or ''} <{r['email']}>{' (voting)' if r['voting'] else ''}"
             for r in d["representatives"]
         ],
-        "  certificate evidence:",
+        line("certificates", "" if d["certificate_evidence"] else "-", "certificate_evidence"),
         *[f"    {e}" for e in d["certificate_evidence"]],
-        f"  missing:       {', '.join(d['missing']) or 'nothing'}",
         "  messages:",
         *[
-            f"    {m['received_at'][:16]}  {m['disposition']:<12} {m['from']}  {m['subject'][:50]}"
+            f"    #{m['id']:<5} {m['received_at'][:16]}  {m['disposition']:<12} {m['from']}  {m['subject'][:40]}"
             for m in d["all_messages"]
         ],
-        "  attachments:",
+        "  attachments:  (save one with: intake-bot attachment REF NAME -o FILE)",
         *[f"    {a['filename']}  {a['size']} bytes  {a['content_type']}" for a in d["attachments"]],
         "  replies:",
-        *[f"    {r['kind']:<16} to {r['to']}  {r['state']}  {', '.join(r['items'])}" for r in d["replies"]],
+        *[
+            f"    {r['kind']:<16} to {r['to']}  {r['state']}{' (' + r['last_error'][:60] + ')' if r['last_error'] else ''}"
+            f"  {', '.join(r['items'])}"
+            for r in d["replies"]
+        ],
         "  history:",
         *[f"    {h['at'][:16]}  {h['actor']:<12} {h['kind']:<18} {h['detail'][:60]}" for h in d["history"]],
     ]
     return "\n".join(lines)
 
 
-def _age(value: str | None) -> str:
-    if not value:
-        return "-"
-    delta = datetime.now(UTC) - datetime.fromisoformat(value)
-    days = delta.days
-    if days >= 1:
-        return f"{days}d ago"
+def attachment_blob(s: Session, reference: str, name: str) -> tuple[str, str]:
+    """(sha256, filename) of the application's attachment called `name` (or with that SHA-256 prefix)."""
+    detail = application_detail(s, reference)
+    found = [
+        a
+        for a in detail["attachments"]
+        if a["filename"] == name or (len(name) >= 8 and a["sha256"].startswith(name))
+    ]
+    if not found:
+        names = ", ".join(a["filename"] for a in detail["attachments"]) or "none"
+        raise UsageError(f"{reference} has no attachment {name!r} (attachments: {names})")
+    return found[-1]["sha256"], found[-1]["filename"]
+
+
+def _field_sources(s: Session, app: Application) -> dict[str, str]:
+    """For each field, where its current value came from: a message, or a staff correction."""
+    sources: dict[str, str] = {}
+    ids = {m.id: m.message_id for m in app.messages}
+    for fv in app.field_values:
+        if fv.source == "staff":
+            sources[fv.field] = "set by staff"
+        elif sources.get(fv.field) != "set by staff":
+            sources[fv.field] = f"from #{fv.message_id} {ids.get(fv.message_id, '')}"
+    return sources
+
+
+def _flags(s: Session, now: datetime) -> dict[int, set[str]]:
+    flags: dict[int, set[str]] = {}
+    for app_id, state, created in s.execute(select(Reply.application_id, Reply.state, Reply.created_at)):
+        if state == "failed":
+            flags.setdefault(app_id, set()).add("failed")
+        elif state == "queued" and now - _aware(created) > STALE_QUEUE:
+            flags.setdefault(app_id, set()).add("stuck")
+    for app_id, detail in s.execute(
+        select(Event.application_id, Event.detail).where(Event.kind == "no_reply")
+    ):
+        if "DMARC" in detail:
+            flags.setdefault(app_id, set()).add("dmarc")
+    return flags
+
+
+def _matches(app: Application, f: dict[str, Any], updated: datetime, filters: Filters) -> bool:
+    return (
+        (not filters.statuses or app.status in filters.statuses)
+        and (not filters.working_group or app.working_group.upper() == filters.working_group.upper())
+        and (not filters.category or f.get("category") == filters.category)
+        and (not filters.since or updated >= filters.since)
+    )
+
+
+def _sorted(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    keys = {
+        "reference": lambda r: r["reference"],
+        "activity": lambda r: r["last_activity"],
+        "age": lambda r: r["created_at"],
+        "status": lambda r: (r["status"], r["reference"]),
+        "organisation": lambda r: (r["organization_name"] or "").casefold(),
+    }
+    return sorted(rows, key=keys[sort], reverse=sort == "activity")
+
+
+def _widths(table: list[list[str]], width: int, flexible: tuple[int, int]) -> list[int]:
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
+    org, missing = flexible
+    fixed = sum(w for i, w in enumerate(widths) if i not in flexible) + 2 * (len(widths) - 1)
+    spare = max(width - fixed, 24)
+    widths[org] = min(widths[org], max(14, spare - min(widths[missing], spare // 2)))
+    widths[missing] = min(widths[missing], max(10, spare - widths[org]))
+    return widths
+
+
+def _span(delta: timedelta) -> str:
+    if delta.days >= 1:
+        return f"{delta.days}d"
     hours = delta.seconds // 3600
-    return f"{hours}h ago" if hours else "just now"
+    return f"{hours}h" if hours else f"{delta.seconds // 60}m"
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _fit(text: str, width: int) -> str:
