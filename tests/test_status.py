@@ -4,7 +4,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from mails import make_mail
 
 from intake_bot.cli import main
 from intake_bot.config import Settings
@@ -13,6 +12,7 @@ from intake_bot.staff import decide
 from intake_bot.status import Filters, render_table, status_rows, stuck
 from intake_bot.store.db import open_database
 from intake_bot.store.schema import Reply
+from mails import make_mail
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 ORGS = [
