@@ -130,6 +130,8 @@ def test_reprocess_keeps_staff_corrections_and_sends_nothing(run, ingested):
     assert code == 0
     app = json.loads(run("export")[1])["applications"][0]
     assert app["organization_name"] == "Corrected Name" and len(app["replies"]) == 1
+    assert run("reprocess", "--all") == (0, "reprocessed 1 application(s)\n", "")
+    assert run("reprocess")[0] == 2
 
 
 def test_attachment_is_saved_by_name(run, tmp_path):

@@ -469,18 +469,37 @@ def set_(c: Context, reference: str, field: str, value: str, by: str | None) -> 
 
 
 @cli.command()
-@click.argument("reference")
+@click.argument("references", nargs=-1)
+@click.option(
+    "--all", "everything", is_flag=True, help="Every application (with a progress bar on a terminal)."
+)
 @by_option
 @pass_ctx
-def reprocess(c: Context, reference: str, by: str | None) -> None:
+def reprocess(c: Context, references: tuple[str, ...], everything: bool, by: str | None) -> None:
     """Re-run extraction on the stored raw messages, without sending replies."""
+    from sqlalchemy import select
+
     from .pipeline import Pipeline, utcnow
     from .staff import reprocess as run
+    from .store.schema import Application
 
     db = c.database()
-    with db.transaction() as s:
-        missing = run(s, Pipeline(c.settings, db), reference, _actor(by), utcnow())
-    click.echo(f"{reference}: reprocessed; missing: {', '.join(missing) or 'nothing'}")
+    if everything:
+        with db.transaction() as s:
+            references = tuple(s.scalars(select(Application.reference).order_by(Application.id)))
+    elif not references:
+        raise click.UsageError("name one or more REFERENCEs, or --all")
+    pipeline = Pipeline(c.settings, db)
+    with _progress("Reprocessing") as progress:
+        for n, reference in enumerate(references, start=1):
+            with db.transaction() as s:
+                missing = run(s, pipeline, reference, _actor(by), utcnow())
+            if progress:
+                progress(n, len(references))
+            elif not everything:
+                click.echo(f"{reference}: reprocessed; missing: {', '.join(missing) or 'nothing'}")
+    if everything:
+        click.echo(f"reprocessed {len(references)} application(s)")
 
 
 @cli.command()
