@@ -76,3 +76,33 @@ def smtp_sink(mail_cert: tuple[Path, Path]) -> Iterator[SmtpSink]:
 
 
 # ---- end of mail servers ----
+
+
+# ---- database (tests/databases.py): database_url ----
+# SQLite by default; INTAKE_TEST_DB=postgresql runs the same tests on a private PostgreSQL cluster.
+
+from databases import BACKEND, PostgresCluster  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster | None]:
+    if BACKEND != "postgresql":
+        yield None
+        return
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, postgres_cluster: PostgresCluster | None) -> str:
+    """A fresh, empty database for this test, on the backend the run selected."""
+    if postgres_cluster is None:
+        return f"sqlite:///{tmp_path / 'intake.db'}"
+    return postgres_cluster.new_database()
+
+
+# ---- end of database ----

@@ -14,11 +14,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 @pytest.fixture
-def config(tmp_path):
+def config(tmp_path, database_url):
     path = tmp_path / "intake-bot.toml"
-    path.write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path / "i.db"}"\n[storage]\npath = "{tmp_path / "st"}"\n'
-    )
+    path.write_text(f'[database]\nurl = "{database_url}"\n[storage]\npath = "{tmp_path / "st"}"\n')
     return path
 
 

@@ -9,8 +9,8 @@ def test_schema_head_constant_matches_the_migrations():
     assert scripts.get_current_head() == SCHEMA_HEAD
 
 
-def test_every_revision_walks_up_and_down(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'm.db'}")
+def test_every_revision_walks_up_and_down(database_url):
+    db = Database(database_url)
     scripts = ScriptDirectory.from_config(alembic_config(db.url))
     revisions = [r.revision for r in reversed(list(scripts.walk_revisions()))]
     from alembic import command

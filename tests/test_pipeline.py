@@ -19,8 +19,8 @@ NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def pipeline(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'i.db'}", storage_path=tmp_path / "store")
+def pipeline(tmp_path, database_url):
+    settings = Settings(database_url=database_url, storage_path=tmp_path / "store")
     return Pipeline(settings, open_database(settings.database_url), clock=lambda: NOW)
 
 
@@ -161,9 +161,9 @@ def test_unparseable_bytes_are_quarantined_with_raw_kept(pipeline):
         assert pipeline.blobs.get(row.raw_sha256) == b"   \r\n\r\n"
 
 
-def test_oversized_message_is_quarantined_visibly(tmp_path):
+def test_oversized_message_is_quarantined_visibly(tmp_path, database_url):
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'i.db'}",
+        database_url=database_url,
         storage_path=tmp_path / "store",
         limits=Limits(max_message_bytes=1000),
     )
@@ -172,9 +172,9 @@ def test_oversized_message_is_quarantined_visibly(tmp_path):
     assert out.disposition == Disposition.QUARANTINED and "limit" in out.reason
 
 
-def test_rate_limit_stops_a_reply_storm(tmp_path):
+def test_rate_limit_stops_a_reply_storm(tmp_path, database_url):
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'i.db'}",
+        database_url=database_url,
         storage_path=tmp_path / "store",
         limits=Limits(max_replies_per_recipient_per_day=2),
     )
@@ -187,9 +187,9 @@ def test_rate_limit_stops_a_reply_storm(tmp_path):
         assert s.scalar(select(func.count()).select_from(Reply)) == 2
 
 
-def test_dmarc_failure_at_our_server_means_no_reply(tmp_path):
+def test_dmarc_failure_at_our_server_means_no_reply(tmp_path, database_url):
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'i.db'}",
+        database_url=database_url,
         storage_path=tmp_path / "store",
         trusted_authserv_ids=("mx1.cabforum.org",),
     )

@@ -39,8 +39,8 @@ def application(i: int) -> bytes:
 
 
 @pytest.fixture
-def busy(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'i.db'}", storage_path=tmp_path / "store")
+def busy(tmp_path, database_url):
+    settings = Settings(database_url=database_url, storage_path=tmp_path / "store")
     db = open_database(settings.database_url)
     pipeline = Pipeline(settings, db, clock=lambda: NOW)
     for i in range(36):
