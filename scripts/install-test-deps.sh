@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system programs the test suite runs: Dovecot (IMAP server) and openssl, from Debian's
-# packages. Idempotent: does nothing when both are there. Python packages are scripts/venv.sh's job.
+# Installs the system programs the test suite runs: Dovecot (IMAP server), PostgreSQL and openssl,
+# from Debian's packages. Idempotent: does nothing when both are there. Python packages are scripts/venv.sh's job.
 #
 # The tests start their own Dovecot instances on their own ports; the system-wide service that the
 # package would start is kept from starting (policy-rc.d) and stopped if it started anyway.
@@ -11,6 +11,7 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 packages=()
 have dovecot || packages+=(dovecot-imapd)
 have openssl || packages+=(openssl)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 sudo=()
@@ -40,6 +41,14 @@ if ! { "${apt[@]}" update && "${apt[@]}" install --no-install-recommends "${pack
     cat "$log" >&2
     echo "install-test-deps: apt-get failed" >&2
     exit 1
+fi
+
+# The tests run their own PostgreSQL cluster; keep the packaged one from holding port 5432.
+if [[ " ${packages[*]} " == *" postgresql "* ]] && command -v pg_ctlcluster >/dev/null 2>&1; then
+    for cluster in /etc/postgresql/*/*; do
+        [ -d "$cluster" ] || continue
+        "${sudo[@]}" pg_ctlcluster "$(basename "$(dirname "$cluster")")" "$(basename "$cluster")" stop 2>/dev/null || true
+    done
 fi
 
 # If the system Dovecot was started anyway, stop it and keep it from starting at boot.
