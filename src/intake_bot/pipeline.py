@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import thread
@@ -34,6 +34,7 @@ from .store.db import Database
 from .store.schema import Application, ImapUid, Reply, StoredAttachment, StoredMessage
 
 log = logging.getLogger(__name__)
+RACE_RETRIES = 3
 _MSGID = re.compile(rb"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
 
 
@@ -78,16 +79,30 @@ class Pipeline:
         try:
             self._check_size(incoming.raw)
             parsed = parse_email(incoming.raw)
-            with self.db.transaction() as s:
-                outcome = self._process(s, parsed, incoming, raw_sha)
-                self._record_source(s, incoming, outcome)
-                return outcome
+            return self._process_once(parsed, incoming, raw_sha)
         except SQLAlchemyError:
             raise
         except Exception as exc:  # a bad message must never stop the run
             log.warning("quarantined a message: %s", _reason(exc))
             log.debug("quarantine traceback:\n%s", traceback.format_exc())
             return self.quarantine(incoming, raw_sha, _reason(exc))
+
+    def _process_once(self, parsed: ParsedEmail, incoming: Incoming, raw_sha: str) -> Outcome:
+        """One transaction; when another process won a race (same UID, same reference), look again."""
+        for attempt in range(RACE_RETRIES):
+            try:
+                with self.db.transaction() as s:
+                    done = repo.imap_uid_processed(s, incoming.imap) if incoming.imap else None
+                    if done is not None:
+                        return Outcome(done, Disposition.DUPLICATE, reason="already processed by another run")
+                    outcome = self._process(s, parsed, incoming, raw_sha)
+                    self._record_source(s, incoming, outcome)
+                    return outcome
+            except IntegrityError:
+                if attempt == RACE_RETRIES - 1:
+                    raise
+                log.info("another process stored the same message or reference first; looking again")
+        raise AssertionError("unreachable")
 
     def quarantine(self, incoming: Incoming, raw_sha: str, reason: str) -> Outcome:
         found = _MSGID.search(incoming.raw[:65536])
@@ -147,8 +162,8 @@ class Pipeline:
                 received,
                 f"same message as #{duplicate.id}",
                 duplicate.application_id,
+                duplicate_of=duplicate.id,
             )
-            row.duplicate_of = duplicate.id
             return Outcome(row.id, Disposition.DUPLICATE, reason=row.reason)
 
         verdict = classify(parsed, self.own_addresses)
@@ -242,8 +257,10 @@ class Pipeline:
         received: datetime,
         reason: str,
         app_id: int | None,
+        duplicate_of: int | None = None,
     ) -> StoredMessage:
         row = StoredMessage(
+            duplicate_of=duplicate_of,
             message_id=parsed.message_id[:998],
             raw_sha256=raw_sha,
             fingerprint=fp,

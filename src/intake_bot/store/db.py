@@ -16,7 +16,7 @@ from ..errors import ConfigError, IntakeError
 from ..paths import data_dir
 
 # The newest migration; tests/test_migrations.py checks it matches migrations/versions.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 
 class Database:
@@ -85,15 +85,23 @@ def _engine(url: str) -> Engine:
         _create_private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _sqlite_begin_immediate(conn) -> None:
+    """Take the write lock at BEGIN: two processes then queue (busy_timeout) instead of deadlocking
+    when both try to upgrade a read lock."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _create_private_file(path: Path) -> None:

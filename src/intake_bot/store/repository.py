@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
-from .schema import Application, Event, FieldValue, Reply, StoredMessage
+from .schema import Application, Event, FieldValue, ImapUid, Reply, StoredMessage
 
 OPEN_STATUSES = ("incomplete", "complete")
 THREADED = ("application", "follow_up")
@@ -128,6 +128,17 @@ def due_replies(s: Session, now: datetime, limit: int = 100) -> list[Reply]:
             .limit(limit)
         )
     )
+
+
+def imap_uid_processed(s: Session, key: Any) -> int | None:
+    """The message row already recorded for this (mailbox, UIDVALIDITY, UID), if any."""
+    return s.scalars(
+        select(ImapUid.message_id).where(
+            ImapUid.mailbox_id == key.mailbox_id,
+            ImapUid.uidvalidity == key.uidvalidity,
+            ImapUid.uid == key.uid,
+        )
+    ).first()
 
 
 def day_ago(now: datetime) -> datetime:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -38,7 +49,17 @@ class StoredMessage(Base):
     """Every incoming message, whatever became of it; the raw bytes live in storage."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_message_id", "message_id"),)
+    __table_args__ = (
+        Index("ix_messages_message_id", "message_id"),
+        Index(
+            "uq_messages_first_copy",
+            "message_id",
+            "fingerprint",
+            unique=True,
+            sqlite_where=text("duplicate_of IS NULL AND disposition <> 'quarantined'"),
+            postgresql_where=text("duplicate_of IS NULL AND disposition <> 'quarantined'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(998))

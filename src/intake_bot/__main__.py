@@ -1,0 +1,5 @@
+"""python -m intake_bot"""
+
+from .cli import main
+
+main()
