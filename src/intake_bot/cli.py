@@ -334,6 +334,25 @@ def db_upgrade(c: Context) -> None:
     click.echo("database is up to date")
 
 
+@db.command("copy")
+@click.option(
+    "--to",
+    "target_url",
+    required=True,
+    metavar="URL",
+    help="SQLAlchemy URL of the empty target database, e.g. postgresql+psycopg://intake@host/intake.",
+)
+@pass_ctx
+def db_copy(c: Context, target_url: str) -> None:
+    """Copy the whole database to another one (e.g. SQLite to PostgreSQL); the target must be empty."""
+    from .store.copy import copy_database
+    from .store.db import Database, safe_url
+
+    counts = copy_database(c.database(), Database(target_url))
+    click.echo(f"copied to {safe_url(target_url)}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    click.echo("Now point [database] url at it; [storage] path stays as it is.")
+
+
 @cli.command()
 @output_options
 @pass_ctx
