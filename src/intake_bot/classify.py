@@ -10,18 +10,48 @@ import re
 
 from .records import Classification, Disposition, Extraction, ParsedEmail
 
-_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
-_NO_REPLY_SENDER = re.compile(r"^(no-?reply|do-?not-?reply|bounces?|notifications?)([+.-][^@]*)?@", re.I)
+_BOUNCE_SENDER = re.compile(r"^(mailer-?daemon|post_?master|mail-?daemon|mail-?delivery)@", re.I)
+_BOUNCE_FROM = re.compile(  # anywhere in the From header: also "MAILER-DAEMON <>" and broken forms
+    r"\b(mailer-?daemon|post_?master@|mail delivery (subsystem|system|service)|mail administrator)", re.I
+)
+_NO_REPLY_SENDER = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|notifications?)([+.-][^@]*)?@", re.I
+)
+_SYSTEM_SENDER = re.compile(
+    r"(mail|smtp|daemon|postmaster|gateway|antivirus|system|admin|mta|exchange)", re.I
+)
 _BOUNCE_SUBJECT = re.compile(
-    r"undeliver|delivery (status|failure|has failed|notification)|mail delivery (failed|failure|system)|"
+    r"undeliver|delivery (status|failure|has failed|notification|problem)|mail delivery (failed|failure|system)|"
     r"returned mail|failure notice|delivery report|non[- ]?delivery|could not be delivered|"
-    r"unzustellbar|nicht zustellbar|message not delivered",
+    r"unzustellbar|nicht zustellbar|message not delivered|delivery failed|mail system error|"
+    r"^(warning|delayed mail|delivery delay)",
     re.I,
 )
+_BOUNCE_BODY = re.compile(
+    r"could not be delivered|was not delivered|undeliverable|delivery (to the following recipients? )?"
+    r"(has )?failed|permanent (error|failure|fatal errors?)|user unknown|unknown user|no such user|"
+    r"mailbox (unavailable|full|not found|is full)|recipient address rejected|"
+    r"delivery attempts will continue|\b5\.\d{1,3}\.\d{1,3}\b|\b55[0-4][- ]",
+    re.I,
+)
+_FEEDBACK_SUBJECT = re.compile(r"^(complaint about message from|abuse report|\[?fbl\]?\b)", re.I)
 _AUTO_SUBJECT = re.compile(
     r"^(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|autoreply|auto:|"
     r"abwesenheit|absence|vacation|away from|r[ée]ponse automatique|read:|lu :|gelesen:|"
-    r"respuesta autom[aá]tica|risposta automatica)",
+    r"respuesta autom[aá]tica|risposta automatica)|"
+    # "<words>: original subject", in the languages Exchange and Outlook write
+    r"(automatic reply|auto[- ]?reply|automatische antwort|automatisch antwoord|automatiska atbilde|"
+    r"automatyczna odpowied\w*|automatisk svar|autosvar|automaattinen vastaus|resposta autom[aá]tica|"
+    r"otomatik yan[ıi]t|автоматический ответ|自動応答|自动回复|自動回覆)\s*:",
+    re.I,
+)
+# Challenge-response systems answer mail with "prove you are a person" (Bluebottle, Boxbe, SpamArrest)
+_CHALLENGE_HEADERS = ("x-bluebottle-request", "x-boxbe-vip", "x-spamarrest-noauth", "x-challenge-response")
+_CHALLENGE_TEXT = re.compile(
+    r"(added to|approve you for) (the recipient's |my |his |her )?(allowed|approved|white|safe)[- ]?(list|senders)|"
+    r"verify (that )?you are (a )?(human|real person)|"
+    r"to (have your|ensure) (address|e-?mail|message)s? .{0,40}deliver|"
+    r"spam ?arrest|boxbe",
     re.I,
 )
 _SPAM_HEADERS = (("x-spam-flag", "yes"), ("x-spam-status", "yes"))
@@ -70,12 +100,16 @@ def _bounce(p: ParsedEmail) -> Classification | None:
         return _auto(Disposition.BOUNCE, "delivery report (multipart/report)")
     if p.header("x-failed-recipients"):
         return _auto(Disposition.BOUNCE, "X-Failed-Recipients header")
-    if _BOUNCE_SENDER.match(p.from_address):
-        return _auto(Disposition.BOUNCE, f"sent by {p.from_address}")
-    if _null_return_path(p) and _BOUNCE_SUBJECT.search(p.subject):
-        return _auto(Disposition.BOUNCE, "null Return-Path and a bounce subject")
-    if _BOUNCE_SUBJECT.search(p.subject) and re.match(r"^(postmaster|mailer|mail)", p.from_address, re.I):
-        return _auto(Disposition.BOUNCE, "bounce subject from a mail system")
+    if _BOUNCE_SENDER.match(p.from_address) or _BOUNCE_FROM.search(p.header("from").split("\n")[0]):
+        return _auto(Disposition.BOUNCE, f"sent by a mail system ({p.from_address or 'no address'})")
+    if _FEEDBACK_SUBJECT.search(p.subject):
+        return _auto(Disposition.BOUNCE, "abuse (feedback loop) report")
+    if _BOUNCE_SUBJECT.search(p.subject):
+        if _null_return_path(p):
+            return _auto(Disposition.BOUNCE, "null Return-Path and a bounce subject")
+        local = p.from_address.partition("@")[0]
+        if _SYSTEM_SENDER.search(local) or _BOUNCE_BODY.search(p.text[:5000]):
+            return _auto(Disposition.BOUNCE, "bounce subject from a mail system")
     return None
 
 
@@ -92,6 +126,11 @@ def _auto_reply(p: ParsedEmail) -> Classification | None:
         return _auto(Disposition.AUTO_REPLY, "read receipt")
     if _AUTO_SUBJECT.search(p.subject):
         return _auto(Disposition.AUTO_REPLY, "auto-reply subject")
+    for name in _CHALLENGE_HEADERS:
+        if p.header(name):
+            return _auto(Disposition.AUTO_REPLY, f"challenge-response ({name} header)")
+    if _CHALLENGE_TEXT.search(p.text[:3000]) and not _INTENT.search(p.subject):
+        return _auto(Disposition.AUTO_REPLY, "challenge-response request")
     if _null_return_path(p):
         return _auto(Disposition.AUTO_REPLY, "null Return-Path")
     return None
