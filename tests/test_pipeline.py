@@ -208,3 +208,17 @@ def test_attachment_names_never_become_paths(pipeline, tmp_path):
         assert att.filename == "passwd"
     assert not (tmp_path / "etc").exists()
     assert pipeline.blobs.path_for(att.sha256).read_bytes() == b"root:x:0:0"
+
+
+def test_a_message_that_takes_too_long_is_quarantined(tmp_path, database_url, monkeypatch):
+    import time
+
+    import intake_bot.pipeline as pipeline_module
+
+    settings = Settings(
+        database_url=database_url, storage_path=tmp_path / "store", limits=Limits(max_seconds_per_message=1)
+    )
+    p = Pipeline(settings, open_database(settings.database_url))
+    monkeypatch.setattr(pipeline_module, "extract", lambda parsed: time.sleep(5))
+    out = p.process(Incoming(raw=make_mail()))
+    assert out.disposition == Disposition.QUARANTINED and "longer than 1 s" in out.reason

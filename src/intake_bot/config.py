@@ -78,6 +78,9 @@ class Limits:
     max_attachment_bytes: int = 30 * 1024 * 1024
     max_parts: int = 1000
     max_depth: int = 50
+    max_header_bytes: int = 2 * 1024 * 1024
+    max_text_chars: int = 1_000_000
+    max_seconds_per_message: int = 60
     max_replies_per_recipient_per_day: int = 10
 
 
@@ -179,6 +182,9 @@ def _limits(t: dict[str, Any], where: str) -> Limits:
         max_attachment_bytes=_int(t, "max_attachment_bytes", where, d.max_attachment_bytes),
         max_parts=_int(t, "max_parts", where, d.max_parts),
         max_depth=_int(t, "max_depth", where, d.max_depth),
+        max_header_bytes=_int(t, "max_header_bytes", where, d.max_header_bytes),
+        max_text_chars=_int(t, "max_text_chars", where, d.max_text_chars),
+        max_seconds_per_message=_int(t, "max_seconds_per_message", where, d.max_seconds_per_message),
         max_replies_per_recipient_per_day=_int(
             t, "max_replies_per_recipient_per_day", where, d.max_replies_per_recipient_per_day
         ),

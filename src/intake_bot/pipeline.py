@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import signal
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session
 from . import thread
 from .assess import assess
 from .classify import classify, looks_like_application
-from .config import Settings
+from .config import Limits, Settings
 from .errors import LimitExceeded
 from .extract import extract
 from .fields import statements
@@ -78,8 +81,9 @@ class Pipeline:
         raw_sha = self.blobs.put(incoming.raw)  # kept before anything else can fail
         try:
             self._check_size(incoming.raw)
-            parsed = parse_email(incoming.raw)
-            return self._process_once(parsed, incoming, raw_sha)
+            with time_limit(self.settings.limits.max_seconds_per_message):
+                parsed = parse_with_limits(incoming.raw, self.settings.limits)
+                return self._process_once(parsed, incoming, raw_sha)
         except SQLAlchemyError:
             raise
         except Exception as exc:  # a bad message must never stop the run
@@ -363,6 +367,38 @@ class Pipeline:
         limit = self.settings.limits.max_message_bytes
         if len(raw) > limit:
             raise LimitExceeded(f"message is {len(raw)} bytes, over the limit of {limit}")
+
+
+def parse_with_limits(raw: bytes, limits: Limits) -> ParsedEmail:
+    return parse_email(
+        raw,
+        max_depth=limits.max_depth,
+        max_parts=limits.max_parts,
+        max_attachment_bytes=limits.max_attachment_bytes,
+        max_header_bytes=limits.max_header_bytes,
+        max_text_chars=limits.max_text_chars,
+    )
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Quarantine a message that takes too long (a pathological PDF, say) instead of hanging the run.
+
+    Uses SIGALRM, so it applies only in the main thread (the CLI); elsewhere it does nothing."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum, _frame):
+        raise LimitExceeded(f"processing took longer than {seconds} s (limits.max_seconds_per_message)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def fingerprint(parsed: ParsedEmail) -> str:

@@ -16,8 +16,7 @@ from .config import Settings
 from .errors import UsageError
 from .extract import extract
 from .fields import FIELDS, statements
-from .parse import parse_email
-from .pipeline import Pipeline
+from .pipeline import Pipeline, parse_with_limits
 from .records import ReplyKind
 from .replies import RenderedReply, ReplyInput, render_reply
 from .storage import BlobStore
@@ -82,7 +81,7 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     blobs = BlobStore(pipeline.settings.storage_path)
     s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == "extracted"))
     for msg in _threaded_messages(s, app):
-        extraction = extract(parse_email(blobs.get(msg.raw_sha256)))
+        extraction = extract(parse_with_limits(blobs.get(msg.raw_sha256), pipeline.settings.limits))
         repo.add_field_values(s, app.id, msg.id, statements(extraction), "extracted", now)
     s.flush()
     missing = pipeline.reassess(s, app, now)
