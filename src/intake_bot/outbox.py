@@ -1,7 +1,10 @@
 """Deliver the outbox over SMTP. A reply is marked sent only after the server accepted it.
 
 Temporary failures (4xx, refused connections, timeouts) stay queued with a growing delay;
-permanent ones (5xx) are recorded on the reply for staff. A crash between the server's
+permanent ones (5xx) are recorded on the reply for staff. A server that does not answer at all
+is not the reply's fault: the run stops and the reply stays due, so everything goes out as soon
+as the server is back; only a reply that keeps meeting a dead connection is put off (it may be
+the one that breaks it), and replies tried least go first. A crash between the server's
 acceptance and our commit can send a reply twice at most once, with the same Message-ID,
 so the copy is recognisable.
 """
@@ -13,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
 from .config import SmtpSettings
 from .errors import TransientError
 from .send import PermanentFailure, SmtpSender, TemporaryFailure
@@ -22,6 +28,7 @@ from .store.schema import Reply
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 30
+UNREACHABLE_GRACE = 3  # dead-connection failures of one reply before it, too, waits for its turn
 BATCH = 50
 
 
@@ -43,7 +50,7 @@ def deliver_outbox(db: Database, settings: SmtpSettings, clock: Callable[[], dat
     with SmtpSender(settings) as sender:
         while not report.unreachable:
             with db.transaction() as s:
-                due = [(r.id, r.raw, r.to_address) for r in repo.due_replies(s, clock(), BATCH)]
+                due = [(r.id, r.raw, r.to_address) for r in _due(s, clock())]
             if not due:
                 break
             for reply_id, raw, to in due:
@@ -66,9 +73,10 @@ def _deliver_one(
     try:
         sender.send(raw, mail_from, [to])
     except TemporaryFailure as exc:
-        _record(db, reply_id, clock, error=str(exc), permanent=False)
+        unreachable = exc.code is None  # no SMTP answer at all: the server is down, stop this run
+        _record(db, reply_id, clock, error=str(exc), unreachable=unreachable)
         report.deferred += 1
-        if exc.code is None:  # no SMTP answer at all: the server is down, stop trying this run
+        if unreachable:
             report.unreachable = str(exc)
             return False
         return True
@@ -81,8 +89,26 @@ def _deliver_one(
     return True
 
 
+def _due(s: Session, now: datetime) -> list[Reply]:
+    """Queued replies whose time has come, those tried least first."""
+    return list(
+        s.scalars(
+            select(Reply)
+            .where(Reply.state == "queued")
+            .where(or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now))
+            .order_by(Reply.attempts, Reply.id)
+            .limit(BATCH)
+        )
+    )
+
+
 def _record(
-    db: Database, reply_id: int, clock: Callable[[], datetime], error: str = "", permanent: bool = False
+    db: Database,
+    reply_id: int,
+    clock: Callable[[], datetime],
+    error: str = "",
+    permanent: bool = False,
+    unreachable: bool = False,
 ) -> None:
     now = clock()
     with db.transaction() as s:
@@ -98,7 +124,7 @@ def _record(
         if permanent or reply.attempts >= MAX_ATTEMPTS:
             reply.state = "failed"
             repo.add_event(s, reply.application_id, "reply_failed", f"to {reply.to_address}: {error}", now)
-        else:
+        elif not unreachable or reply.attempts >= UNREACHABLE_GRACE:
             reply.next_attempt_at = now + retry_delay(reply.attempts)
     log.info("reply %s: %s", reply_id, error or "sent")
 
