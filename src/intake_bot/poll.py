@@ -8,6 +8,7 @@ exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ from sqlalchemy import func, select
 
 from .config import ImapSettings, Settings
 from .pipeline import ImapKey, Incoming, Pipeline
-from .sources.imap import ImapMailbox, connect
+from .records import Disposition
+from .sources.imap import FetchedMessage, ImapMailbox, connect
 from .store.db import Database
-from .store.schema import ImapUid, Mailbox
+from .store.schema import ImapUid, Mailbox, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +70,21 @@ def _poll(
     pipeline = Pipeline(settings, db, clock)
     seen = _seen(db, mailbox_id, state.uidvalidity, new)
     todo = [uid for uid in new if uid not in seen]
+    renumbered = _renumbered(db, *key)
     for count, fetched in enumerate(box.fetch(todo, imap.batch_size), start=1):
-        outcome = pipeline.process(
-            Incoming(
-                raw=fetched.raw,
-                received_at=fetched.internaldate,
-                may_reply=fetched.internaldate >= start_at,
-                imap=ImapKey(mailbox_id, state.uidvalidity, fetched.uid),
-            )
-        )
         report.fetched += 1
-        report.dispositions[outcome.disposition] = report.dispositions.get(outcome.disposition, 0) + 1
+        if renumbered and _known_under_old_uids(db, key, fetched, imap.processed_keyword):
+            disposition = "already_processed"
+        else:
+            disposition = pipeline.process(
+                Incoming(
+                    raw=fetched.raw,
+                    received_at=fetched.internaldate,
+                    may_reply=fetched.internaldate >= start_at,
+                    imap=ImapKey(mailbox_id, state.uidvalidity, fetched.uid),
+                )
+            ).disposition
+        report.dispositions[disposition] = report.dispositions.get(disposition, 0) + 1
         if progress:
             progress(count, len(todo))
         if count % imap.batch_size == 0:
@@ -108,8 +114,8 @@ def _mailbox(
             s.add(row)
             s.flush()
         elif row.uidvalidity != uidvalidity:
-            # The server renumbered the folder: UIDs start over; Message-ID and content dedupe
-            # keep already-processed mail from being answered again.
+            # The server renumbered the folder: UIDs start over. Mail already processed is
+            # recognised by its bytes (or else by Message-ID and content) and not answered again.
             log.warning(
                 "UIDVALIDITY of %s changed (%s -> %s): rescanning", imap.folder, row.uidvalidity, uidvalidity
             )
@@ -140,6 +146,59 @@ def _seen(db: Database, mailbox_id: int, uidvalidity: int, uids: list[int]) -> s
                 )
             )
         )
+
+
+def _renumbered(db: Database, mailbox_id: int, uidvalidity: int) -> bool:
+    """Whether this folder was read before under another UIDVALIDITY (its UIDs were reset)."""
+    with db.transaction() as s:
+        return (
+            s.scalar(
+                select(ImapUid.id)
+                .where(ImapUid.mailbox_id == mailbox_id, ImapUid.uidvalidity != uidvalidity)
+                .limit(1)
+            )
+            is not None
+        )
+
+
+def _known_under_old_uids(db: Database, key: tuple[int, int], fetched: FetchedMessage, keyword: str) -> bool:
+    """After a UIDVALIDITY change: the very same bytes, processed from this folder before?
+
+    Then the new UID is recorded against the stored message and nothing else happens: the
+    message is neither stored again nor answered again. (Mail whose bytes changed on the way,
+    e.g. a migration to another server, still meets the pipeline's Message-ID dedupe.)
+    """
+    mailbox_id, uidvalidity = key
+    digest = hashlib.sha256(fetched.raw).hexdigest()
+    with db.transaction() as s:
+        mapped_now = select(ImapUid.message_id).where(
+            ImapUid.mailbox_id == mailbox_id, ImapUid.uidvalidity == uidvalidity
+        )
+        found = s.execute(
+            select(StoredMessage.id, StoredMessage.disposition)
+            .join(ImapUid, ImapUid.message_id == StoredMessage.id)
+            .where(
+                ImapUid.mailbox_id == mailbox_id,
+                ImapUid.uidvalidity != uidvalidity,
+                StoredMessage.raw_sha256 == digest,
+                StoredMessage.id.not_in(mapped_now),
+            )
+            .order_by(StoredMessage.id)
+            .limit(1)
+        ).first()
+        if found is None:
+            return False
+        handled = found.disposition in (Disposition.APPLICATION, Disposition.FOLLOW_UP)
+        s.add(
+            ImapUid(
+                mailbox_id=mailbox_id,
+                uidvalidity=uidvalidity,
+                uid=fetched.uid,
+                message_id=found.id,
+                flag_pending=handled and keyword not in fetched.flags,
+            )
+        )
+    return True
 
 
 def _flag_pending(db: Database, box: ImapMailbox, imap: ImapSettings, key: tuple[int, int]) -> int:
