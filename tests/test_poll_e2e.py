@@ -1,0 +1,317 @@
+"""`intake-bot poll` end to end: the real command against a real Dovecot and an aiosmtpd sink.
+
+A mailbox as staff would have it (applications, a follow-up, a question, a bounce, an
+out-of-office) goes through one `poll`; the export, the sink and the server's flags tell
+whether the right thing happened, and a second `poll` must do nothing.
+
+The helpers here (Bot, write_config, corpus_mail) are also used by tests/test_faults.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from mails import make_mail
+from mailservers import Dovecot, SmtpSink
+
+BIN = Path(sys.executable).with_name("intake-bot")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "applications"
+KEYWORD = "$IntakeProcessed"
+IMAP_PASSWORD_ENV = "INTAKE_TEST_IMAP_PASSWORD"
+SMTP_PASSWORD_ENV = "INTAKE_TEST_SMTP_PASSWORD"
+
+
+# ---- helpers: a config in tmp_path and the real command as a subprocess ----
+
+
+def write_config(
+    directory: Path,
+    dovecot: Dovecot,
+    user: str,
+    sink: SmtpSink | None,
+    *,
+    since: datetime | None = None,
+    batch_size: int | None = None,
+    security: str = "ssl",
+) -> Path:
+    """A config file reaching `dovecot` as `user` (and `sink`); passwords only by environment."""
+    imap = dovecot.imap_settings(user, security)
+    lines = [
+        "[database]",
+        f'url = "sqlite:///{directory / "intake.db"}"',
+        "[storage]",
+        f'path = "{directory / "store"}"',
+        "[imap]",
+        f'host = "{imap.host}"',
+        f"port = {imap.port}",
+        f'security = "{security}"',
+        f'ca_file = "{imap.ca_file}"',
+        f'username = "{user}"',
+        f'password_env = "{IMAP_PASSWORD_ENV}"',
+        "timeout = 5",
+    ]
+    if since is not None:
+        lines.append(f'since = "{since.isoformat()}"')
+    if batch_size is not None:
+        lines.append(f"batch_size = {batch_size}")
+    if sink is not None:
+        smtp = sink.smtp_settings()
+        lines += [
+            "[smtp]",
+            f'host = "{smtp.host}"',
+            f"port = {smtp.port}",
+            f'security = "{smtp.security}"',
+            f'ca_file = "{smtp.ca_file}"',
+            f'username = "{smtp.username}"',
+            f'password_env = "{SMTP_PASSWORD_ENV}"',
+            'from_address = "questions@cabforum.org"',
+            "timeout = 5",
+        ]
+    path = directory / "intake-bot.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@dataclass
+class Bot:
+    """The installed `intake-bot` run against one config, as cron would run it."""
+
+    config: Path
+    env: dict[str, str]
+
+    @classmethod
+    def make(
+        cls, directory: Path, dovecot: Dovecot, user: str, sink: SmtpSink | None, **options: object
+    ) -> Bot:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+        env[IMAP_PASSWORD_ENV] = dovecot.password
+        if sink is not None:
+            env[SMTP_PASSWORD_ENV] = sink.password
+        return cls(write_config(directory, dovecot, user, sink, **options), env)  # type: ignore[arg-type]
+
+    def argv(self, *args: str) -> list[str]:
+        return [str(BIN), "--config", str(self.config), *args]
+
+    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(self.argv(*args), env=self.env, capture_output=True, text=True, timeout=timeout)
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            self.argv(*args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def ok(self, *args: str) -> subprocess.CompletedProcess[str]:
+        done = self.run(*args)
+        assert done.returncode == 0, f"{args}: exit {done.returncode}\n{done.stderr}"
+        return done
+
+    def export(self) -> dict:
+        return json.loads(self.ok("export", "--format", "json").stdout)
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        """Read the tracking database directly (what the export does not show)."""
+        db = self.config.parent / "intake.db"
+        with sqlite3.connect(db) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+def server_flags(dovecot: Dovecot, user: str) -> dict[int, set[str]]:
+    """UID -> flags, without \\Recent (which only the first session to see a message gets)."""
+    return {uid: found - {"\\Recent"} for uid, found in dovecot.flags(user).items()}
+
+
+def corpus_mail(case: str, name: str = "01.eml", **substitutions: str) -> bytes:
+    path = CORPUS / case / name
+    if not path.exists():
+        pytest.skip(f"the dev corpus is absent ({CORPUS})")
+    raw = path.read_bytes()
+    for key, value in substitutions.items():
+        raw = raw.replace(b"{{%s}}" % key.encode(), value.encode())
+    return raw
+
+
+def parse(raw: bytes) -> EmailMessage:
+    return message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+
+
+def received_ids(sink: SmtpSink) -> Counter[str]:
+    return Counter(str(parse(m.data)["Message-ID"]) for m in sink.messages)
+
+
+def all_replies(export: dict) -> list[dict]:
+    return [reply for app in export["applications"] for reply in app["replies"]]
+
+
+def message_ids(export: dict) -> list[str]:
+    ids = [m["message_id"] for app in export["applications"] for m in app["messages"]]
+    return ids + [m["message_id"] for m in export["other_messages"]]
+
+
+# ---- the mailbox of the end-to-end test ----
+
+ROWAN_FIRST = "<20250319132200.b5914fec42@mail.rowanstreetlabs.com>"
+ROWAN_FOLLOW_UP = "<20250319162200.3e98da398c@mail.rowanstreetlabs.com>"
+BLUEFINCH = "<20250306102100.2676d89f21@mail.bluefinchmail.com>"
+QUESTION = "<20250402120000.60500620c0@mail.lakeshore-pki.com>"
+BOUNCE = "<4ZDEVbounce01@mx1.cabforum.org>"
+OUT_OF_OFFICE = "<20250403123700.1f81fa87e0@mail.oxbowfinance.com>"
+EXAMPLE_TRUST = "<e2e-example-trust@example-trust.test>"
+
+
+def fill_mailbox(dovecot: Dovecot, user: str) -> dict[str, int]:
+    """Message-ID -> UID, in arrival order; the non-applications carry flags staff had set."""
+    mails: list[tuple[str, bytes, tuple[str, ...]]] = [
+        (ROWAN_FIRST, corpus_mail("d-t-category-followup"), ()),
+        (QUESTION, corpus_mail("d-neg-general-question"), ("\\Seen", "\\Flagged")),
+        (BLUEFINCH, corpus_mail("d-cc-labels"), ()),
+        (BOUNCE, corpus_mail("d-neg-bounce"), ()),
+        # A follow-up as a mail client writes it: no reference yet, threaded by References.
+        (
+            ROWAN_FOLLOW_UP,
+            corpus_mail("d-t-category-followup", "02.eml", reference="", last_reply_message_id=ROWAN_FIRST),
+            (),
+        ),
+        (OUT_OF_OFFICE, corpus_mail("d-neg-ooo"), ("\\Seen", "$label1")),
+        (EXAMPLE_TRUST, make_mail(message_id=EXAMPLE_TRUST), ("\\Answered",)),
+    ]
+    return {mid: dovecot.append(user, raw, flags=flags) for mid, raw, flags in mails}
+
+
+def test_one_poll_answers_applications_and_leaves_other_mail_alone(
+    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    uids = fill_mailbox(dovecot, imap_user)
+    before = server_flags(dovecot, imap_user)
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=datetime.now(UTC) - timedelta(days=1))
+
+    done = bot.run("poll")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # nothing to say on a good run: cron mails stderr
+
+    export = bot.export()
+    apps = {app["messages"][0]["message_id"]: app for app in export["applications"]}
+    assert set(apps) == {ROWAN_FIRST, BLUEFINCH, EXAMPLE_TRUST}
+    rowan, bluefinch, trust = apps[ROWAN_FIRST], apps[BLUEFINCH], apps[EXAMPLE_TRUST]
+    assert [m["message_id"] for m in rowan["messages"]] == [ROWAN_FIRST, ROWAN_FOLLOW_UP]
+    assert (rowan["category"], rowan["status"], rowan["missing"]) == ("interested_party", "complete", [])
+    assert (bluefinch["organization_name"], bluefinch["status"]) == ("Bluefinch Mail Inc.", "complete")
+    assert trust["organization_name"] == "Example Trust Ltd"
+    assert trust["missing"] == ["ipr_agreement"]
+    others = {m["message_id"]: m["disposition"] for m in export["other_messages"]}
+    assert others == {QUESTION: "not_application", BOUNCE: "bounce", OUT_OF_OFFICE: "auto_reply"}
+
+    # One reply per application message, each sent, each received once with the right headers.
+    replies = all_replies(export)
+    assert [(r["in_reply_to"], r["kind"]) for r in rowan["replies"]] == [
+        (ROWAN_FIRST, "missing_items"),
+        (ROWAN_FOLLOW_UP, "acknowledgement"),
+    ]
+    assert [r["kind"] for r in bluefinch["replies"] + trust["replies"]] == [
+        "acknowledgement",
+        "missing_items",
+    ]
+    assert all(r["sent"] for r in replies)
+    received = {str(parse(m.data)["Message-ID"]): m for m in smtp_sink.wait_for(len(replies))}
+    assert len(smtp_sink.messages) == len(replies) == 4
+    for app in (rowan, bluefinch, trust):
+        for reply in app["replies"]:
+            got = received[reply["message_id"]]
+            headers = parse(got.data)
+            assert got.rcpt_tos == (app["applicant_email"],) == (reply["to"],)
+            assert got.mail_from == "questions@cabforum.org"
+            assert got.authenticated
+            assert headers["To"] == reply["to"]
+            assert headers["In-Reply-To"] == reply["in_reply_to"]
+            assert reply["in_reply_to"] in headers["References"].split()
+            assert headers["Auto-Submitted"] == "auto-replied"
+            assert f"[{app['reference']}]" in headers["Subject"]
+    follow_up_reply = parse(received[rowan["replies"][1]["message_id"]].data)
+    assert follow_up_reply["References"].split()[0] == ROWAN_FIRST  # the whole thread, oldest first
+
+    # On the server: what the bot handled carries the keyword; everything else is exactly as it was.
+    after = server_flags(dovecot, imap_user)
+    handled = {uids[mid] for mid in (ROWAN_FIRST, ROWAN_FOLLOW_UP, BLUEFINCH, EXAMPLE_TRUST)}
+    for uid, flags in after.items():
+        expected = before[uid] | {KEYWORD} if uid in handled else before[uid]
+        assert flags == expected, f"UID {uid}"
+        assert "\\Seen" not in flags - before[uid]
+
+    # A second run finds nothing new: no reply, no row, no flag changes.
+    rows = bot.query("SELECT count(*) FROM messages")
+    again = bot.run("poll")
+    assert again.returncode == 0, again.stderr
+    assert bot.export() == export
+    assert bot.query("SELECT count(*) FROM messages") == rows
+    assert server_flags(dovecot, imap_user) == after
+    assert smtp_sink.wait_for(len(replies) + 1, timeout=0.5) == smtp_sink.messages
+    assert len(smtp_sink.messages) == len(replies)
+
+
+def test_mail_older_than_since_is_recorded_without_a_reply(
+    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    old = make_mail(sender="old@history.test", message_id="<old@history.test>")
+    new = make_mail(sender="new@fresh.test", message_id="<new@fresh.test>")
+    dovecot.append(imap_user, old, internaldate=now - timedelta(days=400))
+    dovecot.append(imap_user, new, internaldate=now - timedelta(hours=1))
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=now - timedelta(days=2))
+
+    bot.ok("poll")
+
+    export = bot.export()
+    apps = {app["applicant_email"]: app for app in export["applications"]}
+    assert set(apps) == {"old@history.test", "new@fresh.test"}  # history is recorded all the same
+    assert apps["old@history.test"]["replies"] == []
+    assert [r["in_reply_to"] for r in apps["new@fresh.test"]["replies"]] == ["<new@fresh.test>"]
+    assert set(received_ids(smtp_sink)) == {apps["new@fresh.test"]["replies"][0]["message_id"]}
+
+
+def test_first_run_answers_only_mail_that_arrives_after_it(
+    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    # Years of history, and mail from this morning: all of it older than the first run.
+    now = datetime.now(UTC)
+    history = [
+        make_mail(sender=f"staff@past{n}.test", message_id=f"<past{n}@history.test>") for n in range(3)
+    ]
+    for n, raw in enumerate(history):
+        dovecot.append(imap_user, raw, internaldate=now - timedelta(days=365 * (n + 1)))
+    dovecot.append(imap_user, make_mail(sender="staff@today.test"), internaldate=now - timedelta(hours=3))
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink)  # no `since`: the first run sets it
+
+    bot.ok("poll")
+    first = bot.export()
+    assert len(first["applications"]) == 4
+    assert all_replies(first) == []
+    assert smtp_sink.messages == []
+
+    dovecot.append(imap_user, make_mail(sender="later@fresh.test", message_id="<later@fresh.test>"))
+    bot.ok("poll")
+
+    replies = all_replies(bot.export())
+    assert [(r["to"], r["in_reply_to"], r["sent"]) for r in replies] == [
+        ("later@fresh.test", "<later@fresh.test>", True)
+    ]
+    assert set(received_ids(smtp_sink)) == {replies[0]["message_id"]}
+
+
+def test_poll_without_imap_section_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "intake-bot.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "intake.db"}"\n')
+    done = subprocess.run([str(BIN), "--config", str(config), "poll"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "[imap]" in done.stderr
+    assert "Traceback" not in done.stderr
