@@ -16,7 +16,9 @@ import hashlib
 import io
 import logging
 import re
+import warnings
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 log = logging.getLogger(__name__)
@@ -42,47 +44,139 @@ class IprVerdict:
     version: str | None = None
 
 
+@dataclass(frozen=True)
+class IprCheck:
+    """What one document sent as the IPR agreement is, and what is wrong with it (date aside)."""
+
+    kind: (
+        str  # ipr_agreement | scan | invited_experts_agreement | patent_exclusion_notice | other | unreadable
+    )
+    version: str | None = None
+    signature: str | None = None  # "digital" | "signature block" | None
+    dated: bool = False
+    organization: str | None = None
+    problems: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
+
+    @property
+    def acceptable(self) -> bool:
+        return self.kind in ("ipr_agreement", "scan") and not self.problems
+
+
 # ---------------------------------------------------------------- IPR agreement
 
 _IPR_MARKERS = ("ipr policy agreement", "agreement for ipr policy", "ipr agreement")
 _FORUM_MARKERS = ("cab forum", "ca/browser forum", "ca/b forum", "cabforum")
-_NOT_IPR_TITLES = ("invited expert", "patent exclusion notice", "exclusion notice")
-_SIGNATURE_FIELDS = ("by", "print name", "name", "title", "date", "signature", "signed")
+_OTHER_FORMS = (
+    ("invited expert", "invited_experts_agreement", "is the Invited Experts Agreement"),
+    ("patent exclusion notice", "patent_exclusion_notice", "is a Patent Exclusion Notice"),
+    ("exclusion notice", "patent_exclusion_notice", "is a Patent Exclusion Notice"),
+)
+_BLOCK_LABELS = {
+    "by": "by",
+    "signature": "by",
+    "signed": "by",
+    "print name": "name",
+    "name": "name",
+    "title": "title",
+    "date": "date",
+    "participant organization name": "organization",
+    "organization name": "organization",
+    "organisation name": "organization",
+    "participant organization": "organization",
+}
 _PLACEHOLDER = re.compile(r"[_.\s:\-–—/|\[\]]|\((?:signature|if entity|print name|date)\)", re.IGNORECASE)
-_VERSION = re.compile(r"ipr\s+policy\s*,?\s*(?:version\s*|v\.?\s*)(\d+(?:\.\d+)+)", re.IGNORECASE)
+_VERSION = re.compile(r"ipr\s+policy[^\n]{0,40}?(?:\bversion\s*|\bv\.?\s*)(\d+(?:\.\d+)+)", re.IGNORECASE)
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
+_SCAN_REVIEW = "a person must check that it is the IPR Policy Agreement, signed and dated, and which version"
 
 
 def ipr_verdict(payload: bytes, filename: str = "") -> IprVerdict:
-    """Is this PDF the Forum's IPR Policy Agreement, filled in and signed?"""
+    """Is this PDF the Forum's IPR Policy Agreement, filled in and signed? (dates and versions aside)"""
+    check = check_ipr(payload, filename)
+    if check.acceptable:
+        reason = "signed IPR Policy Agreement" if check.kind == "ipr_agreement" else "; ".join(check.review)
+        return IprVerdict(True, reason, check.version)
+    if check.kind == "other" and not check.problems:
+        return IprVerdict(False, "not the IPR Policy Agreement", check.version)
+    return IprVerdict(False, "; ".join(check.problems) or check.kind, check.version)
+
+
+def check_ipr(payload: bytes, filename: str = "", content_type: str = "") -> IprCheck:
+    """Read a document offered as the IPR agreement: which form, which version, signed, dated, by whom."""
+    image = _image_kind(payload)
+    if image:
+        return IprCheck("scan", review=(f"a {image} image (a photo or scan): {_SCAN_REVIEW}",))
     reader, reason = _open_pdf(payload)
     if reader is None:
-        return IprVerdict(False, reason)
+        return IprCheck("unreadable", problems=(reason,))
     text = _pdf_text(reader)
-    if not text.strip():
-        return _image_only_verdict(reader, filename)
+    form = _form_values(reader)
+    if not text.strip() and not form.get("text"):
+        if _has_images(reader) or form.get("digital"):
+            return IprCheck("scan", review=(f"an image-only PDF (a scan without text): {_SCAN_REVIEW}",))
+        return IprCheck("unreadable", problems=("is an empty PDF: it has neither text nor images",))
     flat = " ".join(text.lower().split())
+    for marker, kind, problem in _OTHER_FORMS:
+        if marker in flat[:300]:
+            return IprCheck(kind, problems=(f"{problem}, not the IPR Policy Agreement",))
     if not _is_ipr_text(flat):
-        return IprVerdict(False, "not the IPR Policy Agreement")
-    version = _ipr_version(text)
-    if _has_filled_signature(text) or _has_filled_form(reader):
-        return IprVerdict(True, "signed IPR Policy Agreement", version)
-    return IprVerdict(False, "IPR Policy Agreement template is not filled in or signed", version)
+        return IprCheck(
+            "other", problems=("is not the IPR Policy Agreement (its text is that of another document)",)
+        )
+    return _completed_check(text, form, _has_images(reader))
+
+
+def _completed_check(text: str, form: dict, has_images: bool) -> IprCheck:
+    block = _block_values(_signature_block(text) + "\n" + form.get("text", ""))
+    digital = form.get("digital")
+    signature = None
+    if digital:
+        signature = "digital"
+    elif block.get("by") or (block.get("name") and has_images):
+        signature = "signature block"
+    problems = [] if signature else ["is not signed (the signature line “By:” is empty)"]
+    dated = bool(block.get("date") or form.get("signed_at"))
+    review = []
+    if signature == "signature block" and not block.get("by"):
+        review.append("the signature is an image next to the printed name: a person should look at it")
+    return IprCheck(
+        "ipr_agreement",
+        version=_ipr_version(text),
+        signature=signature,
+        dated=dated,
+        organization=block.get("organization"),
+        problems=tuple(problems),
+        review=tuple(review),
+    )
+
+
+def _image_kind(payload: bytes) -> str | None:
+    return next((name for magic, name in _IMAGE_MAGIC if payload.startswith(magic)), None)
 
 
 def _open_pdf(payload: bytes):
     if not payload.lstrip()[:1024].startswith(b"%PDF"):
-        return None, "not a PDF"
+        return None, "is not a PDF file"
     try:
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(payload), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            return None, "encrypted PDF"
+            return (
+                None,
+                "is an encrypted (password-protected) PDF that cannot be read; please send it without a password",
+            )
         _ = len(reader.pages)
         return reader, "ok"
     except Exception as exc:  # pypdf raises many types on broken or hostile files
         log.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
-        return None, f"unreadable PDF ({type(exc).__name__})"
+        if "crypt" in type(exc).__name__.lower() or "password" in str(exc).lower():
+            return (
+                None,
+                "is an encrypted (password-protected) PDF that cannot be read; please send it without a password",
+            )
+        return None, f"is a damaged PDF that cannot be opened ({type(exc).__name__})"
 
 
 def _pdf_text(reader) -> str:
@@ -102,15 +196,6 @@ def _pages(reader) -> list:
         return []
 
 
-def _image_only_verdict(reader, filename: str) -> IprVerdict:
-    """A scan has no text layer: it can only be told by its name; staff should check it."""
-    if _has_filled_form(reader):
-        return IprVerdict(True, "signed form without text layer")
-    if re.search(r"ipr|intellectual", filename, re.IGNORECASE) and _has_images(reader):
-        return IprVerdict(True, "scanned (image-only) PDF named as the IPR agreement: staff to verify")
-    return IprVerdict(False, "PDF has no text layer")
-
-
 def _has_images(reader) -> bool:
     for page in _pages(reader):
         try:
@@ -124,9 +209,6 @@ def _has_images(reader) -> bool:
 
 
 def _is_ipr_text(flat: str) -> bool:
-    head = flat[:300]
-    if any(marker in head for marker in _NOT_IPR_TITLES):
-        return False
     if not any(marker in flat for marker in _IPR_MARKERS):
         return False
     return any(marker in flat for marker in _FORUM_MARKERS) and "participant" in flat
@@ -137,49 +219,99 @@ def _ipr_version(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _has_filled_signature(text: str) -> bool:
-    """At least two of the signature block's fields carry a real value."""
-    block = _signature_block(text)
-    lines = block.splitlines()
-    filled = 0
-    for index, line in enumerate(lines):
-        label, sep, value = line.partition(":")
-        if not sep or label.strip().lower() not in _SIGNATURE_FIELDS:
-            continue
-        if not value.strip() and index + 1 < len(lines) and ":" not in lines[index + 1]:
-            value = lines[index + 1]  # the value laid out on the line below its label
-        filled += _is_filled(value)
-    return filled >= 2
-
-
 def _signature_block(text: str) -> str:
     index = text.upper().rfind("PARTICIPANT\n")
     return text[index:] if index >= 0 else text[-1500:]
+
+
+def _block_values(block: str) -> dict[str, str]:
+    """The filled values of the signature block: by, name, title, date, organization.
+
+    A value may follow its label, sit on the line below it, or (the form's underlined layout)
+    sit on the line above a label that has no value of its own."""
+    lines = [line.strip() for line in block.splitlines()]
+    values: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        label, sep, value = line.partition(":")
+        key = _BLOCK_LABELS.get(_label_key(label if sep else line))
+        if key is None:
+            continue
+        if not _is_filled(value) and index + 1 < len(lines) and _free_line(lines[index + 1]):
+            value = lines[index + 1]
+        if not _is_filled(value) and key == "organization" and index > 0 and _free_line(lines[index - 1]):
+            value = lines[index - 1]
+        if _is_filled(value) and key not in values:
+            values[key] = " ".join(_PLACEHOLDER_TAIL.sub("", value).split())
+    return values
+
+
+_PLACEHOLDER_TAIL = re.compile(r"\((?:signature|if entity|print name|date)\)", re.IGNORECASE)
+
+
+def _label_key(label: str) -> str:
+    label = re.sub(r"\(.*?\)", " ", label).strip().lower()
+    return " ".join(label.split())
+
+
+def _free_line(line: str) -> bool:
+    """A line that is a value, not a label or the '(Signature)' caption."""
+    if not _is_filled(line):
+        return False
+    label, sep, _ = line.partition(":")
+    return _BLOCK_LABELS.get(_label_key(label if sep else line)) is None
 
 
 def _is_filled(value: str) -> bool:
     return bool(re.search(r"\w", _PLACEHOLDER.sub("", value)))
 
 
-def _has_filled_form(reader) -> bool:
-    """AcroForm values (typed into the form) or a digital signature field with a value."""
+def _form_values(reader) -> dict:
+    """AcroForm values typed into the form (as 'label: value' text) and any digital signature."""
     try:
         fields = reader.get_fields() or {}
     except Exception:
-        return False
-    signed = 0
-    filled = 0
-    for field in fields.values():
+        return {}
+    found: dict = {"text": ""}
+    lines = []
+    for name, field in fields.items():
         try:
             value = field.get("/V")
             kind = field.get("/FT")
         except Exception:
             continue
-        if kind == "/Sig" and value:
-            signed += 1
-        elif value and _is_filled(str(value)) and str(value) not in ("/Off", "/No"):
-            filled += 1
-    return signed > 0 or filled >= 2
+        if kind == "/Sig":
+            signed_at = _signature_time(value)
+            if value is not None:
+                found["digital"] = True
+                found["signed_at"] = found.get("signed_at") or signed_at
+            continue
+        if value and _is_filled(str(value)) and str(value) not in ("/Off", "/No"):
+            lines.append(f"{_form_label(str(name))}: {value}")
+    found["text"] = "\n".join(lines)
+    return found
+
+
+def _signature_time(value) -> str | None:
+    try:
+        return str(value.get_object().get("/M") or "") or None
+    except Exception:
+        return None
+
+
+def _form_label(name: str) -> str:
+    low = name.lower()
+    for needle, label in (
+        ("date", "Date"),
+        ("print", "Print Name"),
+        ("org", "Participant Organization Name"),
+        ("title", "Title"),
+        ("sign", "By"),
+        ("name", "Print Name"),
+        ("by", "By"),
+    ):
+        if needle in low:
+            return label
+    return name
 
 
 # ---------------------------------------------------------------- certificates
@@ -231,7 +363,9 @@ def _der_count(payload: bytes) -> int:
     try:
         from cryptography.hazmat.primitives.serialization import pkcs7
 
-        return len(pkcs7.load_der_pkcs7_certificates(payload))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return len(pkcs7.load_der_pkcs7_certificates(payload))
     except Exception:
         return 0
 
@@ -300,3 +434,248 @@ def normalise_crtsh(url: str) -> str | None:
         if _HEX64.match(lowered.get(key, "")):
             return f"https://crt.sh/?sha256={lowered[key].upper()}"
     return None
+
+
+# ---------------------------------------------------------------- certificate facts
+
+EKU_EMAIL = "1.3.6.1.5.5.7.3.4"
+EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3"
+EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"
+EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
+_EKU_NAMES = {
+    EKU_EMAIL: "emailProtection",
+    EKU_CODE_SIGNING: "codeSigning",
+    EKU_SERVER_AUTH: "serverAuth",
+    EKU_CLIENT_AUTH: "clientAuth",
+    "1.3.6.1.5.5.7.3.8": "timeStamping",
+    "2.5.29.37.0": "anyExtendedKeyUsage",
+}
+_SMTP_UTF8_MAILBOX = "1.3.6.1.5.5.7.8.9"
+# What each working group's evidence must be: (EKU, policy OID prefixes, what to call it)
+PURPOSES = {
+    "smime": (EKU_EMAIL, ("2.23.140.1.5",), "an S/MIME certificate"),
+    "code_signing": (EKU_CODE_SIGNING, ("2.23.140.1.4.1", "2.23.140.1.3"), "a code signing certificate"),
+    "tls": (EKU_SERVER_AUTH, ("2.23.140.1.2",), "a TLS server certificate"),
+}
+
+
+def read_certificates(payload: bytes) -> list:
+    """Every X.509 certificate in PEM, DER or PKCS#7 (.p7b, .p7s) bytes; [] when none or unreadable."""
+    if not payload or len(payload) > MAX_CERT_FILE:
+        return []
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    loaders = []
+    if b"-----BEGIN" in payload:
+        loaders = [pkcs7.load_pem_pkcs7_certificates, x509.load_pem_x509_certificates]
+    elif payload[:1] == b"\x30":
+        loaders = [lambda p: [x509.load_der_x509_certificate(p)], pkcs7.load_der_pkcs7_certificates]
+    for load in loaders:
+        try:
+            with warnings.catch_warnings():  # BER fall-back warnings: the bytes are the applicant's
+                warnings.simplefilter("ignore")
+                certs = list(load(payload))
+        except Exception:
+            continue
+        if certs:
+            return certs
+    if b"-----BEGIN" in payload:
+        return [
+            x509.load_der_x509_certificate(d) for d in pem_certificates(payload.decode("ascii", "replace"))
+        ]
+    return []
+
+
+def end_entities(certs: list) -> list:
+    """The certificates that are not CAs and issued none of the others (a chain's leaf, a p7s signer)."""
+    issuers = {c.issuer.public_bytes() for c in certs}
+    leaves = [
+        c for c in certs if not _is_ca(c) and (c.subject.public_bytes() not in issuers or len(certs) == 1)
+    ]
+    return leaves or [c for c in certs if not _is_ca(c)]
+
+
+def certificate_info(cert):
+    """The facts of one certificate, as a record (see records.CertificateInfo)."""
+    from cryptography.hazmat.primitives import hashes
+
+    from .records import CertificateInfo
+
+    return CertificateInfo(
+        subject=_name(cert.subject),
+        issuer=_name(cert.issuer),
+        serial=format(cert.serial_number, "X"),
+        sha256=cert.fingerprint(hashes.SHA256()).hex().upper(),
+        not_before=cert.not_valid_before_utc.isoformat(),
+        not_after=cert.not_valid_after_utc.isoformat(),
+        ekus=tuple(_extension(cert, "ekus")),
+        policies=tuple(_extension(cert, "policies")),
+        email_sans=tuple(_extension(cert, "email_sans")),
+        is_ca=_is_ca(cert),
+        self_signed=cert.issuer == cert.subject,
+    )
+
+
+def _name(name) -> str:
+    try:
+        return name.rfc4514_string()
+    except Exception:
+        return repr(name)
+
+
+def _is_ca(cert) -> bool:
+    from cryptography import x509
+
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except Exception:
+        return False
+
+
+def _extension(cert, what: str) -> list[str]:
+    from cryptography import x509
+
+    try:
+        if what == "ekus":
+            return [
+                o.dotted_string for o in cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+            ]
+        if what == "policies":
+            value = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+            return [p.policy_identifier.dotted_string for p in value]
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        found = list(san.get_values_for_type(x509.RFC822Name))
+        for other in san.get_values_for_type(x509.OtherName):
+            if other.type_id.dotted_string == _SMTP_UTF8_MAILBOX:
+                found.append(_utf8_string(other.value))
+        return found
+    except Exception:  # absent or malformed extension: the fact is "none"
+        return []
+
+
+def _utf8_string(der: bytes) -> str:
+    """The text of a DER UTF8String (short or long form length)."""
+    if len(der) < 2 or der[0] != 0x0C:
+        return der.decode("utf-8", "replace")
+    length, start = der[1], 2
+    if length & 0x80:
+        count = length & 0x7F
+        length, start = int.from_bytes(der[2 : 2 + count], "big"), 2 + count
+    return der[start : start + length].decode("utf-8", "replace")
+
+
+def certificate_problems(info: dict, purpose: str = "smime", at: datetime | None = None) -> list[str]:
+    """Why a certificate (its facts as stored) is not evidence for the purpose; [] when it qualifies."""
+    eku, prefixes, what = PURPOSES.get(purpose, PURPOSES["smime"])
+    problems = []
+    if info.get("is_ca"):
+        problems.append("is a CA certificate, not an end-entity certificate")
+    elif info.get("self_signed"):
+        problems.append("is self-signed, not issued by a CA")
+    ekus = list(info.get("ekus") or [])
+    if eku not in ekus:
+        named = ", ".join(_EKU_NAMES.get(o, o) for o in ekus)
+        if not ekus:
+            problems.append(f"has no extended key usage; {what} needs {_EKU_NAMES[eku]}")
+        elif EKU_SERVER_AUTH in ekus and purpose != "tls":
+            problems.append(f"is a TLS certificate ({named}), not {what} ({_EKU_NAMES[eku]})")
+        else:
+            problems.append(f"has the extended key usage {named}, not {_EKU_NAMES[eku]}")
+    if purpose == "smime" and not info.get("email_sans"):
+        problems.append("has no e-mail address (rfc822Name) among its subject alternative names")
+    policies = list(info.get("policies") or [])
+    if not any(p == pre or p.startswith(pre + ".") for p in policies for pre in prefixes):
+        wanted = " or ".join(f"{pre}.x" for pre in prefixes)
+        found = f" (it has {', '.join(policies)})" if policies else ""
+        problems.append(f"has no Baseline Requirements policy OID {wanted}{found}")
+    problems += _validity_problems(info, at)
+    return problems
+
+
+def _validity_problems(info: dict, at: datetime | None) -> list[str]:
+    if at is None:
+        return []
+    try:
+        start = datetime.fromisoformat(info["not_before"])
+        end = datetime.fromisoformat(info["not_after"])
+    except (KeyError, TypeError, ValueError):
+        return ["has a validity period that could not be read"]
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    if at > end:
+        return [f"had expired on {end.date().isoformat()}, before it was sent ({at.date().isoformat()})"]
+    if at < start:
+        return [
+            f"was not yet valid when sent ({at.date().isoformat()}; valid from {start.date().isoformat()})"
+        ]
+    return []
+
+
+# ---------------------------------------------------------------- serial + SHA-256 references
+
+_SERIAL = re.compile(
+    r"serial(?:\s*(?:number|no\.?|#))?\s*[:=]?\s*((?:0x)?[0-9A-Fa-f]{2}(?:[:\s]?[0-9A-Fa-f]{2}){3,39})\b",
+    re.I,
+)
+
+
+def serial_near(text: str) -> str | None:
+    """A certificate serial number stated in the text ('Serial: 01:AB...'), hex upper case, no separators."""
+    match = _SERIAL.search(text)
+    if not match:
+        return None
+    value = re.sub(r"[:\s]|^0x", "", match.group(1), flags=re.I).upper()
+    return value.lstrip("0") or "0"
+
+
+# ---------------------------------------------------------------- audit report URLs
+
+_ETSI_HINTS = re.compile(
+    r"etsi|\baal\b|[-_/]aal[-_./]|attestation|319[-_ ]?411|319[-_ ]?401|119[-_ ]?411|conformity", re.I
+)
+_CAB_HOSTS = re.compile(
+    r"(?:^|\.)(?:tuvit\.de|tuev-nord\.de|tuv-nord\.com|tuvaustria\.com|tuv\.at|lsti-certification\.fr|lsti\.eu|"
+    r"datenschutz-cert\.de|acab-c\.com|csqa\.it|bureauveritas\.\w+|kiwa\.com|dekra\.\w+|cseye\.com|"
+    r"eurocert\.\w+|qmsc\.\w+|sgs\.com|bsigroup\.com|trustcb\.com)$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class AuditUrl:
+    """What kind of audit report a URL points at, told from the URL alone (no network)."""
+
+    kind: str  # webtrust_seal | webtrust_legacy | etsi_attestation | bugzilla | pdf | other
+    note: str | None = None  # something a person should know (not a reason to count it missing)
+
+
+def classify_audit_url(url: str) -> AuditUrl:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return AuditUrl("other", "the audit report address is not a valid URL")
+    where = f"{parts.path}?{parts.query}"
+    if host == "cert.webtrust.org" or host.endswith(".cert.webtrust.org"):
+        return AuditUrl(
+            "webtrust_legacy",
+            "cert.webtrust.org has been offline since 2018: the link cannot work; "
+            "the current WebTrust seal is on cpacanada.ca (https://www.cpacanada.ca/webtrustseal?sealid=...)",
+        )
+    if host.endswith("cpacanada.ca") and re.search(r"webtrust|seal", where, re.I):
+        return AuditUrl("webtrust_seal")
+    if host.endswith("webtrust.org"):
+        return AuditUrl("webtrust_seal")
+    if host == "bugzilla.mozilla.org":
+        return AuditUrl("bugzilla", "a Bugzilla attachment: a person should check it is the current report")
+    is_pdf = parts.path.lower().endswith(".pdf") or "pdf" in parts.query.lower()
+    if is_pdf and (_CAB_HOSTS.search(host) or _ETSI_HINTS.search(where)):
+        return AuditUrl("etsi_attestation")
+    if is_pdf:
+        return AuditUrl(
+            "pdf", "a PDF that is neither a WebTrust seal nor recognisably an ETSI attestation letter"
+        )
+    return AuditUrl(
+        "other", "neither a WebTrust seal nor an ETSI attestation letter: a person should check it"
+    )

@@ -6,7 +6,7 @@ Each stage takes plain data and returns plain data; nothing here touches I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -92,10 +92,79 @@ class EmergencyContact:
 
 @dataclass(frozen=True)
 class IprAgreement:
+    """A document sent as the IPR Policy Agreement, with what was found on it.
+
+    `problems` make it insufficient whatever the date (unsigned, unreadable, another form);
+    `review` needs a person but does not make it missing (a scan, a parent company's name).
+    Whether the version is still accepted depends on the date: that is for `assess`.
+    """
+
     filename: str
     sha256: str
     size: int
     version: str | None = None
+    kind: str = "ipr_agreement"  # ipr_agreement | scan | invited_experts_agreement | patent_exclusion_notice | other | unreadable
+    signature: str | None = None  # "digital" | "signature block" | None
+    dated: bool = False
+    organization: str | None = None  # "Participant Organization Name" as written on it
+    problems: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
+    sent_at: str | None = None  # ISO 8601: when the message carrying it was sent
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """The facts of one X.509 certificate; what they mean for a working group is for `assess`."""
+
+    subject: str
+    issuer: str
+    serial: str  # hex, upper case
+    sha256: str  # hex, upper case
+    not_before: str  # ISO 8601, UTC
+    not_after: str
+    ekus: tuple[str, ...] = ()  # dotted OIDs
+    policies: tuple[str, ...] = ()  # dotted OIDs
+    email_sans: tuple[str, ...] = ()  # rfc822Name and SmtpUTF8Mailbox values
+    is_ca: bool = False
+    self_signed: bool = False
+
+
+@dataclass(frozen=True)
+class CertificateFinding:
+    """One piece of certificate evidence (a reference in `certificate_evidence`) and what it holds.
+
+    source: attachment | pasted | signature (the message's own S/MIME signature) | crt.sh | fingerprint.
+    crt.sh links and fingerprints cannot be checked offline: they hold no certificates and count as given.
+    """
+
+    reference: str
+    source: str
+    certificates: tuple[CertificateInfo, ...] = ()
+    problems: tuple[str, ...] = ()  # about the reference itself (unreadable file ...)
+    checked_at: str | None = None  # ISO 8601: when it was sent, the time validity is judged at
+    serial: str | None = None  # as stated next to a fingerprint
+
+
+@dataclass(frozen=True)
+class IssuerTestSites:
+    """Server Certificate WG issuers: test sites with a valid, a revoked and an expired certificate."""
+
+    valid: str | None = None
+    revoked: str | None = None
+    expired: str | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceRules:
+    """What evidence is accepted; defaults are the Forum's rules, configuration may override them."""
+
+    ipr_cutover: date = date(2026, 6, 1)  # IPR Policy v1.4 took effect (ballot FORUM-037)
+    ipr_current_versions: tuple[str, ...] = ("1.4",)  # accepted on or after the cut-over
+    ipr_previous_versions: tuple[str, ...] = ("1.3", "1.4")  # accepted before it
+    require_ipr_date: bool = True  # staff ask that the agreement be dated
+    smime_policy_prefix: str = "2.23.140.1.5"  # S/MIME BR policy OIDs
+    code_signing_policy_prefix: str = "2.23.140.1.4"  # Code Signing BR policy OIDs
+    tls_policy_prefix: str = "2.23.140.1.2"  # TLS BR policy OIDs
 
 
 @dataclass(frozen=True)
@@ -111,6 +180,8 @@ class Extraction:
     certificate_evidence: tuple[str, ...] = ()
     ipr_agreement: IprAgreement | None = None
     working_group: str | None = None
+    certificate_findings: tuple[CertificateFinding, ...] = ()  # details of certificate_evidence
+    test_websites: IssuerTestSites | None = None
 
     def stated(self) -> dict[str, object]:
         """The fields this message actually states, by export name."""
@@ -123,6 +194,7 @@ class Extraction:
             "audit_report_url": self.audit_report_url,
             "certificate_evidence": self.certificate_evidence,
             "ipr_agreement": self.ipr_agreement,
+            "test_websites": self.test_websites,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -130,6 +202,9 @@ class Extraction:
 @dataclass(frozen=True)
 class Assessment:
     missing: tuple[str, ...]  # item codes, in the profile's order
+    # item code -> what was wrong with what was sent for it (the item stays missing)
+    problems: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    review: tuple[str, ...] = ()  # for a person to look at; not missing
 
     @property
     def complete(self) -> bool:
