@@ -78,7 +78,7 @@ def test_signed_ipr_agreement_is_accepted_with_its_version():
 def test_blank_ipr_template_is_rejected():
     verdict = evidence.ipr_verdict(ipr_pdf(signed=False))
     assert not verdict.accepted
-    assert "not filled" in verdict.reason
+    assert "not signed" in verdict.reason
 
 
 def test_values_on_the_line_below_their_labels_count_as_filled():

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from . import evidence
-from .records import Category, EmergencyContact, Extraction, IprAgreement, ParsedEmail, Representative
+from .records import (
+    Attachment,
+    Category,
+    CertificateFinding,
+    EmergencyContact,
+    Extraction,
+    IprAgreement,
+    IssuerTestSites,
+    ParsedEmail,
+    Representative,
+)
 
 
 @dataclass(frozen=True)
@@ -30,13 +41,18 @@ class Statement:
 # ---------------------------------------------------------------- entry point
 
 
-def extract(parsed: ParsedEmail) -> Extraction:
-    """What this message states; None/empty for everything it does not."""
+def extract(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extraction:
+    """What this message states; None/empty for everything it does not.
+
+    received_at (else the Date header) is the time certificates are judged valid at."""
     unquoted = strip_quoted(parsed.text)
     pem_ders = evidence.pem_certificates(unquoted)
     body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
     statements = label_statements(body)
     sentences = prose_sentences(body, statements)
+    references, findings = certificate_evidence(
+        statements, sentences, body, pem_ders, parsed, received_at or parsed.date
+    )
     return Extraction(
         category=extract_category(statements, sentences, parsed),
         organization_name=extract_organization(statements, sentences, parsed),
@@ -44,9 +60,11 @@ def extract(parsed: ParsedEmail) -> Extraction:
         representatives=extract_representatives(statements, sentences),
         emergency_contact=extract_emergency(statements, sentences),
         audit_report_url=extract_audit(statements, sentences, body),
-        certificate_evidence=extract_certificates(statements, sentences, body, pem_ders, parsed),
-        ipr_agreement=extract_ipr(parsed),
+        certificate_evidence=references,
+        ipr_agreement=extract_ipr(parsed, body, received_at or parsed.date),
         working_group=extract_working_group(body, parsed.subject),
+        certificate_findings=findings,
+        test_websites=extract_test_websites(statements, body),
     )
 
 
@@ -226,6 +244,14 @@ _COLON_SPLIT = re.compile(r"^(?P<label>[^:\t]{1,110}?)\s*[:：]\s*(?P<value>.*)$
 _SPACE_SPLIT = re.compile(r"^(?P<label>[^\t]{1,60}?)(?:\t+|\s{2,}|\s+\|\s+|\s+[–—-]\s+)\s*(?P<value>.*)$")
 
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "testsites",
+        re.compile(
+            r"test\s*-?\s*(?:web\s*-?)?(?:sites?|pages?|urls?|domains?)|^(?:valid|revoked|expired)"
+            r"(?:\s+(?:test\s+)?(?:web\s*)?(?:sites?|pages?|urls?|certificates?))?$",
+            re.I,
+        ),
+    ),
     ("ipr", re.compile(r"\bipr\b|intellectual property|agreement", re.I)),
     ("audit", re.compile(r"audit|webtrust|web trust|\betsi\b|attestation|\bseal\b|conformity|\baal\b", re.I)),
     (
@@ -648,7 +674,9 @@ _BARE_DOMAIN = re.compile(
 _WEBSITE_PROSE = re.compile(
     r"web\s?-?site|homepage|home page|web address|\bsite\b|\bURL\b|found (?:at|on)|online at", re.I
 )
-_NOT_WEBSITE_HOST = re.compile(r"crt\.sh|cabforum\.org|webtrust|cpacanada|bugzilla", re.I)
+_NOT_WEBSITE_HOST = re.compile(
+    r"crt\.sh|cabforum\.org|webtrust|cpacanada|bugzilla|^(?:[\w-]+\.)*?(?:valid|revoked|expired)[-.]", re.I
+)
 _AUDIT_PATH = re.compile(r"audit|attestation|seal|webtrust|\baal\b|etsi|report", re.I)
 
 
@@ -1109,9 +1137,31 @@ def audit_in(value: str) -> str | None:
 
 _FINGERPRINT = re.compile(r"(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[:\s]?){31}[0-9a-fA-F]{2}(?![0-9a-fA-F])")
 _CERT_PROSE = re.compile(r"certificate|crt\.sh|fingerprint|sha-?256|example", re.I)
-_SIGNED_AS_EVIDENCE = re.compile(
-    r"(?:this|the)\s+(?:e-?mail|message)\s+is\s+(?:digitally\s+)?signed|signed\s+with\s+(?:a|an|our)", re.I
-)
+
+
+def certificate_evidence(
+    statements: list[Statement],
+    sentences: list[Sentence],
+    body: str,
+    pem_ders: list[bytes],
+    parsed: ParsedEmail,
+    sent_at: datetime | None = None,
+) -> tuple[tuple[str, ...], tuple[CertificateFinding, ...]]:
+    """The references (as `certificate_evidence` lists them) and, for each, what it holds."""
+    checked_at = sent_at.isoformat() if sent_at else None
+    findings = [CertificateFinding(link, "crt.sh") for link in evidence.crtsh_links(body)]
+    texts = [s.value for s in _of(statements, "certificates")] + [
+        s.text for s in sentences if _CERT_PROSE.search(s.text)
+    ]
+    for text in texts:
+        serial = evidence.serial_near(text)
+        findings += [CertificateFinding(link, "fingerprint", serial=serial) for link in fingerprints_in(text)]
+    for der in pem_ders:
+        findings.append(_file_finding(evidence.pem_evidence(der), "pasted", der, checked_at))
+    findings += attached_certificates(parsed, checked_at)
+    unique = {f.reference: f for f in reversed(findings)}  # the first finding of a reference is kept
+    ordered = tuple(unique[ref] for ref in dict.fromkeys(f.reference for f in findings))
+    return tuple(f.reference for f in ordered), ordered
 
 
 def extract_certificates(
@@ -1121,15 +1171,7 @@ def extract_certificates(
     pem_ders: list[bytes],
     parsed: ParsedEmail,
 ) -> tuple[str, ...]:
-    found = list(evidence.crtsh_links(body))
-    texts = [s.value for s in _of(statements, "certificates")] + [
-        s.text for s in sentences if _CERT_PROSE.search(s.text)
-    ]
-    for text in texts:
-        found += fingerprints_in(text)
-    found += [evidence.pem_evidence(der) for der in pem_ders]
-    found += attached_certificates(parsed, signed_as_evidence=bool(_SIGNED_AS_EVIDENCE.search(body)))
-    return tuple(dict.fromkeys(found))
+    return certificate_evidence(statements, sentences, body, pem_ders, parsed)[0]
 
 
 def fingerprints_in(text: str) -> list[str]:
@@ -1139,32 +1181,114 @@ def fingerprints_in(text: str) -> list[str]:
     return [f"https://crt.sh/?sha256={h}" for h in hexes if len(h) == 64]
 
 
-def attached_certificates(parsed: ParsedEmail, signed_as_evidence: bool = False) -> list[str]:
-    """Each attached certificate file once; the message's own S/MIME signature only when offered as evidence."""
+def attached_certificates(parsed: ParsedEmail, checked_at: str | None = None) -> list[CertificateFinding]:
+    """Each attached certificate file once, and the signer of the message's own S/MIME signature."""
     found = []
     for attachment in parsed.attachments:
         own_signature = (
             attachment.filename.lower() in ("smime.p7s", "smime.p7m")
             or "pkcs7-signature" in attachment.content_type
         )
-        if own_signature and not signed_as_evidence:
+        if not evidence.is_certificate_file(attachment.filename, attachment.content_type, attachment.payload):
             continue
-        if evidence.is_certificate_file(attachment.filename, attachment.content_type, attachment.payload):
-            found.append(f"attachment:{attachment.filename} sha256:{attachment.sha256}")
+        source = "signature" if own_signature else "attachment"
+        reference = f"{source}:{attachment.filename} sha256:{attachment.sha256}"
+        found.append(_file_finding(reference, source, attachment.payload, checked_at))
     return found
+
+
+def _file_finding(reference: str, source: str, payload: bytes, checked_at: str | None) -> CertificateFinding:
+    certs = evidence.read_certificates(payload)
+    if not certs:
+        return CertificateFinding(reference, source, problems=("no certificate could be read from it",))
+    infos = tuple(evidence.certificate_info(c) for c in evidence.end_entities(certs) or certs)
+    return CertificateFinding(reference, source, certificates=infos, checked_at=checked_at)
 
 
 # ---------------------------------------------------------------- IPR agreement and working group
 
 
-def extract_ipr(parsed: ParsedEmail) -> IprAgreement | None:
-    """The first attached PDF that is a filled-in, signed IPR Policy Agreement."""
+_IPR_NAME = re.compile(r"ipr|intellectual|agreement|cab\s*f|cabf|signed", re.I)
+_IPR_MENTION = re.compile(r"\bipr\b|intellectual property|agreement", re.I)
+_IMAGE_TYPES = ("image/jpeg", "image/png", "image/jpg", "image/pjpeg")
+
+
+def extract_ipr(parsed: ParsedEmail, body: str = "", sent_at: datetime | None = None) -> IprAgreement | None:
+    """The document sent as the IPR agreement, with what was found on it; the best one when several.
+
+    A PDF with the Agreement's text is always a candidate; a scan, photo, unreadable PDF or another
+    Forum form only when its name (or, for a lone PDF, the message) says it is the agreement."""
+    mentioned = bool(_IPR_MENTION.search(body))
+    pdfs = [a for a in parsed.attachments if _is_pdf(a)]
+    candidates = []
     for attachment in parsed.attachments:
-        if attachment.content_type != "application/pdf" and not attachment.filename.lower().endswith(".pdf"):
+        is_image = attachment.content_type in _IMAGE_TYPES
+        if not _is_pdf(attachment) and not is_image:
             continue
-        verdict = evidence.ipr_verdict(attachment.payload, attachment.filename)
-        if verdict.accepted:
-            return IprAgreement(attachment.filename, attachment.sha256, attachment.size, verdict.version)
+        named = bool(_IPR_NAME.search(attachment.filename))
+        check = evidence.check_ipr(attachment.payload, attachment.filename, attachment.content_type)
+        if check.kind == "ipr_agreement" or named or (mentioned and len(pdfs) == 1 and not is_image):
+            if check.kind == "other" and not named:
+                continue
+            candidates.append((_ipr_rank(check), len(candidates), attachment, check))
+    if not candidates:
+        return None
+    _, _, attachment, check = max(candidates, key=lambda c: (c[0], -c[1]))
+    return IprAgreement(
+        attachment.filename,
+        attachment.sha256,
+        attachment.size,
+        check.version,
+        kind=check.kind,
+        signature=check.signature,
+        dated=check.dated,
+        organization=check.organization,
+        problems=check.problems,
+        review=check.review,
+        sent_at=sent_at.isoformat() if sent_at else None,
+    )
+
+
+def _is_pdf(attachment: Attachment) -> bool:
+    return attachment.content_type == "application/pdf" or attachment.filename.lower().endswith(".pdf")
+
+
+def _ipr_rank(check: evidence.IprCheck) -> tuple[int, int]:
+    """A complete agreement before a scan before a flawed agreement before anything else; dated first."""
+    if check.kind == "ipr_agreement":
+        return (3 if not check.problems else 1, int(check.dated))
+    return (2, 0) if check.kind == "scan" else (0, 0)
+
+
+# ---------------------------------------------------------------- test web sites (Server Certificate WG)
+
+_SITE_STATES = ("valid", "revoked", "expired")
+_SITE_WORD = re.compile(r"\b(valid|revoked|expired)\b", re.I)
+_SITE_HOST = re.compile(r"^(?:https?://)?(?:[\w-]+\.)*?(valid|revoked|expired)[-.]", re.I)
+
+
+def extract_test_websites(statements: list[Statement], body: str) -> IssuerTestSites | None:
+    """The three test sites (valid, revoked, expired): labelled, or told by their host names."""
+    found: dict[str, str] = {}
+    labelled = [f"{s.label}: {s.value}" for s in _of(statements, "testsites")]
+    for line in "\n".join(labelled).split("\n") + body.split("\n"):
+        in_list = any(line in text for text in labelled)
+        for url in urls_in(line):
+            state = _site_state(line, url, in_list)
+            if state and state not in found:
+                found[state] = url
+    return IssuerTestSites(**found) if found else None
+
+
+def _site_state(line: str, url: str, labelled: bool) -> str | None:
+    host = _SITE_HOST.match(url)
+    if host:
+        return host.group(1).lower()
+    at = line.lower().find((urlsplit(url).hostname or url).lower())
+    before = line[:at] if at >= 0 else line
+    words = _SITE_WORD.findall(before)
+    if words and (labelled or re.search(r"test|site|page", line, re.I)):
+        return words[-1].lower()
     return None
 
 

@@ -21,7 +21,9 @@ FIELDS = (
     "audit_report_url",
     "certificate_evidence",
     "ipr_agreement",
+    "test_websites",
 )
+DETAILS = ("certificate_findings",)  # what the evidence holds: extracted, never set by staff
 
 Fields = dict[str, Any]
 
@@ -32,13 +34,15 @@ def statements(extraction: Extraction) -> list[tuple[str, Any]]:
     for name, value in extraction.stated().items():
         if name == "representatives":
             value = [asdict(r) for r in value]
-        elif name in ("emergency_contact", "ipr_agreement"):
+        elif name in ("emergency_contact", "ipr_agreement", "test_websites"):
             value = asdict(value)
         elif name == "certificate_evidence":
             value = list(value)
         else:
             value = str(value)
         out.append((name, value))
+    if extraction.certificate_findings:
+        out.append(("certificate_findings", [asdict(f) for f in extraction.certificate_findings]))
     return out
 
 
@@ -52,6 +56,8 @@ def empty() -> Fields:
         "audit_report_url": None,
         "certificate_evidence": [],
         "ipr_agreement": None,
+        "test_websites": None,
+        "certificate_findings": [],
     }
 
 
@@ -72,7 +78,29 @@ def _merge(name: str, old: Any, new: Any) -> Any:
         return _merge_representatives(old or [], new)
     if name == "emergency_contact" and old:
         return {k: new.get(k) or old.get(k) for k in ("name", "email", "phone")}
+    if name == "test_websites" and old:
+        return {k: new.get(k) or old.get(k) for k in ("valid", "revoked", "expired")}
+    if name == "certificate_findings":
+        merged = {f["reference"]: f for f in old or []}
+        merged.update((f["reference"], f) for f in new)
+        return list(merged.values())
+    if name == "ipr_agreement" and old and ipr_rank(new) < ipr_rank(old):
+        return old  # a later, worse document does not undo a good one
     return new
+
+
+def ipr_rank(value: dict[str, Any]) -> tuple[int, tuple[int, ...]]:
+    """Complete agreement > scan > flawed agreement > other document; then the newer policy version."""
+    kind, problems = value.get("kind", "ipr_agreement"), value.get("problems") or []
+    rank = (
+        3
+        if kind == "ipr_agreement" and not problems
+        else 2
+        if kind == "scan"
+        else int(kind == "ipr_agreement")
+    )
+    version = tuple(int(p) for p in str(value.get("version") or "0").split(".") if p.isdigit())
+    return rank, version
 
 
 def _merge_representatives(old: list[dict], new: list[dict]) -> list[dict]:
