@@ -11,13 +11,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .assess import DEFAULT_RULES, assess, audit_status, certificate_findings, ipr_status
+from .records import EvidenceRules
 from .store import repository as repo
 from .store.schema import Application, StoredMessage
 
 THREADED = repo.THREADED
 
 
-def export_data(s: Session) -> dict[str, Any]:
+def export_data(s: Session, *, rules: EvidenceRules = DEFAULT_RULES) -> dict[str, Any]:
     apps = s.scalars(
         select(Application)
         .options(selectinload(Application.messages), selectinload(Application.replies))
@@ -29,14 +31,20 @@ def export_data(s: Session) -> dict[str, Any]:
         .order_by(StoredMessage.id)
     ).all()
     return {
-        "applications": [application_record(s, a) for a in apps],
+        "applications": [application_record(s, a, rules=rules) for a in apps],
         "other_messages": [{"message_id": m.message_id, "disposition": m.disposition} for m in others],
     }
 
 
-def application_record(s: Session, app: Application) -> dict[str, Any]:
+def application_record(
+    s: Session, app: Application, *, rules: EvidenceRules = DEFAULT_RULES
+) -> dict[str, Any]:
+    """The spec's fields (certificate_evidence and ipr_agreement: only what qualifies), then the details."""
     f = repo.current_fields(s, app.id)
-    ipr = f.get("ipr_agreement")
+    received = _aware(app.created_at)
+    ipr = ipr_check(f, rules, received)
+    findings = certificate_findings(f, app.working_group, received)
+    assessment = assess(f, app.working_group, rules=rules, received_at=received)
     return {
         "reference": app.reference,
         "working_group": app.working_group,
@@ -51,10 +59,15 @@ def application_record(s: Session, app: Application) -> dict[str, Any]:
         ],
         "emergency_contact": _contact(f.get("emergency_contact")),
         "audit_report_url": f.get("audit_report_url"),
-        "certificate_evidence": list(f.get("certificate_evidence") or []),
-        "ipr_agreement": {"filename": ipr["filename"], "sha256": ipr["sha256"], "size": ipr["size"]}
-        if ipr
-        else None,
+        "certificate_evidence": [c["reference"] for c in findings if c["qualifies"]],
+        "ipr_agreement": {k: ipr[k] for k in IPR_KEYS} if ipr and ipr["qualifies"] else None,
+        # details of the evidence (extensions of the spec's format)
+        "ipr_agreement_check": ipr,
+        "certificate_findings": findings,
+        "audit_report": _audit(f),
+        "test_websites": f.get("test_websites"),
+        "problems": {code: list(why) for code, why in assessment.problems.items()},
+        "review": list(assessment.review),
         "missing": list(app.missing or []),
         "created_at": iso(app.created_at),
         "updated_at": iso(app.updated_at),
@@ -95,6 +108,9 @@ CSV_COLUMNS = (
     "missing",
     "messages",
     "replies",
+    "ipr_version",
+    "audit_report_kind",
+    "review",
 )
 
 
@@ -121,6 +137,9 @@ def to_csv(data: dict[str, Any]) -> str:
                 "missing": " ".join(a["missing"]),
                 "messages": len(a["messages"]),
                 "replies": len(a["replies"]),
+                "ipr_version": (a.get("ipr_agreement_check") or {}).get("version") or "",
+                "audit_report_kind": (a.get("audit_report") or {}).get("kind") or "",
+                "review": " | ".join(a.get("review") or []),
             }
         )
     return out.getvalue()
@@ -128,6 +147,39 @@ def to_csv(data: dict[str, Any]) -> str:
 
 def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+IPR_KEYS = ("filename", "sha256", "size", "version", "kind", "signature", "dated", "problems", "review")
+
+
+def ipr_check(f: dict[str, Any], rules: EvidenceRules, received: datetime | None) -> dict[str, Any] | None:
+    """The document on file as the IPR agreement, whether it qualifies and why (not)."""
+    ipr = f.get("ipr_agreement")
+    if not ipr:
+        return None
+    status = ipr_status(f, rules, received)
+    return {
+        "filename": ipr.get("filename"),
+        "sha256": ipr.get("sha256"),
+        "size": ipr.get("size"),
+        "version": ipr.get("version"),
+        "kind": ipr.get("kind", "ipr_agreement"),
+        "signature": ipr.get("signature"),
+        "dated": ipr.get("dated"),
+        "organization": ipr.get("organization"),
+        "qualifies": status["qualifies"],
+        "problems": status["problems"],
+        "review": status["review"],
+    }
+
+
+def _audit(f: dict[str, Any]) -> dict[str, Any] | None:
+    found = audit_status(f)
+    return {k: found[k] for k in ("url", "kind", "note")} if found["url"] else None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def iso(value: datetime | None) -> str | None:
