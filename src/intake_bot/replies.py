@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -55,6 +56,8 @@ class ReplyInput:
     category: str | None
     seed: str  # stable per answered message, so the Message-ID is the same after a retry
     now: datetime
+    # item code -> what was wrong with what the applicant sent for it (Assessment.problems)
+    problems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
         "reference": reply.reference,
         "working_group_name": WORKING_GROUP_NAMES.get(reply.working_group, reply.working_group),
         "items": list(reply.items),
+        "problems": {code: list(why) for code, why in reply.problems.items() if code in reply.items and why},
+        "wg": reply.working_group,
         "organization_name": reply.organization_name,
         "category_label": CATEGORY_LABELS.get(reply.category or "", "category not yet known"),
     }
