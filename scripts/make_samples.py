@@ -72,7 +72,7 @@ Nordlys CA AS applies to join the S/MIME Certificate Working Group.
 3. Website: https://www.nordlys-ca.example
 4. IPR Agreement: attached, signed
 5. Representatives: Hanna Berg <hanna.berg@nordlys-ca.example> (voting), Ola Nilsen <ola.nilsen@nordlys-ca.example>
-6. Emergency contact: PKI Incident Desk, pki-incident@nordlys-ca.example, +47 22 00 00 00
+6. Emergency contact: Lars Holm, pki-incident@nordlys-ca.example, +47 22 00 00 00
 7. Audit report: https://www.cpacanada.ca/webtrustseal?sealid=99001
    Example certificates: https://crt.sh/?id=1111111111 and https://crt.sh/?id=2222222222
 

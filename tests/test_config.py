@@ -56,3 +56,18 @@ def test_relative_sqlite_path_is_beside_the_config_file(tmp_path):
     assert s.database_url == f"sqlite:///{tmp_path.resolve()}/data/i.db"
     s = load_settings(write(tmp_path, '[database]\nurl = "sqlite:////abs/i.db"\n'))
     assert s.database_url == "sqlite:////abs/i.db"
+
+
+def test_evidence_rules_and_staff_notification(tmp_path):
+    s = load_settings(
+        write(
+            tmp_path,
+            '[evidence]\nipr_cutover = 2027-01-01\nipr_current_versions = ["1.5"]\n'
+            '[replies]\nnotify_staff = "staff@cabforum.org"\n',
+        )
+    )
+    assert str(s.evidence_rules.ipr_cutover) == "2027-01-01"
+    assert s.evidence_rules.ipr_current_versions == ("1.5",)
+    assert s.notify_address == "staff@cabforum.org"
+    with pytest.raises(ConfigError, match="ipr_cutover"):
+        load_settings(write(tmp_path, '[evidence]\nipr_cutover = "soon"\n'))

@@ -219,6 +219,63 @@ def test_a_message_that_takes_too_long_is_quarantined(tmp_path, database_url, mo
         database_url=database_url, storage_path=tmp_path / "store", limits=Limits(max_seconds_per_message=1)
     )
     p = Pipeline(settings, open_database(settings.database_url))
-    monkeypatch.setattr(pipeline_module, "extract", lambda parsed: time.sleep(5))
+    monkeypatch.setattr(pipeline_module, "extract", lambda parsed, **kw: time.sleep(5))
     out = p.process(Incoming(raw=make_mail()))
     assert out.disposition == Disposition.QUARANTINED and "longer than 1 s" in out.reason
+
+
+def test_an_application_naming_another_working_group_is_filed_there(pipeline):
+    body = "We apply to join the Server Certificate Working Group as a Certificate Issuer.\n"
+    out = run(pipeline, make_mail(body, subject="SCWG membership application"))
+    assert out.reference.startswith("SCWG-")
+    (app,) = exported(pipeline)["applications"]
+    assert "test_websites" in app["missing"] and "certificate_evidence" not in app["missing"]
+
+
+def test_mentioning_another_group_in_passing_keeps_the_default(pipeline):
+    body = "We are in the SCWG already and now apply to the S/MIME Certificate Working Group.\nCategory: Certificate Consumer\n"
+    assert run(pipeline, make_mail(body)).reference.startswith("SMCWG-")
+
+
+def test_staff_are_told_when_an_application_becomes_complete(tmp_path, database_url):
+    settings = Settings(
+        database_url=database_url, storage_path=tmp_path / "store", notify_address="staff@cabforum.org"
+    )
+    p = Pipeline(settings, open_database(settings.database_url), clock=lambda: NOW)
+    first = p.process(Incoming(raw=make_mail()))
+    p.process(
+        Incoming(
+            raw=make_mail(
+                "IPR agreement attached.",
+                subject=f"Re: [{first.reference}] application",
+                attachments=[("ipr.pdf", "application/pdf", signed_ipr_pdf())],
+            )
+        )
+    )
+    (app,) = exported(p)["applications"]
+    assert app["status"] == "complete"
+    (note,) = app["staff_notifications"]
+    assert note["to"] == "staff@cabforum.org" and len(app["replies"]) == 2
+    raw = [r.raw for r in replies(p) if r.kind == "staff_notification"][0]
+    assert b"intake-bot show " + first.reference.encode() in raw
+
+
+def signed_ipr_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for line in (
+        "CAB Forum Agreement for IPR Policy v.1.4",
+        'This CAB Forum IPR Policy Agreement (the "Agreement") constitutes a binding contract',
+        "among the participants of the CA/Browser Forum. Participant agrees on its behalf.",
+        "PARTICIPANT",
+        "By: /s/ Alice Example",
+        "Print Name: Alice Example",
+        "Title: CEO",
+        "Participant Organization Name (if entity): Example Trust Ltd",
+        "Date: 2026-11-01",
+    ):
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -84,7 +84,9 @@ CHECKS: dict[str, Callable[[Fields], bool]] = {
     "emergency_contact": _has_emergency,
     "audit_report_url": lambda f: bool(f.get("audit_report_url")),
     "certificate_evidence": lambda f: bool(f.get("certificate_evidence")),
-    "test_websites": lambda f: _test_site_problems(f.get("test_websites")) == [],
+    "test_websites": lambda f: all(
+        (f.get("test_websites") or {}).get(k) for k in ("valid", "revoked", "expired")
+    ),
 }
 
 

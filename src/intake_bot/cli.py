@@ -159,12 +159,20 @@ def _poll_and_send(c: Context) -> None:
 @pass_ctx
 def watch(c: Context, idle_timeout: int) -> None:
     """Stay connected (IMAP IDLE): process mail as it arrives and send its replies, until stopped."""
+    import signal
+
     from .errors import ConfigError
     from .watch import watch_forever
 
     if c.settings.imap is None:
         raise ConfigError("no [imap] section in the configuration: nothing to watch")
-    watch_forever(c.settings, c.database(), idle_timeout)
+    # SIGTERM (systemd, docker stop) stops it like Ctrl-C: a message being processed is rolled
+    # back and taken up again by the next run; a clean stop exits 0.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        watch_forever(c.settings, c.database(), idle_timeout)
+    except KeyboardInterrupt:
+        log.info("watch stopped")
 
 
 @cli.command()
@@ -225,7 +233,7 @@ def export(c: Context, fmt: str) -> None:
     from .export import export_data, to_csv, to_json
 
     with c.database().transaction() as s:
-        data = export_data(s)
+        data = export_data(s, rules=c.settings.evidence_rules)
     click.echo(to_json(data) if fmt == "json" else to_csv(data), nl=fmt == "json")
 
 
@@ -269,7 +277,7 @@ def status(
     now = utcnow()
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
     with c.database().transaction() as s:
-        rows = status_rows(s, filters, now)
+        rows = status_rows(s, filters, now, c.settings.evidence_rules)
         quarantined = quarantined_count(s)
     emit(rows, fmt, lambda: render_table(rows, now, colour=sys.stdout.isatty()))
     problems = stuck(rows, quarantined)
@@ -315,7 +323,7 @@ def show(c: Context, reference: str, as_json: bool) -> None:
     from .status import application_detail, render_detail
 
     with c.database().transaction() as s:
-        detail = application_detail(s, reference)
+        detail = application_detail(s, reference, rules=c.settings.evidence_rules)
     click.echo(json.dumps(detail, indent=2, ensure_ascii=False) if as_json else render_detail(detail))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .records import EvidenceRules
 
 DEFAULT_CONFIG = "intake-bot.toml"
 SECURITY_MODES = ("ssl", "starttls", "none")
@@ -95,6 +96,8 @@ class Settings:
     templates_dir: Path | None = None
     limits: Limits = field(default_factory=Limits)
     trusted_authserv_ids: tuple[str, ...] = ()
+    evidence_rules: EvidenceRules = field(default_factory=EvidenceRules)
+    notify_address: str | None = None  # staff address told when an application becomes complete
     source: Path | None = None  # the file these settings came from
 
 
@@ -137,6 +140,8 @@ def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Sett
         templates_dir=_path(templates, base) if templates else None,
         limits=_limits(_table(data, "limits", where), where),
         trusted_authserv_ids=tuple(_list(intake, "trusted_authserv_ids", where)),
+        evidence_rules=_evidence(_table(data, "evidence", where), where),
+        notify_address=_str(replies, "notify_staff", where, "") or None,
         source=source,
     )
 
@@ -188,6 +193,27 @@ def _limits(t: dict[str, Any], where: str) -> Limits:
         max_replies_per_recipient_per_day=_int(
             t, "max_replies_per_recipient_per_day", where, d.max_replies_per_recipient_per_day
         ),
+    )
+
+
+def _evidence(t: dict[str, Any], where: str) -> EvidenceRules:
+    d = EvidenceRules()
+    cutover = t.get("ipr_cutover", d.ipr_cutover)
+    if isinstance(cutover, str):
+        try:
+            cutover = date.fromisoformat(cutover)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: [evidence] ipr_cutover must be a date like 2026-06-01") from exc
+    if not isinstance(cutover, date) or isinstance(cutover, datetime):
+        raise ConfigError(f"{where}: [evidence] ipr_cutover must be a date like 2026-06-01")
+    require_date = t.get("require_ipr_date", d.require_ipr_date)
+    if not isinstance(require_date, bool):
+        raise ConfigError(f"{where}: [evidence] require_ipr_date must be true or false")
+    return EvidenceRules(
+        ipr_cutover=cutover,
+        ipr_current_versions=tuple(_list(t, "ipr_current_versions", where) or d.ipr_current_versions),
+        ipr_previous_versions=tuple(_list(t, "ipr_previous_versions", where) or d.ipr_previous_versions),
+        require_ipr_date=require_date,
     )
 
 

@@ -17,6 +17,7 @@ from .store import repository as repo
 from .store.schema import Application, StoredMessage
 
 THREADED = repo.THREADED
+STAFF_NOTIFICATION = "staff_notification"  # kept in the outbox, but not a reply to the applicant
 
 
 def export_data(s: Session, *, rules: EvidenceRules = DEFAULT_RULES) -> dict[str, Any]:
@@ -87,6 +88,12 @@ def application_record(
                 "state": r.state,
             }
             for r in app.replies
+            if r.kind != STAFF_NOTIFICATION
+        ],
+        "staff_notifications": [
+            {"to": r.to_address, "message_id": r.message_id, "sent": r.state == "sent"}
+            for r in app.replies
+            if r.kind == STAFF_NOTIFICATION
         ],
     }
 

@@ -1303,6 +1303,11 @@ _WORKING_GROUPS = (
 )
 
 
+def working_groups_named(text: str) -> set[str]:
+    """Every working group the text names."""
+    return {name for name, pattern in _WORKING_GROUPS if pattern.search(text)}
+
+
 def extract_working_group(body: str, subject: str) -> str | None:
     for text in (body, subject):
         hits = [(m.start(), name) for name, pattern in _WORKING_GROUPS for m in [pattern.search(text)] if m]

@@ -22,15 +22,15 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import thread
-from .assess import assess
+from .assess import PROFILES, assess
 from .classify import classify, looks_like_application
 from .config import Limits, Settings
 from .errors import LimitExceeded
-from .extract import extract
+from .extract import extract, working_groups_named
 from .fields import statements
 from .parse import parse_email
-from .records import Disposition, ParsedEmail, ReplyKind
-from .replies import ReplyInput, render_reply, single_address
+from .records import Assessment, Disposition, ParsedEmail, ReplyKind
+from .replies import ReplyInput, render_reply, render_staff_notification, single_address
 from .storage import BlobStore
 from .store import repository as repo
 from .store.db import Database
@@ -182,7 +182,7 @@ class Pipeline:
                 )
             return Outcome(row.id, verdict.disposition, reason=verdict.reason)
 
-        extraction = extract(parsed)
+        extraction = extract(parsed, received_at=received)
         if app_id is None and not looks_like_application(parsed, extraction):
             row = self._store_message(
                 s,
@@ -209,18 +209,26 @@ class Pipeline:
         self._store_attachments(s, parsed, row)
         repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
         s.flush()
-        missing = self.reassess(s, app, received)  # activity is when the applicant wrote, not when we read it
+        was_complete = app.status == "complete"
+        assessment = self.reassess(s, app, received)  # activity is when the applicant wrote, not when we read
         repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
-        kind = self._queue_reply(s, app, parsed, incoming, row, missing, fp, now)
+        kind = self._queue_reply(s, app, parsed, incoming, row, assessment, fp, now)
+        if app.status == "complete" and not was_complete and self.settings.notify_address:
+            self._notify_staff(s, app, fp, now)
         return Outcome(row.id, disposition, app.reference, kind)
 
-    def reassess(self, s: Session, app: Application, now: datetime) -> tuple[str, ...]:
-        missing = assess(repo.current_fields(s, app.id), app.working_group).missing
-        app.missing = list(missing)
+    def reassess(self, s: Session, app: Application, now: datetime) -> Assessment:
+        assessment = assess(
+            repo.current_fields(s, app.id),
+            app.working_group,
+            rules=self.settings.evidence_rules,
+            received_at=_aware(app.created_at),
+        )
+        app.missing = list(assessment.missing)
         if app.status in repo.OPEN_STATUSES:
-            app.status = "incomplete" if missing else "complete"
+            app.status = "incomplete" if assessment.missing else "complete"
         app.updated_at = now
-        return missing
+        return assessment
 
     def _thread(self, s: Session, parsed: ParsedEmail) -> int | None:
         return thread.choose(
@@ -234,7 +242,7 @@ class Pipeline:
     def _new_application(
         self, s: Session, parsed: ParsedEmail, received: datetime, now: datetime
     ) -> Application:
-        wg = self.settings.working_group
+        wg = self._working_group(parsed)
         app = Application(
             reference=repo.next_reference(s, wg, received.year),
             working_group=wg,
@@ -249,6 +257,13 @@ class Pipeline:
         s.flush()
         repo.add_event(s, app.id, "opened", f"application from {parsed.from_address}", now)
         return app
+
+    def _working_group(self, parsed: ParsedEmail) -> str:
+        """The configured group, unless the mail names exactly one other group we have a profile for
+        (an applicant to the SMCWG may well mention the Server Certificate WG in passing)."""
+        default = self.settings.working_group
+        named = working_groups_named(f"{parsed.subject}\n{parsed.text}") & set(PROFILES)
+        return named.pop() if len(named) == 1 and default not in named else default
 
     def _store_message(
         self,
@@ -301,7 +316,7 @@ class Pipeline:
         parsed: ParsedEmail,
         incoming: Incoming,
         row: StoredMessage,
-        missing: tuple[str, ...],
+        assessment: Assessment,
         fp: str,
         now: datetime,
     ) -> ReplyKind | None:
@@ -309,6 +324,7 @@ class Pipeline:
         if why_not:
             repo.add_event(s, app.id, "no_reply", why_not, now)
             return None
+        missing = assessment.missing
         kind = ReplyKind.MISSING_ITEMS if missing else ReplyKind.ACKNOWLEDGEMENT
         fields = repo.current_fields(s, app.id)
         rendered = render_reply(
@@ -327,6 +343,7 @@ class Pipeline:
                 category=fields.get("category"),
                 seed=f"{app.reference}:{fp}",
                 now=now,
+                problems=assessment.problems,
             ),
             self.settings.templates_dir,
         )
@@ -348,6 +365,30 @@ class Pipeline:
         )
         repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
         return kind
+
+    def _notify_staff(self, s: Session, app: Application, fp: str, now: datetime) -> None:
+        """Tell staff an application became complete, with its summary (queued like any reply)."""
+        fields = repo.current_fields(s, app.id)
+        rendered = render_staff_notification(
+            app.reference, app.working_group, fields, self.settings, now, seed=f"{app.reference}:notify:{fp}"
+        )
+        s.add(
+            Reply(
+                application_id=app.id,
+                answers_message_id=None,
+                kind="staff_notification",
+                to_address=self.settings.notify_address,
+                message_id=rendered.message_id,
+                in_reply_to="",
+                items=[],
+                raw=rendered.raw,
+                state="queued",
+                attempts=0,
+                last_error="",
+                created_at=now,
+            )
+        )
+        repo.add_event(s, app.id, "staff_notified", f"complete: told {self.settings.notify_address}", now)
 
     def _why_no_reply(self, s: Session, parsed: ParsedEmail, incoming: Incoming, now: datetime) -> str:
         if not incoming.may_reply:
@@ -429,6 +470,10 @@ def dmarc_failed(parsed: ParsedEmail, trusted: tuple[str, ...]) -> bool:
             if "dmarc=fail" in verdicts or ("spf=fail" in verdicts and "dkim=fail" in verdicts):
                 return True
     return False
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _reason(exc: BaseException) -> str:

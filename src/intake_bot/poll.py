@@ -108,7 +108,8 @@ def _mailbox(
                 account=account,
                 folder=imap.folder,
                 uidvalidity=uidvalidity,
-                start_at=imap.since or now,
+                # INTERNALDATE has whole seconds: mail arriving later in this second is new too.
+                start_at=imap.since or now.replace(microsecond=0),
                 created_at=now,
             )
             s.add(row)

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -99,6 +100,32 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
     msg["X-Intake-Reference"] = reply.reference
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    return RenderedReply(message_id=message_id, raw=msg.as_bytes())
+
+
+def render_staff_notification(
+    reference: str, working_group: str, fields: Mapping[str, Any], settings: Any, now: datetime, seed: str
+) -> RenderedReply:
+    """A plain-text note to staff that an application is complete, with its summary."""
+    env = _environment(settings.templates_dir)
+    text = env.get_template("staff_notification.txt.j2").render(
+        reference=reference,
+        working_group_name=WORKING_GROUP_NAMES.get(working_group, working_group),
+        category_label=CATEGORY_LABELS.get(fields.get("category") or "", "unknown"),
+        fields=fields,
+    )
+    message_id = reply_message_id(seed, settings.from_address)
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = Address("intake-bot", addr_spec=settings.from_address)
+    msg["To"] = single_address(settings.notify_address)
+    msg["Subject"] = f"[{reference}] complete: {clean_header_text(fields.get('organization_name') or '?')}"[
+        :200
+    ]
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Intake-Reference"] = reference
+    msg.set_content(text)
     return RenderedReply(message_id=message_id, raw=msg.as_bytes())
 
 

@@ -6,12 +6,13 @@ Each function works inside the caller's transaction and records who did what in 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from .assess import assess
 from .config import Settings
 from .errors import UsageError
 from .extract import extract
@@ -58,7 +59,7 @@ def set_field(
     repo.add_field_values(s, app.id, None, [(field, value)], "staff", now)
     s.flush()
     repo.add_event(s, app.id, "corrected", f"{field} = {raw_value[:200]}", now, actor=actor)
-    return pipeline.reassess(s, app, now)
+    return pipeline.reassess(s, app, now).missing
 
 
 def parse_field_value(field: str, raw_value: str) -> Any:
@@ -81,10 +82,11 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     blobs = BlobStore(pipeline.settings.storage_path)
     s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == "extracted"))
     for msg in _threaded_messages(s, app):
-        extraction = extract(parse_with_limits(blobs.get(msg.raw_sha256), pipeline.settings.limits))
+        parsed = parse_with_limits(blobs.get(msg.raw_sha256), pipeline.settings.limits)
+        extraction = extract(parsed, received_at=_aware(msg.received_at))
         repo.add_field_values(s, app.id, msg.id, statements(extraction), "extracted", now)
     s.flush()
-    missing = pipeline.reassess(s, app, now)
+    missing = pipeline.reassess(s, app, now).missing
     repo.add_event(s, app.id, "reprocessed", f"missing: {', '.join(missing) or 'nothing'}", now, actor=actor)
     return missing
 
@@ -99,7 +101,10 @@ def preview(
         raise UsageError(f"{reference} has no message to answer")
     last = messages[-1]
     fields = repo.current_fields(s, app.id)
-    missing = tuple(app.missing or ())
+    assessment = assess(
+        fields, app.working_group, rules=settings.evidence_rules, received_at=_aware(app.created_at)
+    )
+    missing = assessment.missing
     return render_reply(
         ReplyInput(
             kind=ReplyKind.MISSING_ITEMS if missing else ReplyKind.ACKNOWLEDGEMENT,
@@ -116,6 +121,7 @@ def preview(
             category=fields.get("category"),
             seed=seed,
             now=now,
+            problems=assessment.problems,
         ),
         settings.templates_dir,
     )
@@ -144,6 +150,10 @@ def resend(s: Session, settings: Settings, reference: str, actor: str, now: date
     s.add(reply)
     repo.add_event(s, app.id, "resend", f"{reply.kind} to {reply.to_address}", now, actor=actor)
     return reply
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _threaded_messages(s: Session, app: Application) -> list[StoredMessage]:

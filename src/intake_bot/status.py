@@ -11,9 +11,11 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .assess import assess
 from .errors import UsageError
 from .export import application_record, iso
 from .fields import empty
+from .records import EvidenceRules
 from .replies import CATEGORY_LABELS
 from .store import repository as repo
 from .store.schema import Application, Event, Reply, StoredMessage
@@ -28,6 +30,7 @@ SHORT_ITEMS = {
     "emergency_contact": "emergency",
     "audit_report_url": "audit",
     "certificate_evidence": "certs",
+    "test_websites": "sites",
 }
 SHORT_CATEGORY = {  # two letters keep the table inside 80 columns; the legend under it explains them
     "certificate_issuer": "CI",
@@ -35,7 +38,10 @@ SHORT_CATEGORY = {  # two letters keep the table inside 80 columns; the legend u
     "interested_party": "IP",
     "associate_member": "AM",
 }
-LEGEND = "CAT: CI issuer, CC consumer, IP interested party, AM associate. AGE: since applying; IDLE: since last activity."
+LEGEND = (
+    "CAT: CI issuer, CC consumer, IP interested party, AM associate member\n"
+    "AGE: since the application arrived; IDLE: since its last activity"
+)
 STATUS_COLOURS = {
     "complete": "green",
     "incomplete": "yellow",
@@ -56,7 +62,9 @@ class Filters:
     sort: str = "reference"
 
 
-def status_rows(s: Session, filters: Filters, now: datetime) -> list[dict[str, Any]]:
+def status_rows(
+    s: Session, filters: Filters, now: datetime, rules: EvidenceRules = EvidenceRules()
+) -> list[dict[str, Any]]:
     fields = repo.all_current_fields(s)
     flags = _flags(s, now)
     rows = []
@@ -65,6 +73,8 @@ def status_rows(s: Session, filters: Filters, now: datetime) -> list[dict[str, A
         updated, created = _aware(app.updated_at), _aware(app.created_at)
         if not _matches(app, f, updated, filters):
             continue
+        if assess(f, app.working_group, rules=rules, received_at=created).review:
+            flags.setdefault(app.id, set()).add("review")  # a scan, another company's name, a dead link
         rows.append(
             {
                 "reference": app.reference,
@@ -137,11 +147,11 @@ def render_table(
     return "\n".join([*lines, "", LEGEND[:width] if width < len(LEGEND) else LEGEND])
 
 
-def application_detail(s: Session, reference: str) -> dict[str, Any]:
+def application_detail(s: Session, reference: str, rules: EvidenceRules = EvidenceRules()) -> dict[str, Any]:
     app = repo.application_by_reference(s, reference)
     if app is None:
         raise UsageError(f"no application {reference}")
-    record = application_record(s, app)
+    record = application_record(s, app, rules=rules)
     record["attachments"] = [
         {
             "filename": a.filename,
@@ -166,7 +176,8 @@ def application_detail(s: Session, reference: str) -> dict[str, Any]:
         }
         for m in app.messages
     ]
-    for reply, out in zip(app.replies, record["replies"], strict=True):
+    applicant_replies = [r for r in app.replies if r.kind != "staff_notification"]
+    for reply, out in zip(applicant_replies, record["replies"], strict=True):
         out.update(attempts=reply.attempts, last_error=reply.last_error, sent_at=iso(reply.sent_at))
     record["history"] = [
         {"at": iso(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail} for e in app.events
@@ -176,31 +187,39 @@ def application_detail(s: Session, reference: str) -> dict[str, Any]:
 
 def render_detail(d: dict[str, Any]) -> str:
     contact = d["emergency_contact"] or {}
-    ipr = d["ipr_agreement"]
     src = d["sources"]
 
     def line(label: str, value: str, field: str) -> str:
         origin = f"   [{src[field]}]" if field in src and value != "-" else ""
         return f"  {label:<15}{value}{origin}"
 
+    audit = d.get("audit_report") or {}
     lines = [
         f"{d['reference']}  {d['organization_name'] or '(organisation unknown)'}",
-        f"  {'status':<15}{d['status']}",
+        f"  {'status':<15}{d['status']}  ({d.get('working_group', '')})",
         f"  {'missing':<15}{', '.join(d['missing']) or 'nothing'}",
+        *[f"    {code}: {why}" for code, reasons in (d.get("problems") or {}).items() for why in reasons],
+        *[f"  {'needs a look':<15}{note}" for note in d.get("review") or []],
         f"  {'applicant':<15}{d['applicant_email']}",
         line("organisation", d["organization_name"] or "-", "organization_name"),
         line("category", CATEGORY_LABELS.get(d["category"] or "", "-"), "category"),
         line("website", d["website_url"] or "-", "website_url"),
-        line("IPR agreement", f"{ipr['filename']} ({ipr['sha256'][:12]})" if ipr else "-", "ipr_agreement"),
+        line("IPR agreement", _ipr_line(d.get("ipr_agreement_check")), "ipr_agreement"),
         line("emergency", " ".join(v for v in contact.values() if v) or "-", "emergency_contact"),
-        line("audit report", d["audit_report_url"] or "-", "audit_report_url"),
+        line(
+            "audit report",
+            f"{audit['url']} ({audit.get('kind')})" if audit.get("url") else "-",
+            "audit_report_url",
+        ),
+        *([f"    {audit['note']}"] if audit.get("note") else []),
         line("representatives", "" if d["representatives"] else "-", "representatives"),
         *[
             f"    {r['name'] or ''} <{r['email']}>{' (voting)' if r['voting'] else ''}"
             for r in d["representatives"]
         ],
-        line("certificates", "" if d["certificate_evidence"] else "-", "certificate_evidence"),
-        *[f"    {e}" for e in d["certificate_evidence"]],
+        line("certificates", "" if d.get("certificate_findings") else "-", "certificate_evidence"),
+        *_certificate_lines(d.get("certificate_findings") or []),
+        *([f"  {'test sites':<15}{d['test_websites']}"] if d.get("test_websites") else []),
         "  messages:",
         *[
             f"    #{m['id']:<5} {m['received_at'][:16]}  {m['disposition']:<12} {m['from']}  {m['subject'][:40]}"
@@ -210,14 +229,36 @@ def render_detail(d: dict[str, Any]) -> str:
         *[f"    {a['filename']}  {a['size']} bytes  {a['content_type']}" for a in d["attachments"]],
         "  replies:",
         *[
-            f"    {r['kind']:<16} to {r['to']}  {r['state']}{' (' + r['last_error'][:60] + ')' if r['last_error'] else ''}"
-            f"  {', '.join(r['items'])}"
+            f"    {r['kind']:<16} to {r['to']}  {r['state']}"
+            f"{' (' + r['last_error'][:60] + ')' if r['last_error'] else ''}  {', '.join(r['items'])}"
             for r in d["replies"]
         ],
         "  history:",
         *[f"    {h['at'][:16]}  {h['actor']:<12} {h['kind']:<18} {h['detail'][:60]}" for h in d["history"]],
     ]
     return "\n".join(lines)
+
+
+def _ipr_line(check: dict[str, Any] | None) -> str:
+    if not check:
+        return "-"
+    verdict = "qualifies" if check.get("qualifies") else "does NOT qualify"
+    version = f"v{check['version']}" if check.get("version") else "version unknown"
+    return f"{check.get('filename')} ({version}, {check.get('signature') or 'no signature'}): {verdict}"
+
+
+def _certificate_lines(findings: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for f in findings:
+        verdict = "ok" if f.get("qualifies") else "does NOT qualify"
+        note = "" if f.get("checked", True) else " (not checked offline)"
+        lines.append(f"    {f['reference']}: {verdict}{note}")
+        lines += [f"      {p}" for p in f.get("problems") or []]
+        for cert in f.get("certificates") or []:
+            lines.append(
+                f"      {cert.get('subject', '')} serial {cert.get('serial', '')} sha256 {str(cert.get('sha256', ''))[:16]}…"
+            )
+    return lines
 
 
 def attachment_blob(s: Session, reference: str, name: str) -> tuple[str, str]:
