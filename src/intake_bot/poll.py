@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from .config import ImapSettings, Settings
 from .pipeline import ImapKey, Incoming, Pipeline
 from .records import Disposition
-from .sources.imap import FetchedMessage, ImapMailbox, connect
+from .sources.imap import FetchedMessage, ImapError, ImapMailbox, connect
 from .store.db import Database
 from .store.schema import ImapUid, Mailbox, StoredMessage
 
@@ -63,7 +63,8 @@ def _poll(
     mailbox_id, start_at = _mailbox(db, imap, state.uidvalidity, clock)
     report = PollReport()
     key = (mailbox_id, state.uidvalidity)
-    report.flagged += _flag_pending(db, box, imap, key)  # left over from a run killed after its commit
+    marker = _Marker(db, box, imap, key)
+    report.flagged += marker.flush()  # left over from a run killed after its commit
     new = box.uids_from(_last_uid(db, *key) + 1)
     if not new:
         return report
@@ -88,8 +89,8 @@ def _poll(
         if progress:
             progress(count, len(todo))
         if count % imap.batch_size == 0:
-            report.flagged += _flag_pending(db, box, imap, key)
-    report.flagged += _flag_pending(db, box, imap, key)
+            report.flagged += marker.flush()
+    report.flagged += marker.flush()
     return report
 
 
@@ -200,6 +201,24 @@ def _known_under_old_uids(db: Database, key: tuple[int, int], fetched: FetchedMe
             )
         )
     return True
+
+
+class _Marker:
+    """Flags handled mail on the server; a server refusing that must not stop mail processing."""
+
+    def __init__(self, db: Database, box: ImapMailbox, imap: ImapSettings, key: tuple[int, int]) -> None:
+        self.db, self.box, self.imap, self.key = db, box, imap, key
+        self.refused = False
+
+    def flush(self) -> int:
+        if self.refused:
+            return 0
+        try:
+            return _flag_pending(self.db, self.box, self.imap, self.key)
+        except ImapError as exc:  # e.g. no custom keywords allowed; the database stays the record
+            log.warning("cannot mark handled mail on the server (next run tries again): %s", exc)
+            self.refused = True
+            return 0
 
 
 def _flag_pending(db: Database, box: ImapMailbox, imap: ImapSettings, key: tuple[int, int]) -> int:
