@@ -288,6 +288,25 @@ def test_dovecot_stopped_mid_run_exits_75_and_a_later_run_completes(
     check_server_flags(private_dovecot, imap_user, by_uid)
 
 
+def test_a_hung_dovecot_times_out_with_exit_75(
+    private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    by_uid = fill(private_dovecot, imap_user, workload(2))
+    bot = Bot.make(tmp_path, private_dovecot, imap_user, smtp_sink, since=SINCE, imap_timeout=1)
+    group = private_dovecot._process.pid  # type: ignore[union-attr]
+    os.killpg(group, signal.SIGSTOP)  # accepts connections (the kernel does), answers nothing
+    try:
+        hung = bot.run("poll", timeout=30)
+    finally:
+        os.killpg(group, signal.SIGCONT)
+
+    assert hung.returncode == EX_TEMPFAIL, hung.stderr
+    assert "unreachable" in hung.stderr
+    bot.ok("poll")
+    check_processed_once(bot, by_uid)
+    check_replies(bot, smtp_sink, by_uid)
+
+
 # ---- SMTP down, 4xx, 5xx ----
 
 
@@ -408,3 +427,24 @@ def test_changed_uidvalidity_answers_nothing_twice(
     assert [parse(m.data)["In-Reply-To"] for m in smtp_sink.messages[-2:]] == [
         mail.message_id for mail in new.values()
     ]
+
+
+# ---- the server refuses to mark mail ----
+
+
+def test_a_server_refusing_the_keyword_does_not_stop_mail_processing(
+    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    by_uid = fill(dovecot, imap_user, workload(3))
+    bot = Bot.make(
+        tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, imap_extra='processed_keyword = "(bad"'
+    )
+
+    done = bot.run("poll")
+
+    assert done.returncode == 0, done.stderr
+    assert "cannot mark handled mail" in done.stderr
+    check_replies(bot, smtp_sink, by_uid)
+    assert all(flags == set(by_uid[uid].flags) for uid, flags in server_flags(dovecot, imap_user).items())
+    pending = bot.query("SELECT count(*) FROM imap_uids WHERE flag_pending")[0][0]
+    assert pending == sum(mail.answered for mail in by_uid.values())  # kept for a later run

@@ -47,6 +47,8 @@ def write_config(
     batch_size: int | None = None,
     security: str = "ssl",
     move_applications_to: str | None = None,
+    imap_extra: str = "",
+    imap_timeout: int = 5,
 ) -> Path:
     """A config file reaching `dovecot` as `user` (and `sink`); passwords only by environment."""
     imap = dovecot.imap_settings(user, security)
@@ -62,7 +64,7 @@ def write_config(
         f'ca_file = "{imap.ca_file}"',
         f'username = "{user}"',
         f'password_env = "{IMAP_PASSWORD_ENV}"',
-        "timeout = 5",
+        f"timeout = {imap_timeout}",
     ]
     if since is not None:
         lines.append(f'since = "{since.isoformat()}"')
@@ -70,6 +72,8 @@ def write_config(
         lines.append(f"batch_size = {batch_size}")
     if move_applications_to is not None:
         lines.append(f'move_applications_to = "{move_applications_to}"')
+    if imap_extra:
+        lines.append(imap_extra)
     if sink is not None:
         smtp = sink.smtp_settings()
         lines += [
