@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from intake_bot.extract import extract, normalise_url, strip_quoted, strip_signature
+from intake_bot.body import strip_quoted, strip_signature
+from intake_bot.extract import extract, normalise_url
 from intake_bot.parse import parse_email
 from intake_bot.records import Category, Extraction
 from test_evidence import ipr_pdf, make_cert, make_pdf

@@ -1,0 +1,174 @@
+"""Pure: the new text of one message body.
+
+Quoted replies ('>' lines, "On ... wrote:" attributions, Outlook and other reply headers and all
+below them), signature blocks and legal disclaimers are never new data; what is left is what the
+extractor reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WROTE = re.compile(
+    r"^\s*(?:On\b.{0,200}?\bwrote\s*:|Am\b.{0,200}?\bschrieb\b.{0,100}?:|Le\b.{0,200}?\ba\s+écrit\s*:"
+    r"|El\b.{0,200}?\bescribió\s*:|Il\b.{0,200}?\bha\s+scritto\s*:|Op\b.{0,200}?\bschreef\b.{0,100}?:"
+    r"|Dne\b.{0,200}?\bnapsal(?:a)?\b.{0,100}?:)\s*$",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+_ORIGINAL = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Forwarded message|"
+    r"Mensaje original|Původní zpráva)\s*-{2,}|_{10,})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE = re.compile(r"^\s*\**(?:From|Von|De|Od|Van|Från|Da)\s*:\**\s*\S", re.IGNORECASE)
+_HEADER_NEXT = re.compile(
+    r"^\s*\**(?:Sent|Date|To|Subject|Gesendet|Datum|An|Betreff|Envoyé|Date|À|Objet|Odesláno|Komu|Předmět|"
+    r"Enviado|Para|Asunto|Cc)\s*:",
+    re.IGNORECASE,
+)
+_SIGNOFF = re.compile(
+    r"^\s*(?:(?:best|kind|warm|warmest|many|with|with kind|yours)?\s*(?:regards|wishes|greetings)"
+    r"|(?:many\s+)?thanks(?:\s+(?:a lot|again|in advance|and regards|so much))?|thank you(?:\s+(?:very much|"
+    r"in advance|again))?|cheers|sincerely|yours(?:\s+(?:sincerely|truly|faithfully))?|best|all the best|"
+    r"respectfully|mit freundlichen grüßen|viele grüße|beste grüße|freundliche grüße|liebe grüße|cordialement|"
+    r"bien cordialement|bien à vous|salutations(?: distinguées)?|saludos(?: cordiales)?|un saludo|"
+    r"atentamente|cordiali saluti|distinti saluti|met vriendelijke groet(?:en)?|s pozdravem|pozdrawiam|"
+    r"med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|regards)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"^\s*\**\s*(?:confidential(?:ity)?(?:\s+(?:notice|note|statement))?\s*[:\-]|disclaimer\b|caution\s*:|"
+    r"important(?:\s+notice)?\s*:|privileged\b|this (?:e-?mail|message|communication)\b.{0,80}?"
+    r"\b(?:confidential|intended (?:solely|only)|privileged)|the information (?:contained )?in this "
+    r"(?:e-?mail|message)|please consider the environment|sent from my\b|get outlook for\b)",
+    re.IGNORECASE,
+)
+_STRONG_LABEL_AFTER_SIGNOFF = re.compile(
+    r"(?:categor|representative|emergency|incident|audit|webtrust|etsi|crt\.sh|organi[sz]ation\s*(?:name)?\s*:"
+    r"|our (?:web ?site|homepage))",
+    re.IGNORECASE,
+)
+
+
+def strip_quoted(text: str) -> str:
+    """The new text of a reply: no '>' lines, no attribution lines, nothing under a reply header."""
+    text = _drop_attributions(text.replace("\r\n", "\n"))
+    text = _cut_at_reply_header(text)
+    return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
+
+
+def _drop_attributions(text: str) -> str:
+    """'On ... wrote:' above '>' lines is dropped (answers may follow below); above plain text it ends the reply."""
+    match = _WROTE.search(text)
+    while match:
+        if not _quoted_below(text, match.end()):
+            return text[: match.start()]  # un-prefixed quote: everything below is the old message
+        text = text[: match.start()] + text[match.end() :]
+        match = _WROTE.search(text, match.start())
+    return text
+
+
+def _quoted_below(text: str, index: int) -> bool:
+    following = [line for line in text[index:].split("\n") if line.strip()]
+    return not following or following[0].lstrip().startswith(">")
+
+
+def _cut_at_reply_header(text: str) -> str:
+    cuts = [len(text)]
+    original = _ORIGINAL.search(text)
+    if original:
+        cuts.append(original.start())
+    cuts.append(_outlook_header_start(text))
+    cuts.append(_library_header_start(text))
+    return text[: min(cuts)]
+
+
+def _outlook_header_start(text: str) -> int:
+    """'From: ...' followed within three lines by 'Sent:'/'Date:'/'To:'/'Subject:' opens a quoted message."""
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        if _HEADER_LINE.match(line) and any(_HEADER_NEXT.match(nxt) for nxt in lines[index + 1 : index + 4]):
+            return offset
+        offset += len(line) + 1
+    return len(text)
+
+
+_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "cs", "pl", "sv", "da"]
+
+
+def _library_header_start(text: str) -> int:
+    """mail-parser-reply's multi-language reply headers, where what it found is a real header.
+
+    Tried on short windows of lines ending in or holding a colon: its patterns are slow on long lines."""
+    try:
+        from mailparser_reply.parser import EmailMessage
+
+        pattern = EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
+    except Exception:  # the library is a help, never a point of failure
+        return len(text)
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        if ":" in line and len(line) <= 300:
+            window = "\n".join(lines[index : index + 6])
+            match = _safe_match(pattern, window)
+            if match and _is_reply_header(match.group(0)) and not _quoted_below(text, offset + match.end()):
+                return offset + match.start()
+        offset += len(line) + 1
+    return len(text)
+
+
+def _safe_match(pattern: re.Pattern[str], window: str) -> re.Match[str] | None:
+    try:
+        match = pattern.search(window[:2000])
+    except Exception:
+        return None
+    return match if match and match.start() == 0 else None
+
+
+def _is_reply_header(found: str) -> bool:
+    lines = [line for line in found.split("\n") if line.strip()]
+    if len(lines) == 1:
+        return bool(re.search(r":\s*$", lines[0]))  # an attribution line ("... wrote:")
+    return bool(_HEADER_LINE.match(lines[0]) and any(_HEADER_NEXT.match(line) for line in lines[1:]))
+
+
+def strip_signature(text: str, from_name: str = "") -> str:
+    """Cut at '-- ', at a closing line ('Regards,') and at legal disclaimers."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.rstrip() in ("--", "-- ", "—") or _DISCLAIMER.match(line):
+            return "\n".join(lines[:index])
+        if _SIGNOFF.match(line) and _only_signature_below(lines[index + 1 :]):
+            return "\n".join(lines[:index])
+    return _drop_trailing_name_block(lines, from_name)
+
+
+def _only_signature_below(rest: list[str]) -> bool:
+    content = [line for line in rest if line.strip()]
+    return len(content) <= 25 and not any(_STRONG_LABEL_AFTER_SIGNOFF.search(line) for line in content)
+
+
+def _drop_trailing_name_block(lines: list[str], from_name: str) -> str:
+    """A last paragraph opening with the sender's own name is a signature."""
+    name = from_name.strip().casefold()
+    if name:
+        for index in range(len(lines) - 1, -1, -1):
+            if lines[index].strip().casefold() == name and (index == 0 or not lines[index - 1].strip()):
+                return "\n".join(lines[:index])
+            if not lines[index].strip() and index < len(lines) - 12:
+                break
+    return "\n".join(lines)
+
+
+def evidence_free(text: str) -> str:
+    """The body without pasted PEM blocks (their base64 lines are noise for the field readers)."""
+    return re.sub(r"-----BEGIN [A-Z0-9 ]+-----.*?-----END [A-Z0-9 ]+-----", " ", text, flags=re.DOTALL)
+
+
+def tidy(text: str) -> str:
+    """Undo Outlook's 'text<mailto:text>' doubling, drop inline image tags and invisible characters."""
+    text = re.sub(r"(?<=\S)<(?:mailto:|https?://)[^<>\s]*>", "", text)
+    text = re.sub(r"\[cid:[^\]]*\]", "", text)
+    return re.sub(r"[\u200b\u200c\u200d\ufeff\u00ad]", "", text).replace("\u00a0", " ")
