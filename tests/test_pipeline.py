@@ -279,3 +279,25 @@ def signed_ipr_pdf() -> bytes:
     ):
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def test_a_bounce_of_our_reply_is_matched_to_it_and_never_answered(pipeline):
+    run(pipeline, make_mail())
+    (reply,) = replies(pipeline)
+    bounce = (
+        b"From: Mail Delivery System <MAILER-DAEMON@mx.example-trust.test>\r\nTo: questions@cabforum.org\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce1@mx>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
+        b"Final-Recipient: rfc822; alice@example-trust.test\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        b"Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n"
+        b"--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: " + reply.message_id.encode() + b"\r\n"
+        b"--b--\r\n"
+    )
+    out = run(pipeline, bounce)
+    assert out.disposition == Disposition.BOUNCE and out.reply_kind is None
+    (reply,) = replies(pipeline)
+    assert reply.state == "bounced" and "5.1.1" in reply.last_error
+    (app,) = exported(pipeline)["applications"]
+    assert app["replies"][0]["state"] == "bounced"

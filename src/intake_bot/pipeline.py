@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -173,6 +174,8 @@ class Pipeline:
         verdict = classify(parsed, self.own_addresses)
         app_id = self._thread(s, parsed)
         if verdict.automated:
+            if verdict.disposition == Disposition.BOUNCE:
+                app_id = self._match_bounce(s, incoming.raw, now) or app_id
             row = self._store_message(
                 s, parsed, incoming, raw_sha, fp, verdict.disposition, received, verdict.reason, app_id
             )
@@ -366,6 +369,19 @@ class Pipeline:
         repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
         return kind
 
+    def _match_bounce(self, s: Session, raw: bytes, now: datetime) -> int | None:
+        """A bounce of one of our replies: mark that reply bounced, for staff. Returns its application."""
+        found = None
+        for message_id in dict.fromkeys(_OUR_REPLY_ID.findall(raw[:1_000_000])):
+            reply = s.scalars(select(Reply).where(Reply.message_id == message_id.decode("ascii"))).first()
+            if reply is None:
+                continue
+            why = _bounce_reason(raw)
+            reply.state, reply.last_error = "bounced", why
+            repo.add_event(s, reply.application_id, "reply_bounced", f"to {reply.to_address}: {why}", now)
+            found = reply.application_id
+        return found
+
     def _notify_staff(self, s: Session, app: Application, fp: str, now: datetime) -> None:
         """Tell staff an application became complete, with its summary (queued like any reply)."""
         fields = repo.current_fields(s, app.id)
@@ -470,6 +486,16 @@ def dmarc_failed(parsed: ParsedEmail, trusted: tuple[str, ...]) -> bool:
             if "dmarc=fail" in verdicts or ("spf=fail" in verdicts and "dkim=fail" in verdicts):
                 return True
     return False
+
+
+_OUR_REPLY_ID = re.compile(rb"<intake\.[0-9a-f]{24}@[^<>\s]{1,255}>")
+_DSN_DETAIL = re.compile(rb"^(?:Diagnostic-Code|Status|Action):[ \t]*(.{1,300})$", re.I | re.M)
+
+
+def _bounce_reason(raw: bytes) -> str:
+    """The delivery report's own words (Status, Diagnostic-Code), else a plain 'bounced'."""
+    details = [m.decode("utf-8", "replace").strip() for m in _DSN_DETAIL.findall(raw[:1_000_000])]
+    return ("bounced: " + "; ".join(dict.fromkeys(details)))[:2000] if details else "bounced"
 
 
 def _aware(value: datetime) -> datetime:

@@ -106,7 +106,7 @@ def stuck(rows: list[dict[str, Any]], quarantined: int) -> list[str]:
     problems = [f"{quarantined} message(s) in quarantine"] if quarantined else []
     for r in rows:
         for flag in r["flags"]:
-            if flag in ("failed", "stuck"):
+            if flag in ("failed", "bounced", "stuck"):
                 problems.append(f"{r['reference']}: reply {flag}")
     return problems
 
@@ -290,8 +290,8 @@ def _field_sources(s: Session, app: Application) -> dict[str, str]:
 def _flags(s: Session, now: datetime) -> dict[int, set[str]]:
     flags: dict[int, set[str]] = {}
     for app_id, state, created in s.execute(select(Reply.application_id, Reply.state, Reply.created_at)):
-        if state == "failed":
-            flags.setdefault(app_id, set()).add("failed")
+        if state in ("failed", "bounced"):
+            flags.setdefault(app_id, set()).add(state)
         elif state == "queued" and now - _aware(created) > STALE_QUEUE:
             flags.setdefault(app_id, set()).add("stuck")
     for app_id, detail in s.execute(
