@@ -234,6 +234,8 @@ def test_poll_killed_at_random_points_loses_and_doubles_nothing(
     except AssertionError as exc:
         raise AssertionError(f"{exc}\n{context}") from exc
 
+    doubled = sum(n - 1 for n in received_ids(smtp_sink).values())
+    print(f"{len(by_uid)} messages, {kills} kills, {doubled} reply(ies) sent again in the crash window")
     # And a run after that has nothing left to do.
     count = len(smtp_sink.messages)
     bot.ok("poll")
