@@ -530,3 +530,17 @@ def test_a_colleague_in_the_security_team_is_not_the_emergency_contact():
 def test_long_hostile_bodies_are_read(body):
     # Once quadratic; its speed is a benchmark's business, this only checks it finishes and reads nothing.
     assert mail(body) is not None
+
+
+def test_job_title_names_the_employer_and_a_bracketed_url_its_site():
+    found = mail(
+        "I'm Priya Raman, CTO of Lotus Mailworks Pvt Ltd (https://lotusmailworks.example). We would like "
+        "to join the SMCWG as a Certificate Consumer.\n"
+    )
+    assert found.organization_name == "Lotus Mailworks Pvt Ltd"
+    assert found.website_url == "https://lotusmailworks.example"
+
+
+def test_a_bracketed_url_elsewhere_is_not_the_web_site():
+    found = mail("We would like to join the SMCWG (see https://cabforum.org/working-groups/smime/).\n")
+    assert found.website_url is None

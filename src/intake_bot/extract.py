@@ -456,6 +456,11 @@ _ORG_PROSE = (
     re.compile(
         rf"\bour\s+(?:company|organi[sz]ation|firm|institute)(?:'s name is|\s+name\s+is|\s+is|,)\s+{_ORG_NAME}(?=[,;(]|\.\s|\.?$|\s+(?:and|to|in)\b)"
     ),
+    re.compile(  # "I'm Jane Doe, CTO of Acme Ltd (...)": a job title names the employer
+        rf"\b(?:CEO|CTO|CISO|CIO|COO|CSO|Chief\s+[A-Z]\w+\s+Officer|President|Founder|Director|Head|Manager|"
+        rf"Officer|Lead|Engineer)\b[\w ]{{0,40}}?\s+(?:of|at)\s+{_ORG_NAME}"
+        rf"(?=\s*\(|[,;]\s|\.\s|[.,;]?$|\s+(?:and|to|in|which|who|we)\b)"
+    ),
     re.compile(
         rf"\b(?:[Mm]embership\s+)?[Aa]pplication\s+(?:of|from)\s+{_ORG_NAME}(?=\s+(?:to|for|in)\b|\s*[-–|(:]|$)"
     ),
@@ -560,11 +565,22 @@ def _looks_like_domain(text: str) -> bool:
     ) and not re.match(r"(?:s\.r\.o|e\.g|i\.e|inc|ltd|co)\b", host)
 
 
+def website_beside_organization(text: str) -> str | None:
+    """'Acme Ltd (https://acme.example)': a URL in brackets right after the organisation's name."""
+    org = organization_in_prose(text)
+    if not org:
+        return None
+    match = re.search(rf"{re.escape(org)}\s*\(\s*((?:https?://|www\.)[^\s()]+)\s*\)", text)
+    return normalise_url(match.group(1)) if match and not _not_website(match.group(1)) else None
+
+
 def extract_website(statements: list[Statement], sentences: list[Sentence]) -> str | None:
     candidates: list[tuple[int, object]] = [
         (s.pos, website_in_value(s.value)) for s in _of(statements, "website")
     ]
-    candidates += [(s.pos, website_in_prose(s.text)) for s in sentences]
+    candidates += [
+        (s.pos, website_in_prose(s.text) or website_beside_organization(s.text)) for s in sentences
+    ]
     return _latest(candidates)
 
 
