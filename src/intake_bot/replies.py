@@ -15,6 +15,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,9 @@ def single_address(value: str) -> str:
         raise ValueError(f"not a valid address: {value!r}") from exc
 
 
+@lru_cache(maxsize=8)
 def _environment(templates_dir: Path | None) -> Environment:
+    """One environment per template folder: Jinja2 then compiles each template once per process."""
     loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
     loaders.append(FileSystemLoader(str(data_dir("templates/replies"))))
     return Environment(
