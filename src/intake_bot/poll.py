@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from .config import ImapSettings, Settings
 from .pipeline import ImapKey, Incoming, Pipeline
 from .records import Disposition
-from .sources.imap import FetchedMessage, ImapError, ImapMailbox, connect
+from .sources.imap import FetchedMessage, ImapError, ImapMailbox, MailboxState, connect
 from .store.db import Database
 from .store.schema import ImapUid, Mailbox, StoredMessage
 
@@ -60,7 +60,7 @@ def _poll(
     progress: Callable[[int, int], None] | None,
 ) -> PollReport:
     state = box.select(imap.folder)
-    mailbox_id, start_at = _mailbox(db, imap, state.uidvalidity, clock)
+    mailbox_id, start = _mailbox(db, imap, state, clock)
     report = PollReport()
     key = (mailbox_id, state.uidvalidity)
     marker = _Marker(db, box, imap, key)
@@ -81,7 +81,7 @@ def _poll(
                 Incoming(
                     raw=fetched.raw,
                     received_at=fetched.internaldate,
-                    may_reply=fetched.internaldate >= start_at,
+                    may_reply=start.is_new(fetched.uid, fetched.internaldate),
                     imap=ImapKey(mailbox_id, state.uidvalidity, fetched.uid),
                 )
             ).disposition
@@ -94,10 +94,22 @@ def _poll(
     return report
 
 
+@dataclass(frozen=True)
+class Start:
+    """Where history ends: the first poll's UIDNEXT when known (immune to clock skew), else a time."""
+
+    at: datetime
+    uid: int | None
+
+    def is_new(self, uid: int, internaldate: datetime) -> bool:
+        return uid >= self.uid if self.uid is not None else internaldate >= self.at
+
+
 def _mailbox(
-    db: Database, imap: ImapSettings, uidvalidity: int, clock: Callable[[], datetime]
-) -> tuple[int, datetime]:
+    db: Database, imap: ImapSettings, state: MailboxState, clock: Callable[[], datetime]
+) -> tuple[int, Start]:
     """This folder's row; the first run records where "now" is, so older mail gets no reply."""
+    uidvalidity = state.uidvalidity
     account = f"{imap.username}@{imap.host}:{imap.port}"
     with db.transaction() as s:
         row = s.scalars(
@@ -111,6 +123,7 @@ def _mailbox(
                 uidvalidity=uidvalidity,
                 # INTERNALDATE has whole seconds: mail arriving later in this second is new too.
                 start_at=imap.since or now.replace(microsecond=0),
+                start_uid=None if imap.since else state.uidnext,
                 created_at=now,
             )
             s.add(row)
@@ -122,8 +135,9 @@ def _mailbox(
                 "UIDVALIDITY of %s changed (%s -> %s): rescanning", imap.folder, row.uidvalidity, uidvalidity
             )
             row.uidvalidity = uidvalidity
+            row.start_uid = None  # the old numbers mean nothing now; the start time still holds
         start_at = row.start_at if row.start_at.tzinfo else row.start_at.replace(tzinfo=clock().tzinfo)
-        return row.id, start_at
+        return row.id, Start(start_at, row.start_uid)
 
 
 def _last_uid(db: Database, mailbox_id: int, uidvalidity: int) -> int:

@@ -151,6 +151,8 @@ class Mailbox(Base):
     folder: Mapped[str] = mapped_column(String(400))
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     start_at: Mapped[datetime]
+    # UIDNEXT at the first poll (no `since` configured): below it is history. None after a renumbering.
+    start_uid: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
 
 
