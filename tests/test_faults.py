@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+from bot import KEYWORD, Bot, parse, received_ids, server_flags
 from mails import APPLICATION_BODY, make_mail
 from mailservers import Dovecot, SmtpSink
-from test_poll_e2e import KEYWORD, Bot, parse, received_ids, server_flags
 
 EX_TEMPFAIL = 75
 SINCE = datetime.now(UTC) - timedelta(days=1)
@@ -190,12 +190,14 @@ KILLS = 14
 
 
 def test_poll_killed_at_random_points_loses_and_doubles_nothing(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     seed = int(os.environ.get("INTAKE_FAULT_SEED", random.randrange(2**32)))
     rng = random.Random(seed)
     by_uid = fill(dovecot, imap_user, workload(100))
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, batch_size=40)
+    bot = Bot.make(
+        tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, batch_size=40, database_url=database_url
+    )
 
     log = []  # (trigger, messages processed, replies received) at each kill, for the failure message
     kills = 0
@@ -247,10 +249,10 @@ def test_poll_killed_at_random_points_loses_and_doubles_nothing(
 
 
 def test_dovecot_down_before_the_run_exits_75_and_a_later_run_completes(
-    private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(private_dovecot, imap_user, workload(4))
-    bot = Bot.make(tmp_path, private_dovecot, imap_user, smtp_sink, since=SINCE)
+    bot = Bot.make(tmp_path, private_dovecot, imap_user, smtp_sink, since=SINCE, database_url=database_url)
     private_dovecot.stop()
 
     down = bot.run("poll")
@@ -267,10 +269,12 @@ def test_dovecot_down_before_the_run_exits_75_and_a_later_run_completes(
 
 
 def test_dovecot_stopped_mid_run_exits_75_and_a_later_run_completes(
-    private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(private_dovecot, imap_user, workload(30))
-    bot = Bot.make(tmp_path, private_dovecot, imap_user, smtp_sink, since=SINCE, batch_size=10)
+    bot = Bot.make(
+        tmp_path, private_dovecot, imap_user, smtp_sink, since=SINCE, batch_size=10, database_url=database_url
+    )
 
     run = bot.start("poll")
     wait_until(lambda: processed(bot) >= 3)
@@ -291,10 +295,18 @@ def test_dovecot_stopped_mid_run_exits_75_and_a_later_run_completes(
 
 
 def test_a_hung_dovecot_times_out_with_exit_75(
-    private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(private_dovecot, imap_user, workload(2))
-    bot = Bot.make(tmp_path, private_dovecot, imap_user, smtp_sink, since=SINCE, imap_timeout=1)
+    bot = Bot.make(
+        tmp_path,
+        private_dovecot,
+        imap_user,
+        smtp_sink,
+        since=SINCE,
+        imap_timeout=1,
+        database_url=database_url,
+    )
     group = private_dovecot._process.pid  # type: ignore[union-attr]
     os.killpg(group, signal.SIGSTOP)  # accepts connections (the kernel does), answers nothing
     try:
@@ -319,10 +331,10 @@ def reply_states(bot: Bot) -> list[tuple]:
 
 
 def test_smtp_down_queues_replies_and_a_later_run_delivers_them(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(dovecot, imap_user, [application(n) for n in range(3)])
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE)
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, database_url=database_url)
     smtp_sink.stop()
 
     down = bot.run("poll")
@@ -346,10 +358,10 @@ def test_smtp_down_queues_replies_and_a_later_run_delivers_them(
 
 
 def test_smtp_4xx_keeps_replies_queued_with_backoff(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(dovecot, imap_user, [application(n) for n in range(2)])
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE)
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, database_url=database_url)
     smtp_sink.mode = "tempfail"
 
     bot.ok("poll")  # the server answered: not an outage, just "later"
@@ -366,10 +378,10 @@ def test_smtp_4xx_keeps_replies_queued_with_backoff(
 
 
 def test_smtp_5xx_records_the_reply_as_failed(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     fill(dovecot, imap_user, [application(0)])
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE)
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, database_url=database_url)
     smtp_sink.mode = "permfail"
 
     bot.ok("poll")
@@ -389,10 +401,10 @@ def test_smtp_5xx_records_the_reply_as_failed(
 
 
 def test_two_polls_and_a_send_started_together_process_each_message_once(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(dovecot, imap_user, workload(20))
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE)
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, database_url=database_url)
 
     runs = [bot.start("poll"), bot.start("poll", "--wait"), bot.start("send"), bot.start("poll")]
     results = [(run.wait(timeout=60), run.communicate()[1]) for run in runs]
@@ -407,10 +419,10 @@ def test_two_polls_and_a_send_started_together_process_each_message_once(
 
 
 def test_changed_uidvalidity_answers_nothing_twice(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(dovecot, imap_user, workload(6))
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE)
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, database_url=database_url)
     bot.ok("poll")
     with dovecot.client(imap_user) as client:
         old = client.select_folder("INBOX", readonly=True)[b"UIDVALIDITY"]
@@ -435,11 +447,17 @@ def test_changed_uidvalidity_answers_nothing_twice(
 
 
 def test_a_server_refusing_the_keyword_does_not_stop_mail_processing(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     by_uid = fill(dovecot, imap_user, workload(3))
     bot = Bot.make(
-        tmp_path, dovecot, imap_user, smtp_sink, since=SINCE, imap_extra='processed_keyword = "(bad"'
+        tmp_path,
+        dovecot,
+        imap_user,
+        smtp_sink,
+        since=SINCE,
+        imap_extra='processed_keyword = "(bad"',
+        database_url=database_url,
     )
 
     done = bot.run("poll")

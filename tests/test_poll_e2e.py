@@ -4,168 +4,19 @@ A mailbox as staff would have it (applications, a follow-up, a question, a bounc
 out-of-office) goes through one `poll`; the export, the sink and the server's flags tell
 whether the right thing happened, and a second `poll` must do nothing.
 
-The helpers here (Bot, write_config, corpus_mail) are also used by tests/test_faults.py.
+The helpers (Bot, write_config, corpus_mail) are in tests/bot.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import sqlite3
 import subprocess
-import sys
-from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-
+from bot import BIN, KEYWORD, Bot, all_replies, corpus_mail, parse, received_ids, server_flags
 from mails import make_mail
 from mailservers import Dovecot, SmtpSink
-
-BIN = Path(sys.executable).with_name("intake-bot")
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "applications"
-KEYWORD = "$IntakeProcessed"
-IMAP_PASSWORD_ENV = "INTAKE_TEST_IMAP_PASSWORD"
-SMTP_PASSWORD_ENV = "INTAKE_TEST_SMTP_PASSWORD"
-
-
-# ---- helpers: a config in tmp_path and the real command as a subprocess ----
-
-
-def write_config(
-    directory: Path,
-    dovecot: Dovecot,
-    user: str,
-    sink: SmtpSink | None,
-    *,
-    since: datetime | None = None,
-    batch_size: int | None = None,
-    security: str = "ssl",
-    move_applications_to: str | None = None,
-    imap_extra: str = "",
-    imap_timeout: int = 5,
-) -> Path:
-    """A config file reaching `dovecot` as `user` (and `sink`); passwords only by environment."""
-    imap = dovecot.imap_settings(user, security)
-    lines = [
-        "[database]",
-        f'url = "sqlite:///{directory / "intake.db"}"',
-        "[storage]",
-        f'path = "{directory / "store"}"',
-        "[imap]",
-        f'host = "{imap.host}"',
-        f"port = {imap.port}",
-        f'security = "{security}"',
-        f'ca_file = "{imap.ca_file}"',
-        f'username = "{user}"',
-        f'password_env = "{IMAP_PASSWORD_ENV}"',
-        f"timeout = {imap_timeout}",
-    ]
-    if since is not None:
-        lines.append(f'since = "{since.isoformat()}"')
-    if batch_size is not None:
-        lines.append(f"batch_size = {batch_size}")
-    if move_applications_to is not None:
-        lines.append(f'move_applications_to = "{move_applications_to}"')
-    if imap_extra:
-        lines.append(imap_extra)
-    if sink is not None:
-        smtp = sink.smtp_settings()
-        lines += [
-            "[smtp]",
-            f'host = "{smtp.host}"',
-            f"port = {smtp.port}",
-            f'security = "{smtp.security}"',
-            f'ca_file = "{smtp.ca_file}"',
-            f'username = "{smtp.username}"',
-            f'password_env = "{SMTP_PASSWORD_ENV}"',
-            'from_address = "questions@cabforum.org"',
-            "timeout = 5",
-        ]
-    path = directory / "intake-bot.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-@dataclass
-class Bot:
-    """The installed `intake-bot` run against one config, as cron would run it."""
-
-    config: Path
-    env: dict[str, str]
-
-    @classmethod
-    def make(
-        cls, directory: Path, dovecot: Dovecot, user: str, sink: SmtpSink | None, **options: object
-    ) -> Bot:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-        env[IMAP_PASSWORD_ENV] = dovecot.password
-        if sink is not None:
-            env[SMTP_PASSWORD_ENV] = sink.password
-        return cls(write_config(directory, dovecot, user, sink, **options), env)  # type: ignore[arg-type]
-
-    def argv(self, *args: str) -> list[str]:
-        return [str(BIN), "--config", str(self.config), *args]
-
-    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(self.argv(*args), env=self.env, capture_output=True, text=True, timeout=timeout)
-
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            self.argv(*args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-
-    def ok(self, *args: str) -> subprocess.CompletedProcess[str]:
-        done = self.run(*args)
-        assert done.returncode == 0, f"{args}: exit {done.returncode}\n{done.stderr}"
-        return done
-
-    def export(self) -> dict:
-        return json.loads(self.ok("export", "--format", "json").stdout)
-
-    def query(self, sql: str, *params: object) -> list[tuple]:
-        """Read the tracking database directly (what the export does not show)."""
-        db = self.config.parent / "intake.db"
-        with sqlite3.connect(db) as conn:
-            return conn.execute(sql, params).fetchall()
-
-
-def server_flags(dovecot: Dovecot, user: str, folder: str = "INBOX") -> dict[int, set[str]]:
-    """UID -> flags, without \\Recent (which only the first session to see a message gets)."""
-    return {uid: found - {"\\Recent"} for uid, found in dovecot.flags(user, folder).items()}
-
-
-def corpus_mail(case: str, name: str = "01.eml", **substitutions: str) -> bytes:
-    path = CORPUS / case / name
-    if not path.exists():
-        pytest.skip(f"the dev corpus is absent ({CORPUS})")
-    raw = path.read_bytes()
-    for key, value in substitutions.items():
-        raw = raw.replace(b"{{%s}}" % key.encode(), value.encode())
-    return raw
-
-
-def parse(raw: bytes) -> EmailMessage:
-    return message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
-
-
-def received_ids(sink: SmtpSink) -> Counter[str]:
-    return Counter(str(parse(m.data)["Message-ID"]) for m in sink.messages)
-
-
-def all_replies(export: dict) -> list[dict]:
-    return [reply for app in export["applications"] for reply in app["replies"]]
-
-
-def message_ids(export: dict) -> list[str]:
-    ids = [m["message_id"] for app in export["applications"] for m in app["messages"]]
-    return ids + [m["message_id"] for m in export["other_messages"]]
-
 
 # ---- the mailbox of the end-to-end test ----
 
@@ -198,11 +49,22 @@ def fill_mailbox(dovecot: Dovecot, user: str) -> dict[str, int]:
 
 
 def test_one_poll_answers_applications_and_leaves_other_mail_alone(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str,
+    dovecot: Dovecot,
+    imap_user: str,
+    smtp_sink: SmtpSink,
+    tmp_path: Path,
 ) -> None:
     uids = fill_mailbox(dovecot, imap_user)
     before = server_flags(dovecot, imap_user)
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=datetime.now(UTC) - timedelta(days=1))
+    bot = Bot.make(
+        tmp_path,
+        dovecot,
+        imap_user,
+        smtp_sink,
+        since=datetime.now(UTC) - timedelta(days=1),
+        database_url=database_url,
+    )
 
     done = bot.run("poll")
     assert done.returncode == 0, done.stderr
@@ -268,14 +130,25 @@ def test_one_poll_answers_applications_and_leaves_other_mail_alone(
 
 
 def test_mail_older_than_since_is_recorded_without_a_reply(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str,
+    dovecot: Dovecot,
+    imap_user: str,
+    smtp_sink: SmtpSink,
+    tmp_path: Path,
 ) -> None:
     now = datetime.now(UTC)
     old = make_mail(sender="old@history.test", message_id="<old@history.test>")
     new = make_mail(sender="new@fresh.test", message_id="<new@fresh.test>")
     dovecot.append(imap_user, old, internaldate=now - timedelta(days=400))
     dovecot.append(imap_user, new, internaldate=now - timedelta(hours=1))
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=now - timedelta(days=2))
+    bot = Bot.make(
+        tmp_path,
+        dovecot,
+        imap_user,
+        smtp_sink,
+        since=now - timedelta(days=2),
+        database_url=database_url,
+    )
 
     bot.ok("poll")
 
@@ -288,7 +161,11 @@ def test_mail_older_than_since_is_recorded_without_a_reply(
 
 
 def test_first_run_answers_only_mail_that_arrives_after_it(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str,
+    dovecot: Dovecot,
+    imap_user: str,
+    smtp_sink: SmtpSink,
+    tmp_path: Path,
 ) -> None:
     # Years of history, and mail from this morning: all of it older than the first run.
     now = datetime.now(UTC)
@@ -298,7 +175,9 @@ def test_first_run_answers_only_mail_that_arrives_after_it(
     for n, raw in enumerate(history):
         dovecot.append(imap_user, raw, internaldate=now - timedelta(days=365 * (n + 1)))
     dovecot.append(imap_user, make_mail(sender="staff@today.test"), internaldate=now - timedelta(hours=3))
-    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink)  # no `since`: the first run sets it
+    bot = Bot.make(
+        tmp_path, dovecot, imap_user, smtp_sink, database_url=database_url
+    )  # no `since`: the first run sets it
 
     bot.ok("poll")
     first = bot.export()
@@ -317,7 +196,11 @@ def test_first_run_answers_only_mail_that_arrives_after_it(
 
 
 def test_applications_can_be_moved_to_a_folder_over_starttls(
-    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str,
+    dovecot: Dovecot,
+    imap_user: str,
+    smtp_sink: SmtpSink,
+    tmp_path: Path,
 ) -> None:
     question = corpus_mail("d-neg-general-question")
     dovecot.append(imap_user, question, flags=("\\Flagged",))
@@ -330,6 +213,7 @@ def test_applications_can_be_moved_to_a_folder_over_starttls(
         since=datetime.now(UTC) - timedelta(days=1),
         security="starttls",
         move_applications_to="Applications",
+        database_url=database_url,
     )
 
     bot.ok("poll")
@@ -342,9 +226,20 @@ def test_applications_can_be_moved_to_a_folder_over_starttls(
 
 
 def test_watch_answers_mail_as_it_arrives_and_outlives_a_server_restart(
-    private_dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+    database_url: str,
+    private_dovecot: Dovecot,
+    imap_user: str,
+    smtp_sink: SmtpSink,
+    tmp_path: Path,
 ) -> None:
-    bot = Bot.make(tmp_path, private_dovecot, imap_user, smtp_sink, since=datetime.now(UTC) - timedelta(1))
+    bot = Bot.make(
+        tmp_path,
+        private_dovecot,
+        imap_user,
+        smtp_sink,
+        since=datetime.now(UTC) - timedelta(1),
+        database_url=database_url,
+    )
     watch = bot.start("watch", "--idle-timeout", "20")
     try:
         private_dovecot.append(imap_user, make_mail(sender="a@first.test", message_id="<w1@first.test>"))

@@ -125,12 +125,12 @@ def poll(c: Context, wait: bool) -> None:
         raise ConfigError("no [imap] section in the configuration: nothing to poll")
     try:
         with run_lock(settings.storage_path, wait):
-            _poll_and_send(c)
+            _poll_and_send(c, wait)
     except Busy:
         log.info("another intake-bot run is in progress; leaving this one to it")
 
 
-def _poll_and_send(c: Context) -> None:
+def _poll_and_send(c: Context, wait: bool = False) -> None:
     from .errors import TransientError
     from .outbox import deliver_outbox, raise_if_unreachable
     from .pipeline import utcnow
@@ -140,7 +140,7 @@ def _poll_and_send(c: Context) -> None:
     imap_down: TransientError | None = None
     try:
         with _progress("Processing mail") as progress:
-            report = poll_once(c.settings, db, utcnow, progress=progress)
+            report = poll_once(c.settings, db, utcnow, progress=progress, wait=wait)
         log.info("fetched %d message(s): %s", report.fetched, report.dispositions)
     except TransientError as exc:  # what was committed before the IMAP server went away is answered
         imap_down = exc

@@ -1,12 +1,15 @@
-"""The run lock: two cron runs at once never work on the same mailbox or outbox."""
+"""The run lock: two cron runs at once never work on the same mailbox."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import Engine, text
 
 
 class Busy(Exception):
@@ -26,3 +29,25 @@ def run_lock(directory: Path, wait: bool = False) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def database_lock(engine: Engine, name: str, wait: bool = False) -> Iterator[None]:
+    """The same lock in a shared PostgreSQL database, for runs on several hosts (an advisory lock,
+    released by the server when the session ends, even if the process dies). SQLite: nothing to do,
+    the file lock above already covers the one host that can use it."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with engine.connect() as conn:
+        if wait:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+        elif not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            raise Busy(f"another intake-bot run holds {name}")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()

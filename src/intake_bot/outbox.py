@@ -12,12 +12,13 @@ so the copy is recognisable.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select, update
 
 from .config import SmtpSettings
 from .errors import TransientError
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 30
 UNREACHABLE_GRACE = 3  # dead-connection failures of one reply before it, too, waits for its turn
 BATCH = 50
+CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this is taken to be abandoned
 
 
 @dataclass
@@ -47,16 +49,61 @@ def retry_delay(attempts: int) -> timedelta:
 
 def deliver_outbox(db: Database, settings: SmtpSettings, clock: Callable[[], datetime]) -> DeliveryReport:
     report = DeliveryReport()
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    _release_dead_claims(db)
     with SmtpSender(settings) as sender:
         while not report.unreachable:
-            with db.transaction() as s:
-                due = [(r.id, r.raw, r.to_address) for r in _due(s, clock())]
-            if not due:
+            claimed = _claim(db, clock(), owner)
+            if not claimed:
                 break
-            for reply_id, raw, to in due:
+            for n, (reply_id, raw, to) in enumerate(claimed):
                 if not _deliver_one(db, sender, settings.from_address, reply_id, raw, to, clock, report):
+                    _unclaim(db, [c[0] for c in claimed[n + 1 :]])
                     break
     return report
+
+
+def _claim(db: Database, now: datetime, owner: str) -> list[tuple[int, bytes, str]]:
+    """Take a batch of due replies for this process. Rows another process is claiming right now are
+    skipped (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite transactions are serial anyway)."""
+    with db.transaction() as s:
+        due = list(s.scalars(_due_query(now).with_for_update(skip_locked=True)))
+        for reply in due:
+            reply.state, reply.claimed_by, reply.next_attempt_at = "sending", owner, now + CLAIM_LEASE
+        return [(r.id, r.raw, r.to_address) for r in due]
+
+
+def _unclaim(db: Database, ids: list[int]) -> None:
+    if ids:
+        with db.transaction() as s:
+            s.execute(
+                update(Reply)
+                .where(Reply.id.in_(ids), Reply.state == "sending")
+                .values(state="queued", claimed_by=None, next_attempt_at=None)
+            )
+
+
+def _release_dead_claims(db: Database) -> None:
+    """Claims left by a process on this host that died mid-send are due again at once."""
+    host = socket.gethostname()
+    with db.transaction() as s:
+        for reply in s.scalars(
+            select(Reply).where(Reply.state == "sending", Reply.claimed_by.like(f"{host}:%"))
+        ):
+            if not _alive(int(reply.claimed_by.rpartition(":")[2] or 0)):
+                reply.state, reply.claimed_by, reply.next_attempt_at = "queued", None, None
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _deliver_one(
@@ -89,17 +136,11 @@ def _deliver_one(
     return True
 
 
-def _due(s: Session, now: datetime) -> list[Reply]:
-    """Queued replies whose time has come, those tried least first."""
-    return list(
-        s.scalars(
-            select(Reply)
-            .where(Reply.state == "queued")
-            .where(or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now))
-            .order_by(Reply.attempts, Reply.id)
-            .limit(BATCH)
-        )
-    )
+def _due_query(now: datetime):
+    """Queued replies whose time has come (and claims whose lease ran out), those tried least first."""
+    queued = (Reply.state == "queued") & or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now)
+    abandoned = (Reply.state == "sending") & (Reply.next_attempt_at <= now)
+    return select(Reply).where(queued | abandoned).order_by(Reply.attempts, Reply.id).limit(BATCH)
 
 
 def _record(
@@ -116,6 +157,7 @@ def _record(
         if reply is None:
             return
         reply.attempts += 1
+        reply.state, reply.claimed_by, reply.next_attempt_at = "queued", None, None
         if not error:
             reply.state, reply.sent_at, reply.last_error = "sent", now, ""
             repo.add_event(s, reply.application_id, "reply_sent", f"{reply.kind} to {reply.to_address}", now)

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from .config import ImapSettings, Settings
+from .lock import database_lock
 from .pipeline import ImapKey, Incoming, Pipeline
 from .records import Disposition
 from .sources.imap import FetchedMessage, ImapError, ImapMailbox, MailboxState, connect
@@ -39,16 +40,19 @@ def poll_once(
     clock: Callable[[], datetime],
     progress: Callable[[int, int], None] | None = None,
     mailbox: ImapMailbox | None = None,
+    wait: bool = False,
 ) -> PollReport:
+    """Raises lock.Busy when another run (on any host sharing the database) polls this folder now."""
     imap = settings.imap
     assert imap is not None
-    own = mailbox is None
-    box = mailbox or connect(imap)
-    try:
-        return _poll(box, imap, settings, db, clock, progress)
-    finally:
-        if own:
-            box.close()
+    with database_lock(db.engine, f"poll {imap.username}@{imap.host}:{imap.port}/{imap.folder}", wait):
+        own = mailbox is None
+        box = mailbox or connect(imap)
+        try:
+            return _poll(box, imap, settings, db, clock, progress)
+        finally:
+            if own:
+                box.close()
 
 
 def _poll(

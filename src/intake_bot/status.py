@@ -292,7 +292,7 @@ def _flags(s: Session, now: datetime) -> dict[int, set[str]]:
     for app_id, state, created in s.execute(select(Reply.application_id, Reply.state, Reply.created_at)):
         if state in ("failed", "bounced"):
             flags.setdefault(app_id, set()).add(state)
-        elif state == "queued" and now - _aware(created) > STALE_QUEUE:
+        elif state in ("queued", "sending") and now - _aware(created) > STALE_QUEUE:
             flags.setdefault(app_id, set()).add("stuck")
     for app_id, detail in s.execute(
         select(Event.application_id, Event.detail).where(Event.kind == "no_reply")

@@ -41,7 +41,7 @@ def watch_forever(
 def _poll_and_send(settings: Settings, db: Database, box) -> None:
     try:
         with run_lock(settings.storage_path, wait=True):
-            poll_once(settings, db, utcnow, mailbox=box)
+            poll_once(settings, db, utcnow, mailbox=box, wait=True)
             if settings.smtp is not None:
                 report = deliver_outbox(db, settings.smtp, utcnow)
                 if report.unreachable:

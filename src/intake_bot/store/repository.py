@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
@@ -115,18 +115,6 @@ def replies_to_recipient_since(s: Session, address: str, since: datetime) -> int
             .where(func.lower(Reply.to_address) == address.lower(), Reply.created_at >= since)
         )
         or 0
-    )
-
-
-def due_replies(s: Session, now: datetime, limit: int = 100) -> list[Reply]:
-    return list(
-        s.scalars(
-            select(Reply)
-            .where(Reply.state == "queued")
-            .where(or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now))
-            .order_by(Reply.id)
-            .limit(limit)
-        )
     )
 
 

@@ -119,7 +119,8 @@ class Reply(Base):
     in_reply_to: Mapped[str] = mapped_column(String(998), default="")
     items: Mapped[list[Any]] = mapped_column(default=list)
     raw: Mapped[bytes] = mapped_column()
-    state: Mapped[str] = mapped_column(String(20), index=True)  # queued | sent | failed | held
+    state: Mapped[str] = mapped_column(String(20), index=True)  # queued | sending | sent | failed | bounced
+    claimed_by: Mapped[str | None] = mapped_column(String(200))  # host:pid while state is "sending"
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[datetime | None]
