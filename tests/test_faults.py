@@ -415,6 +415,28 @@ def test_two_polls_and_a_send_started_together_process_each_message_once(
     check_server_flags(dovecot, imap_user, by_uid)
 
 
+def test_three_pollers_on_one_mailbox_and_one_database_process_and_send_once(
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    """Three hosts (each its own folder, so no shared lock file) on one mailbox and one database."""
+    by_uid = fill(dovecot, imap_user, workload(80))
+    for n in range(3):
+        (tmp_path / f"host{n}").mkdir()
+    hosts = [
+        Bot.make(tmp_path / f"host{n}", dovecot, imap_user, smtp_sink, since=SINCE, database_url=database_url)
+        for n in range(3)
+    ]
+    runs = [host.start("poll") for host in hosts] + [host.start("send") for host in hosts[:2]]
+    results = [(run.wait(timeout=120), run.communicate()[1]) for run in runs]
+    assert all(code == 0 for code, _ in results), results
+    for host in hosts:  # whatever a busy host left to the others is done by now
+        host.ok("poll", "--wait")
+
+    check_processed_once(hosts[0], by_uid)
+    check_replies(hosts[0], smtp_sink, by_uid)  # each exactly once
+    check_server_flags(dovecot, imap_user, by_uid)
+
+
 # ---- UIDVALIDITY ----
 
 

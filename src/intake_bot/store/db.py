@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from ..paths import data_dir
 
 # The newest migration; tests/test_migrations.py checks it matches migrations/versions.
 SCHEMA_HEAD = "0005"
+MIGRATION_LOCK_KEY = 0x1A7AC3B0  # pg_advisory_lock key held while migrating
 
 
 class Database:
@@ -49,7 +51,31 @@ class Database:
         except OperationalError as exc:
             raise IntakeError(f"cannot open database {safe_url(self.url)}: {exc.orig}") from exc
         if current != SCHEMA_HEAD:
-            self.upgrade()
+            with self._migration_lock():  # two first runs at once: one migrates, the other waits
+                if self.revision() != SCHEMA_HEAD:
+                    self.upgrade()
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        url = make_url(self.url)
+        if url.get_backend_name() == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                    conn.commit()
+        elif url.database and url.database != ":memory:":
+            fd = os.open(f"{url.database}.migrate-lock", os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)
+        else:
+            yield
 
 
 def alembic_config(url: str):  # -> alembic.config.Config
