@@ -165,8 +165,8 @@ class SmtpSender:
             return _by_code(code, f"SMTP server {self.where} refused the recipients: {detail}")
         if isinstance(exc, smtplib.SMTPResponseException):
             message = f"SMTP server {self.where} said {_reply(exc)}"
-            if connecting:  # a 5xx greeting or EHLO says nothing about the message
-                return TemporaryFailure(message, exc.smtp_code)
+            if connecting:  # a 4xx/5xx greeting or EHLO is about the server, not the message: no code,
+                return TemporaryFailure(message)  # so the outbox treats the server as unavailable
             return _by_code(exc.smtp_code, message)
         if isinstance(exc, smtplib.SMTPException | OSError):  # refused, timeout, disconnect, TLS failure
             return TemporaryFailure(f"SMTP server {self.where} unreachable: {exc or type(exc).__name__}")
