@@ -267,3 +267,17 @@ def test_poll_without_imap_section_is_a_config_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "[imap]" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_backfill_imports_history_without_a_single_reply(
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    for n in range(5):
+        dovecot.append(imap_user, make_mail(sender=f"old{n}@org{n}.test", message_id=f"<old{n}@org{n}.test>"))
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, database_url=database_url)
+    done = bot.ok("backfill")
+    assert "imported 5 message(s)" in done.stderr
+    export = bot.export()
+    assert len(export["applications"]) == 5 and all_replies(export) == []
+    bot.ok("poll")
+    assert all_replies(bot.export()) == [] and smtp_sink.messages == []

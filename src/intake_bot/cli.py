@@ -155,6 +155,33 @@ def _poll_and_send(c: Context, wait: bool = False) -> None:
 
 
 @cli.command()
+@click.option("--folder", help="The IMAP folder to import (default: [imap] folder).")
+@pass_ctx
+def backfill(c: Context, folder: str | None) -> None:
+    """Import a folder's history silently: every message recorded, no reply sent (progress bar on a terminal)."""
+    from dataclasses import replace
+
+    from .errors import ConfigError
+    from .lock import Busy, run_lock
+    from .pipeline import utcnow
+    from .poll import poll_once
+
+    if c.settings.imap is None:
+        raise ConfigError("no [imap] section in the configuration: nothing to import")
+    settings = replace(c.settings, imap=replace(c.settings.imap, folder=folder or c.settings.imap.folder))
+    try:
+        with run_lock(settings.storage_path, wait=True), _progress("Importing history") as progress:
+            report = poll_once(settings, c.database(), utcnow, progress=progress, wait=True, silent=True)
+    except Busy:  # pragma: no cover - wait=True blocks instead
+        return
+    click.echo(
+        f"imported {report.fetched} message(s) from {settings.imap.folder}, no replies: "
+        + ", ".join(f"{n} {d}" for d, n in sorted(report.dispositions.items())),
+        err=True,
+    )
+
+
+@cli.command()
 @click.option("--idle-timeout", default=300, show_default=True, help="Seconds per IMAP IDLE wait.")
 @pass_ctx
 def watch(c: Context, idle_timeout: int) -> None:

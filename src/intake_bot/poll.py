@@ -41,6 +41,7 @@ def poll_once(
     progress: Callable[[int, int], None] | None = None,
     mailbox: ImapMailbox | None = None,
     wait: bool = False,
+    silent: bool = False,
 ) -> PollReport:
     """Raises lock.Busy when another run (on any host sharing the database) polls this folder now."""
     imap = settings.imap
@@ -49,7 +50,7 @@ def poll_once(
         own = mailbox is None
         box = mailbox or connect(imap)
         try:
-            return _poll(box, imap, settings, db, clock, progress)
+            return _poll(box, imap, settings, db, clock, progress, silent)
         finally:
             if own:
                 box.close()
@@ -62,6 +63,7 @@ def _poll(
     db: Database,
     clock: Callable[[], datetime],
     progress: Callable[[int, int], None] | None,
+    silent: bool = False,
 ) -> PollReport:
     state = box.select(imap.folder)
     mailbox_id, start = _mailbox(db, imap, state, clock)
@@ -85,7 +87,7 @@ def _poll(
                 Incoming(
                     raw=fetched.raw,
                     received_at=fetched.internaldate,
-                    may_reply=start.is_new(fetched.uid, fetched.internaldate),
+                    may_reply=not silent and start.is_new(fetched.uid, fetched.internaldate),
                     imap=ImapKey(mailbox_id, state.uidvalidity, fetched.uid),
                 )
             ).disposition
