@@ -19,6 +19,7 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--match", default="", help="only frames whose text contains this (inclusive list)")
+    parser.add_argument("--lines", action="store_true", help="tell lines apart (default: per function)")
     args = parser.parse_args()
     inclusive: Counter[str] = Counter()
     exclusive: Counter[str] = Counter()
@@ -29,7 +30,7 @@ def main() -> None:
             continue
         n = int(count)
         total += n
-        frames = stack.split(";")
+        frames = stack.split(";") if args.lines else [_function(f) for f in stack.split(";")]
         for frame in set(frames):
             inclusive[frame] += n
         exclusive[frames[-1]] += n
@@ -40,6 +41,12 @@ def main() -> None:
     print("\nexclusive (share of samples with the function on top):")
     for frame, n in exclusive.most_common(args.top):
         print(f"{100 * n / total:6.1f}%  {frame}")
+
+
+def _function(frame: str) -> str:
+    """ "name (path/file.py:123)" -> "name (path/file.py)" """
+    head, sep, line = frame.rpartition(":")
+    return f"{head})" if sep and line.rstrip(")").isdigit() else frame
 
 
 if __name__ == "__main__":
