@@ -41,9 +41,12 @@ pytestmark = pytest.mark.skipif(
 
 
 def corpus_index() -> list[tuple[str, set[str]]]:
-    """(relative path, tags) for every file listed in index.tsv."""
+    """(relative path, tags) for every file listed in index.tsv; none when the corpus is absent."""
+    index = CORPUS / "index.tsv"
+    if not index.is_file():  # read at collection time: the skip mark above says why
+        return []
     rows = []
-    for line in (CORPUS / "index.tsv").read_text(encoding="utf-8").splitlines():
+    for line in index.read_text(encoding="utf-8").splitlines():
         if line.strip():
             name, _size, _repo, tags = line.split("\t")
             rows.append((name, set(tags.split(","))))
