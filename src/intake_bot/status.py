@@ -20,14 +20,14 @@ from .replies import CATEGORY_LABELS
 from .store import repository as repo
 from .store.schema import Application, Event, Reply, StoredMessage
 
-SHORT_ITEMS = {
-    "category": "category",
+SHORT_ITEMS = {  # item codes in as few letters as stay readable: the table must fit 80 columns
+    "category": "cat",
     "organization_name": "org",
-    "website_url": "website",
+    "website_url": "web",
     "ipr_agreement": "IPR",
     "representatives": "reps",
-    "voting_representative": "voting",
-    "emergency_contact": "emergency",
+    "voting_representative": "vote",
+    "emergency_contact": "emerg",
     "audit_report_url": "audit",
     "certificate_evidence": "certs",
     "test_websites": "sites",
@@ -40,7 +40,7 @@ SHORT_CATEGORY = {  # two letters keep the table inside 80 columns; the legend u
 }
 LEGEND = (
     "CAT: CI issuer, CC consumer, IP interested party, AM associate member\n"
-    "AGE: since the application arrived; IDLE: since its last activity"
+    "AGE/IDLE: time since the application arrived / since its last activity"
 )
 STATUS_COLOURS = {
     "complete": "green",
@@ -119,7 +119,7 @@ def render_table(
     width = width or shutil.get_terminal_size((80, 24)).columns
     show_wg = len({r["working_group"] for r in rows}) > 1
     show_flags = any(r["flags"] for r in rows)
-    header = ["REFERENCE", "ORGANISATION", "CAT", "STATUS", "MISSING", "AGE", "IDLE"]
+    header = ["REFERENCE", "ORGANISATION", "CAT", "STATUS", "MISSING", "AGE/IDLE"]
     header[1:1] = ["WG"] if show_wg else []
     header += ["FLAGS"] if show_flags else []
     table = [header]
@@ -129,9 +129,9 @@ def render_table(
             r["organization_name"] or "?",
             SHORT_CATEGORY.get(r["category"] or "", "?"),
             r["status"],
-            ", ".join(SHORT_ITEMS.get(m, m) for m in r["missing"]) or "-",
-            _span(now - datetime.fromisoformat(r["created_at"])),
-            _span(now - datetime.fromisoformat(r["last_activity"])),
+            ",".join(SHORT_ITEMS.get(m, m) for m in r["missing"]) or "-",
+            f"{_span(now - datetime.fromisoformat(r['created_at']))}/"
+            f"{_span(now - datetime.fromisoformat(r['last_activity']))}",
         ]
         cells[1:1] = [r["working_group"]] if show_wg else []
         cells += [",".join(r["flags"])] if show_flags else []
@@ -144,7 +144,7 @@ def render_table(
         if colour and n:
             cells[status_col] = click.style(cells[status_col], fg=STATUS_COLOURS.get(row[status_col]))
         lines.append("  ".join(cells).rstrip())
-    return "\n".join([*lines, "", LEGEND[:width] if width < len(LEGEND) else LEGEND])
+    return "\n".join([*lines, "", LEGEND])
 
 
 def application_detail(s: Session, reference: str, rules: EvidenceRules = EvidenceRules()) -> dict[str, Any]:
@@ -323,11 +323,13 @@ def _sorted(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
 
 
 def _widths(table: list[list[str]], width: int, flexible: tuple[int, int]) -> list[int]:
+    """Fixed columns as wide as their widest cell; organisation and missing items share the rest,
+    the missing items first (they are what staff act on)."""
     widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
     org, missing = flexible
     fixed = sum(w for i, w in enumerate(widths) if i not in flexible) + 2 * (len(widths) - 1)
     spare = max(width - fixed, 24)
-    widths[org] = min(widths[org], max(14, spare - min(widths[missing], spare // 2)))
+    widths[org] = min(widths[org], max(12, spare - widths[missing]))
     widths[missing] = min(widths[missing], max(10, spare - widths[org]))
     return widths
 
