@@ -116,3 +116,14 @@ def database_url(tmp_path: Path, new_database_url) -> str:
 
 
 # ---- end of database ----
+
+
+# ---- process state: main() sets a private umask; other tests (Dovecot's files) need the usual one ----
+
+
+@pytest.fixture(autouse=True)
+def _restore_umask() -> Iterator[None]:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    yield
+    os.umask(umask)

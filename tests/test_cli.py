@@ -217,3 +217,10 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
 def test_every_command_has_help_and_is_in_the_readme(name, command):
     assert (command.help or "").strip(), f"{name} has no help text"
     assert re.search(rf"intake-bot[^\n`]* {re.escape(name)}\b", README.read_text()), f"{name} not in README"
+
+
+def test_everything_created_is_private(run, ingested, tmp_path):
+    created = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix not in (".eml", ".toml")]
+    assert created and all(p.stat().st_mode & 0o077 == 0 for p in created), [
+        (p.name, oct(p.stat().st_mode)) for p in created if p.stat().st_mode & 0o077
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import getpass
+import os
 import json
 import logging
 import shutil
@@ -636,6 +637,9 @@ def demo(ctx: click.Context, directory: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Everything intake-bot creates (database and its journal files, stored mail, locks) holds
+    # applicants' data: readable by its owner only.
+    os.umask(0o077)
     try:
         cli.main(args=argv, prog_name="intake-bot", standalone_mode=False)
     except click.exceptions.Abort:
