@@ -7,6 +7,7 @@ extractor reads.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _WROTE = re.compile(
@@ -101,11 +102,8 @@ def _library_header_start(text: str) -> int:
     """mail-parser-reply's multi-language reply headers, where what it found is a real header.
 
     Tried on short windows of lines ending in or holding a colon: its patterns are slow on long lines."""
-    try:
-        from mailparser_reply.parser import EmailMessage
-
-        pattern = EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
-    except Exception:  # the library is a help, never a point of failure
+    pattern = _library_header_pattern()
+    if pattern is None:
         return len(text)
     lines = text.split("\n")
     offset = 0
@@ -119,12 +117,23 @@ def _library_header_start(text: str) -> int:
     return len(text)
 
 
-def _safe_match(pattern: re.Pattern[str], window: str) -> re.Match[str] | None:
+@functools.cache
+def _library_header_pattern() -> re.Pattern[str] | None:
     try:
-        match = pattern.search(window[:2000])
+        from mailparser_reply.parser import EmailMessage
+
+        return EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
+    except Exception:  # the library is a help, never a point of failure
+        return None
+
+
+def _safe_match(pattern: re.Pattern[str], window: str) -> re.Match[str] | None:
+    """A match at the window's start only: match(), not search() (its ^ is MULTILINE: search would try
+    every line of the window, to throw those matches away)."""
+    try:
+        return pattern.match(window[:2000])
     except Exception:
         return None
-    return match if match and match.start() == 0 else None
 
 
 def _is_reply_header(found: str) -> bool:
