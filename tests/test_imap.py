@@ -99,6 +99,23 @@ def test_fetch_in_batches_yields_every_message_in_order(dovecot: Dovecot, imap_u
             assert [m.raw for m in fetched] == [message(n) for n in range(7)]
 
 
+def test_fetch_splits_a_batch_over_the_byte_limit(
+    dovecot: Dovecot, imap_user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import intake_bot.sources.imap as imap
+
+    uids = [dovecot.append(imap_user, message(n)) for n in range(7)]
+    monkeypatch.setattr(imap, "FETCH_BYTES", len(message(0)) * 2)  # two messages per FETCH
+    with connect(dovecot.imap_settings(imap_user)) as mailbox:
+        mailbox.select("INBOX")
+        assert list(mailbox._by_size(uids, 200)) == [uids[0:2], uids[2:4], uids[4:6], uids[6:]]
+        fetched = list(mailbox.fetch(uids + [uids[-1] + 1], batch_size=200))
+        assert [m.uid for m in fetched] == uids
+        assert [m.raw for m in fetched] == [message(n) for n in range(7)]
+        monkeypatch.setattr(imap, "FETCH_BYTES", 1)  # each message over the limit: one per FETCH
+        assert list(mailbox._by_size(uids[:3], 200)) == [[uid] for uid in uids[:3]]
+
+
 def test_uids_from_skips_what_is_below(dovecot: Dovecot, imap_user: str) -> None:
     uids = [dovecot.append(imap_user, message(n)) for n in range(3)]
     with connect(dovecot.imap_settings(imap_user)) as mailbox:

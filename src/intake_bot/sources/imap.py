@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 FETCH_ITEMS = ["BODY.PEEK[]", "INTERNALDATE", "FLAGS"]  # PEEK: fetching must never set \Seen
 STORE_BATCH = 500  # UIDs per STORE/MOVE command, to keep command lines short
+# Mail per FETCH at most (a message over it comes alone): bounds the memory a batch takes.
+FETCH_BYTES = 8 << 20
 
 
 class ImapError(IntakeError):
@@ -133,6 +135,12 @@ class ImapMailbox:
                 uidnext = self._client.folder_status(folder, [b"UIDNEXT"])[b"UIDNEXT"]
         return MailboxState(uidvalidity=int(answer[b"UIDVALIDITY"]), uidnext=int(uidnext))
 
+    def status(self, folder: str) -> MailboxState:
+        """UIDVALIDITY and UIDNEXT without selecting the folder (STATUS)."""
+        with self._errors(f"STATUS {folder}"):
+            answer = self._client.folder_status(folder, [b"UIDVALIDITY", b"UIDNEXT"])
+        return MailboxState(uidvalidity=int(answer[b"UIDVALIDITY"]), uidnext=int(answer[b"UIDNEXT"]))
+
     def uids_from(self, min_uid: int) -> list[int]:
         """UIDs >= min_uid in the selected folder, ascending."""
         with self._errors("UID SEARCH"):
@@ -141,8 +149,9 @@ class ImapMailbox:
         return sorted(uid for uid in found if uid >= min_uid)
 
     def fetch(self, uids: Sequence[int], batch_size: int = 200) -> Iterator[FetchedMessage]:
-        """The messages, in the order given, one FETCH per batch; \\Seen is left as it was."""
-        for batch in _batches(uids, max(batch_size, 1)):
+        """The messages, in the order given, one FETCH per batch (split to stay under FETCH_BYTES);
+        \\Seen is left as it was."""
+        for batch in self._by_size(uids, max(batch_size, 1)):
             with self._errors("UID FETCH"):
                 answer = self._client.fetch(batch, FETCH_ITEMS)
                 # An unsolicited FETCH (another client changed flags) can overwrite an entry in
@@ -151,7 +160,7 @@ class ImapMailbox:
                 if missing:
                     answer.update(self._client.fetch(missing, FETCH_ITEMS))
             for uid in batch:
-                data = answer.get(uid, {})
+                data = answer.pop(uid, {})  # a processed message's bytes need not wait for the batch
                 if b"BODY[]" not in data:
                     continue  # expunged since the SEARCH
                 yield FetchedMessage(
@@ -160,6 +169,23 @@ class ImapMailbox:
                     raw=bytes(data[b"BODY[]"]),
                     flags=frozenset(_text(flag) for flag in data.get(b"FLAGS", ())),
                 )
+
+    def _by_size(self, uids: Sequence[int], batch_size: int) -> Iterator[list[int]]:
+        """Batches of batch_size UIDs, split where their RFC822.SIZEs add up to over FETCH_BYTES."""
+        for batch in _batches(uids, batch_size):
+            with self._errors("UID FETCH"):
+                sizes = self._client.fetch(batch, ["RFC822.SIZE"])
+            part: list[int] = []
+            total = 0
+            for uid in batch:
+                size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))  # 0: expunged, skipped later
+                if part and total + size > FETCH_BYTES:
+                    yield part
+                    part, total = [], 0
+                part.append(uid)
+                total += size
+            if part:
+                yield part
 
     def add_keyword(self, uids: Sequence[int], keyword: str) -> None:
         for batch in _batches(uids, STORE_BATCH):
