@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import getpass
-import os
 import json
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -299,10 +297,9 @@ def status(
     check: bool,
 ) -> None:
     """The staff overview: one row per application, with what is missing and what is stuck."""
-    from .pipeline import utcnow
     from .status import Filters, quarantined_count, render_table, status_rows, stuck
 
-    now = utcnow()
+    now = datetime.now(UTC)  # not pipeline.utcnow: importing the pipeline costs more than the table
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
     with c.database().transaction() as s:
         rows = status_rows(s, filters, now, c.settings.evidence_rules)
@@ -567,6 +564,9 @@ def preview(c: Context, reference: str) -> None:
 
     with c.database().transaction() as s:
         rendered = render(s, c.settings, reference, utcnow())
+    import email  # here, not at the top: every other command would pay for it
+    import email.policy
+
     msg = email.message_from_bytes(rendered.raw, policy=email.policy.default)
     for name in ("From", "To", "Subject", "In-Reply-To"):
         click.echo(f"{name}: {msg[name]}")

@@ -16,7 +16,6 @@ from .errors import UsageError
 from .export import application_record, iso
 from .fields import empty
 from .records import EvidenceRules
-from .replies import CATEGORY_LABELS
 from .store import repository as repo
 from .store.schema import Application, Event, Reply, StoredMessage
 
@@ -68,7 +67,7 @@ def status_rows(
     fields = repo.all_current_fields(s)
     flags = _flags(s, now)
     rows = []
-    for app in s.scalars(select(Application).order_by(Application.id)):
+    for app in s.execute(select(*_ROW_COLUMNS).order_by(Application.id)):  # rows: no ORM objects to build
         f = fields.get(app.id) or empty()
         updated, created = _aware(app.updated_at), _aware(app.created_at)
         if not _matches(app, f, updated, filters):
@@ -90,6 +89,17 @@ def status_rows(
             }
         )
     return _sorted(rows, filters.sort)
+
+
+_ROW_COLUMNS = (
+    Application.id,
+    Application.reference,
+    Application.working_group,
+    Application.status,
+    Application.missing,
+    Application.created_at,
+    Application.updated_at,
+)
 
 
 def quarantined_count(s: Session) -> int:
@@ -202,7 +212,7 @@ def render_detail(d: dict[str, Any]) -> str:
         *[f"  {'needs a look':<15}{note}" for note in d.get("review") or []],
         f"  {'applicant':<15}{d['applicant_email']}",
         line("organisation", d["organization_name"] or "-", "organization_name"),
-        line("category", CATEGORY_LABELS.get(d["category"] or "", "-"), "category"),
+        line("category", _category_label(d["category"]), "category"),
         line("website", d["website_url"] or "-", "website_url"),
         line("IPR agreement", _ipr_line(d.get("ipr_agreement_check")), "ipr_agreement"),
         line("emergency", " ".join(v for v in contact.values() if v) or "-", "emergency_contact"),
@@ -237,6 +247,12 @@ def render_detail(d: dict[str, Any]) -> str:
         *[f"    {h['at'][:16]}  {h['actor']:<12} {h['kind']:<18} {h['detail'][:60]}" for h in d["history"]],
     ]
     return "\n".join(lines)
+
+
+def _category_label(category: str | None) -> str:
+    from .replies import CATEGORY_LABELS  # Jinja2 and email-validator: only for the detail view
+
+    return CATEGORY_LABELS.get(category or "", "-")
 
 
 def _ipr_line(check: dict[str, Any] | None) -> str:
@@ -302,7 +318,7 @@ def _flags(s: Session, now: datetime) -> dict[int, set[str]]:
     return flags
 
 
-def _matches(app: Application, f: dict[str, Any], updated: datetime, filters: Filters) -> bool:
+def _matches(app: Any, f: dict[str, Any], updated: datetime, filters: Filters) -> bool:
     return (
         (not filters.statuses or app.status in filters.statuses)
         and (not filters.working_group or app.working_group.upper() == filters.working_group.upper())
