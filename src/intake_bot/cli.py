@@ -117,11 +117,16 @@ def ingest(c: Context, files: tuple[str, ...]) -> None:
 def poll(c: Context, wait: bool) -> None:
     """One cron run: fetch new mail over IMAP, process it, send queued replies."""
     from .errors import ConfigError
-    from .lock import Busy, run_lock
+    from .pollstate import nothing_new
 
     settings = c.settings
     if settings.imap is None:
         raise ConfigError("no [imap] section in the configuration: nothing to poll")
+    if nothing_new(settings):  # before SQLAlchemy is even imported: idle cron runs stay cheap
+        log.info("nothing new and nothing to send")
+        return
+    from .lock import Busy, run_lock
+
     try:
         with run_lock(settings.storage_path, wait):
             _poll_and_send(c, wait)
@@ -134,9 +139,12 @@ def _poll_and_send(c: Context, wait: bool = False) -> None:
     from .outbox import deliver_outbox, raise_if_unreachable
     from .pipeline import utcnow
     from .poll import poll_once
+    from .pollstate import forget, remember
 
+    forget(c.settings)  # written again only if this run completes
     db = c.database()
     imap_down: TransientError | None = None
+    report = None
     try:
         with _progress("Processing mail") as progress:
             report = poll_once(c.settings, db, utcnow, progress=progress, wait=wait)
@@ -151,6 +159,8 @@ def _poll_and_send(c: Context, wait: bool = False) -> None:
             log.warning("replies stay queued: %s", delivery.unreachable)
     if imap_down is not None:
         raise imap_down
+    if report is not None and report.mailbox_id is not None:
+        remember(c.settings, report.mailbox_id, report.uidvalidity, report.uidnext)
 
 
 @cli.command()

@@ -32,6 +32,10 @@ class PollReport:
     fetched: int = 0
     dispositions: dict[str, int] = field(default_factory=dict)
     flagged: int = 0
+    # The folder as SELECTed at the start: every UID below uidnext was processed by this poll.
+    mailbox_id: int | None = None
+    uidvalidity: int | None = None
+    uidnext: int | None = None
 
 
 def poll_once(
@@ -67,7 +71,7 @@ def _poll(
 ) -> PollReport:
     state = box.select(imap.folder)
     mailbox_id, start = _mailbox(db, imap, state, clock)
-    report = PollReport()
+    report = PollReport(mailbox_id=mailbox_id, uidvalidity=state.uidvalidity, uidnext=state.uidnext)
     key = (mailbox_id, state.uidvalidity)
     marker = _Marker(db, box, imap, key)
     report.flagged += marker.flush()  # left over from a run killed after its commit
