@@ -7,7 +7,8 @@ The next poll skips all work only when every one of these still holds:
 - the database (SQLite, read with the standard library) has no reply waiting to be sent, being sent
   or in any state but sent/failed/bounced, and no processed message still to be flagged on the server;
 - its highest recorded UID and schema revision are what the state file says (a restored or replaced
-  database, or one another program changed, is polled in full);
+  database, or one another program changed, is polled in full), and that revision is the one this
+  code expects (after an upgrade of intake-bot the full poll brings the database up to date);
 - the server reports the same UIDVALIDITY and UIDNEXT (STATUS): no message arrived since.
 
 Every UID below the recorded UIDNEXT was in the mailbox when that poll searched it, so it was
@@ -23,6 +24,7 @@ import sqlite3
 from pathlib import Path
 
 from .config import ImapSettings, Settings
+from .store.revision import SCHEMA_HEAD
 
 STATE_FILE = ".intake-bot-poll-state.json"
 _DONE_STATES = ("sent", "failed", "bounced")  # any other reply state is work for the next poll
@@ -42,7 +44,7 @@ def nothing_new(settings: Settings) -> bool:
         return False
     outbox = settings.smtp is not None  # without [smtp], queued replies are no work for a poll
     facts = _database_facts(database, state.get("mailbox_id"), state.get("uidvalidity"), outbox)
-    if facts is None or facts != state.get("database"):
+    if facts is None or facts != state.get("database") or facts[0] != SCHEMA_HEAD:
         return False
     from .errors import IntakeError
     from .sources.imap import connect  # imapclient, not SQLAlchemy
