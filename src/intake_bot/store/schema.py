@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -169,3 +170,8 @@ class ImapUid(Base):
     uid: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     flag_pending: Mapped[bool]  # True until the keyword is set on the server (after the commit)
+
+
+# Lookups by address compare lower-cased (migration 0006): the rate limit and the sender's open applications.
+Index("ix_replies_to_address_lower", func.lower(Reply.to_address), Reply.created_at)
+Index("ix_applications_applicant_email_lower", func.lower(Application.applicant_email))
