@@ -643,7 +643,10 @@ def demo(ctx: click.Context, directory: str) -> None:
     ctx.invoke(ingest, files=tuple(samples))
     click.echo(f"Ingested {len(samples)} sample messages into {root / 'intake.db'}\n")
     ctx.invoke(status)
-    click.echo(f"\nTry: intake-bot --config {config} show <REFERENCE>   or   export --format json")
+    program = sys.argv[0] if sys.argv[0].endswith("intake-bot") else "intake-bot"
+    click.echo(
+        f"\nTry: {program} --config {config} show SMCWG-2026-0001   (or: status, export --format json)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
