@@ -16,12 +16,13 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from . import evidence
 from .fields import Fields
 from .records import Assessment, EvidenceRules
+from .times import as_utc
 
 DEFAULT_RULES = EvidenceRules()
 
@@ -164,7 +165,7 @@ def ipr_status(
 def _version_problems(version: str | None, rules: EvidenceRules, when: datetime | None) -> list[str]:
     if not version:
         return []
-    after = when is not None and _as_utc(when).date() >= rules.ipr_cutover
+    after = when is not None and as_utc(when).date() >= rules.ipr_cutover
     accepted = rules.ipr_current_versions if after else rules.ipr_previous_versions
     if version in accepted:
         return []
@@ -303,7 +304,7 @@ def _test_site_problems(sites: dict | None) -> list[str]:
 
 def _later(*times: datetime | None) -> datetime | None:
     """The cut-over applies to an application received, or an agreement sent, on or after it."""
-    known = [_as_utc(t) for t in times if t is not None]
+    known = [as_utc(t) for t in times if t is not None]
     return max(known) if known else None
 
 
@@ -311,10 +312,6 @@ def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return _as_utc(datetime.fromisoformat(value))
+        return as_utc(datetime.fromisoformat(value))
     except ValueError:
         return None
-
-
-def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

@@ -137,9 +137,9 @@ def poll(c: Context, wait: bool) -> None:
 def _poll_and_send(c: Context, wait: bool = False) -> None:
     from .errors import TransientError
     from .outbox import deliver_outbox, raise_if_unreachable
-    from .pipeline import utcnow
     from .poll import poll_once
     from .pollstate import forget, remember
+    from .times import utcnow
 
     forget(c.settings)  # written again only if this run completes
     db = c.database()
@@ -172,8 +172,8 @@ def backfill(c: Context, folder: str | None) -> None:
 
     from .errors import ConfigError
     from .lock import Busy, run_lock
-    from .pipeline import utcnow
     from .poll import poll_once
+    from .times import utcnow
 
     if c.settings.imap is None:
         raise ConfigError("no [imap] section in the configuration: nothing to import")
@@ -218,7 +218,7 @@ def send(c: Context) -> None:
     from .errors import ConfigError
     from .lock import Busy, run_lock
     from .outbox import deliver_outbox, raise_if_unreachable
-    from .pipeline import utcnow
+    from .times import utcnow
 
     if c.settings.smtp is None:
         raise ConfigError("no [smtp] section in the configuration: replies stay queued")
@@ -308,8 +308,9 @@ def status(
 ) -> None:
     """The staff overview: one row per application, with what is missing and what is stuck."""
     from .status import Filters, quarantined_count, render_table, status_rows, stuck
+    from .times import utcnow
 
-    now = datetime.now(UTC)  # not pipeline.utcnow: importing the pipeline costs more than the table
+    now = utcnow()
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
     with c.database().transaction() as s:
         rows = status_rows(s, filters, now, c.settings.evidence_rules)
@@ -459,8 +460,8 @@ def _actor(by: str | None) -> str:
 
 
 def _decision(c: Context, reference: str, decision: str, reason: str, by: str | None) -> None:
-    from .pipeline import utcnow
     from .staff import decide
+    from .times import utcnow
 
     with c.database().transaction() as s:
         app = decide(s, reference, decision, reason, _actor(by), utcnow())
@@ -505,8 +506,8 @@ def withdraw(c: Context, reference: str, by: str | None) -> None:
 @pass_ctx
 def note(c: Context, reference: str, text: str, by: str | None) -> None:
     """Add a note to an application's history."""
-    from .pipeline import utcnow
     from .staff import add_note
+    from .times import utcnow
 
     with c.database().transaction() as s:
         add_note(s, reference, text, _actor(by), utcnow())
@@ -521,8 +522,9 @@ def note(c: Context, reference: str, text: str, by: str | None) -> None:
 @pass_ctx
 def set_(c: Context, reference: str, field: str, value: str, by: str | None) -> None:
     """Correct a field (named as in the export); the correction wins over extracted values."""
-    from .pipeline import Pipeline, utcnow
+    from .pipeline import Pipeline
     from .staff import set_field
+    from .times import utcnow
 
     db = c.database()
     with db.transaction() as s:
@@ -541,9 +543,10 @@ def reprocess(c: Context, references: tuple[str, ...], everything: bool, by: str
     """Re-run extraction on the stored raw messages, without sending replies."""
     from sqlalchemy import select
 
-    from .pipeline import Pipeline, utcnow
+    from .pipeline import Pipeline
     from .staff import reprocess as run
     from .store.schema import Application
+    from .times import utcnow
 
     db = c.database()
     if everything:
@@ -569,8 +572,8 @@ def reprocess(c: Context, references: tuple[str, ...], everything: bool, by: str
 @pass_ctx
 def preview(c: Context, reference: str) -> None:
     """Print the reply the application would get now, without sending it."""
-    from .pipeline import utcnow
     from .staff import preview as render
+    from .times import utcnow
 
     with c.database().transaction() as s:
         rendered = render(s, c.settings, reference, utcnow())
@@ -589,8 +592,8 @@ def preview(c: Context, reference: str) -> None:
 @pass_ctx
 def resend(c: Context, reference: str, by: str | None) -> None:
     """Queue the application's current reply again (sent by the next poll or send)."""
-    from .pipeline import utcnow
     from .staff import resend as queue
+    from .times import utcnow
 
     with c.database().transaction() as s:
         reply = queue(s, c.settings, reference, _actor(by), utcnow())

@@ -15,6 +15,7 @@ from .assess import DEFAULT_RULES, assess, audit_status, certificate_findings, i
 from .records import EvidenceRules
 from .store import repository as repo
 from .store.schema import Application, StoredMessage
+from .times import as_utc
 
 THREADED = repo.THREADED
 STAFF_NOTIFICATION = "staff_notification"  # kept in the outbox, but not a reply to the applicant
@@ -42,7 +43,7 @@ def application_record(
 ) -> dict[str, Any]:
     """The spec's fields (certificate_evidence and ipr_agreement: only what qualifies), then the details."""
     f = repo.current_fields(s, app.id)
-    received = _aware(app.created_at)
+    received = as_utc(app.created_at)
     ipr = ipr_check(f, rules, received)
     findings = certificate_findings(f, app.working_group, received)
     assessment = assess(f, app.working_group, rules=rules, received_at=received)
@@ -183,10 +184,6 @@ def ipr_check(f: dict[str, Any], rules: EvidenceRules, received: datetime | None
 def _audit(f: dict[str, Any]) -> dict[str, Any] | None:
     found = audit_status(f)
     return {k: found[k] for k in ("url", "kind", "note")} if found["url"] else None
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def iso(value: datetime | None) -> str | None:

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -36,6 +36,7 @@ from .storage import BlobStore
 from .store import repository as repo
 from .store.db import Database
 from .store.schema import Application, ImapUid, Reply, StoredAttachment, StoredMessage
+from .times import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 RACE_RETRIES = 3
@@ -64,10 +65,6 @@ class Outcome:
     reference: str | None = None
     reply_kind: ReplyKind | None = None
     reason: str = ""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Pipeline:
@@ -225,7 +222,7 @@ class Pipeline:
             repo.current_fields(s, app.id),
             app.working_group,
             rules=self.settings.evidence_rules,
-            received_at=_aware(app.created_at),
+            received_at=as_utc(app.created_at),
         )
         app.missing = list(assessment.missing)
         if app.status in repo.OPEN_STATUSES:
@@ -496,10 +493,6 @@ def _bounce_reason(raw: bytes) -> str:
     """The delivery report's own words (Status, Diagnostic-Code), else a plain 'bounced'."""
     details = [m.decode("utf-8", "replace").strip() for m in _DSN_DETAIL.findall(raw[:1_000_000])]
     return ("bounced: " + "; ".join(dict.fromkeys(details)))[:2000] if details else "bounced"
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _reason(exc: BaseException) -> str:

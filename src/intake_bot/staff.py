@@ -6,7 +6,7 @@ Each function works inside the caller's transaction and records who did what in 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -23,6 +23,7 @@ from .replies import RenderedReply, ReplyInput, render_reply
 from .storage import BlobStore
 from .store import repository as repo
 from .store.schema import Application, FieldValue, Reply, StoredMessage
+from .times import as_utc
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}
 TEXT_FIELDS = ("category", "organization_name", "website_url", "audit_report_url")
@@ -83,7 +84,7 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == "extracted"))
     for msg in _threaded_messages(s, app):
         parsed = parse_with_limits(blobs.get(msg.raw_sha256), pipeline.settings.limits)
-        extraction = extract(parsed, received_at=_aware(msg.received_at))
+        extraction = extract(parsed, received_at=as_utc(msg.received_at))
         repo.add_field_values(s, app.id, msg.id, statements(extraction), "extracted", now)
     s.flush()
     missing = pipeline.reassess(s, app, now).missing
@@ -102,7 +103,7 @@ def preview(
     last = messages[-1]
     fields = repo.current_fields(s, app.id)
     assessment = assess(
-        fields, app.working_group, rules=settings.evidence_rules, received_at=_aware(app.created_at)
+        fields, app.working_group, rules=settings.evidence_rules, received_at=as_utc(app.created_at)
     )
     missing = assessment.missing
     return render_reply(
@@ -150,10 +151,6 @@ def resend(s: Session, settings: Settings, reference: str, actor: str, now: date
     s.add(reply)
     repo.add_event(s, app.id, "resend", f"{reply.kind} to {reply.to_address}", now, actor=actor)
     return reply
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _threaded_messages(s: Session, app: Application) -> list[StoredMessage]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -18,6 +18,7 @@ from .fields import empty
 from .records import EvidenceRules
 from .store import repository as repo
 from .store.schema import Application, Event, Reply, StoredMessage
+from .times import as_utc
 
 SHORT_ITEMS = {  # item codes in as few letters as stay readable: the table must fit 80 columns
     "category": "cat",
@@ -69,7 +70,7 @@ def status_rows(
     rows = []
     for app in s.execute(select(*_ROW_COLUMNS).order_by(Application.id)):  # rows: no ORM objects to build
         f = fields.get(app.id) or empty()
-        updated, created = _aware(app.updated_at), _aware(app.created_at)
+        updated, created = as_utc(app.updated_at), as_utc(app.created_at)
         if not _matches(app, f, updated, filters):
             continue
         if assess(f, app.working_group, rules=rules, received_at=created).review:
@@ -308,7 +309,7 @@ def _flags(s: Session, now: datetime) -> dict[int, set[str]]:
     for app_id, state, created in s.execute(select(Reply.application_id, Reply.state, Reply.created_at)):
         if state in ("failed", "bounced"):
             flags.setdefault(app_id, set()).add(state)
-        elif state in ("queued", "sending") and now - _aware(created) > STALE_QUEUE:
+        elif state in ("queued", "sending") and now - as_utc(created) > STALE_QUEUE:
             flags.setdefault(app_id, set()).add("stuck")
     for app_id, detail in s.execute(
         select(Event.application_id, Event.detail).where(Event.kind == "no_reply")
@@ -355,10 +356,6 @@ def _span(delta: timedelta) -> str:
         return f"{delta.days}d"
     hours = delta.seconds // 3600
     return f"{hours}h" if hours else f"{delta.seconds // 60}m"
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _fit(text: str, width: int) -> str:

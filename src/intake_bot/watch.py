@@ -10,10 +10,10 @@ from .config import Settings
 from .errors import TransientError
 from .lock import Busy, run_lock
 from .outbox import deliver_outbox
-from .pipeline import utcnow
 from .poll import poll_once
 from .sources.imap import connect
 from .store.db import Database
+from .times import utcnow
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
