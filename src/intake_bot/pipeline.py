@@ -347,21 +347,17 @@ class Pipeline:
             ),
             self.settings.templates_dir,
         )
-        s.add(
-            Reply(
-                application_id=app.id,
-                answers_message_id=row.id,
-                kind=kind,
-                to_address=parsed.from_address,
-                message_id=rendered.message_id,
-                in_reply_to=parsed.message_id,
-                items=list(missing),
-                raw=rendered.raw,
-                state="queued",
-                attempts=0,
-                last_error="",
-                created_at=now,
-            )
+        repo.queue_reply(
+            s,
+            application_id=app.id,
+            kind=kind,
+            to=parsed.from_address,
+            message_id=rendered.message_id,
+            raw=rendered.raw,
+            now=now,
+            in_reply_to=parsed.message_id,
+            items=missing,
+            answers=row.id,
         )
         repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
         return kind
@@ -385,21 +381,14 @@ class Pipeline:
         rendered = render_staff_notification(
             app.reference, app.working_group, fields, self.settings, now, seed=f"{app.reference}:notify:{fp}"
         )
-        s.add(
-            Reply(
-                application_id=app.id,
-                answers_message_id=None,
-                kind="staff_notification",
-                to_address=self.settings.notify_address,
-                message_id=rendered.message_id,
-                in_reply_to="",
-                items=[],
-                raw=rendered.raw,
-                state="queued",
-                attempts=0,
-                last_error="",
-                created_at=now,
-            )
+        repo.queue_reply(
+            s,
+            application_id=app.id,
+            kind="staff_notification",
+            to=self.settings.notify_address,
+            message_id=rendered.message_id,
+            raw=rendered.raw,
+            now=now,
         )
         repo.add_event(s, app.id, "staff_notified", f"complete: told {self.settings.notify_address}", now)
 

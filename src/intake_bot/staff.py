@@ -134,21 +134,17 @@ def resend(s: Session, settings: Settings, reference: str, actor: str, now: date
     count = len(app.replies)
     rendered = preview(s, settings, reference, now, seed=f"{app.reference}:resend:{count}:{now.isoformat()}")
     last = _threaded_messages(s, app)[-1]
-    reply = Reply(
+    reply = repo.queue_reply(
+        s,
         application_id=app.id,
-        answers_message_id=None,
         kind=ReplyKind.MISSING_ITEMS if app.missing else ReplyKind.ACKNOWLEDGEMENT,
-        to_address=last.from_address,
+        to=last.from_address,
         message_id=rendered.message_id,
-        in_reply_to=last.message_id,
-        items=list(app.missing or []),
         raw=rendered.raw,
-        state="queued",
-        attempts=0,
-        last_error="",
-        created_at=now,
+        now=now,
+        in_reply_to=last.message_id,
+        items=app.missing or [],
     )
-    s.add(reply)
     repo.add_event(s, app.id, "resend", f"{reply.kind} to {reply.to_address}", now, actor=actor)
     return reply
 

@@ -107,6 +107,38 @@ def add_event(
     s.add(Event(application_id=app_id, at=now, actor=actor, kind=kind, detail=detail))
 
 
+def queue_reply(
+    s: Session,
+    *,
+    application_id: int,
+    kind: str,
+    to: str,
+    message_id: str,
+    raw: bytes,
+    now: datetime,
+    in_reply_to: str = "",
+    items: Sequence[str] = (),
+    answers: int | None = None,
+) -> Reply:
+    """Put a rendered message in the outbox (the caller's transaction sends it or neither)."""
+    reply = Reply(
+        application_id=application_id,
+        answers_message_id=answers,
+        kind=kind,
+        to_address=to,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        items=list(items),
+        raw=raw,
+        state="queued",
+        attempts=0,
+        last_error="",
+        created_at=now,
+    )
+    s.add(reply)
+    return reply
+
+
 def replies_to_recipient_since(s: Session, address: str, since: datetime) -> int:
     return (
         s.scalar(
