@@ -24,6 +24,7 @@ import sqlite3
 from pathlib import Path
 
 from .config import ImapSettings, Settings
+from .store.readonly import connect, revision, sqlite_file
 from .store.revision import SCHEMA_HEAD
 
 STATE_FILE = ".intake-bot-poll-state.json"
@@ -33,7 +34,7 @@ _DONE_STATES = ("sent", "failed", "bounced")  # any other reply state is work fo
 def nothing_new(settings: Settings) -> bool:
     """True only when a full poll would neither process, flag nor send anything."""
     imap = settings.imap
-    database = _sqlite_file(settings.database_url)
+    database = sqlite_file(settings.database_url)
     if imap is None or database is None or not database.exists():
         return False
     try:
@@ -60,7 +61,7 @@ def nothing_new(settings: Settings) -> bool:
 def remember(settings: Settings, mailbox_id: int, uidvalidity: int, uidnext: int) -> None:
     """After a poll that completed (everything below `uidnext`, as SELECTed, is processed)."""
     imap = settings.imap
-    database = _sqlite_file(settings.database_url)
+    database = sqlite_file(settings.database_url)
     path = settings.storage_path / STATE_FILE
     outbox = settings.smtp is not None
     facts = _database_facts(database, mailbox_id, uidvalidity, outbox) if imap and database else None
@@ -89,21 +90,12 @@ def _key(settings: Settings, imap: ImapSettings) -> list[str]:
     return [settings.database_url, f"{imap.username}@{imap.host}:{imap.port}", imap.folder]
 
 
-def _sqlite_file(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or "?" in url:
-        return None
-    name = url[len(prefix) :]
-    return Path(name) if name and name != ":memory:" else None
-
-
 def _database_facts(database: Path, mailbox_id: object, uidvalidity: object, outbox: bool) -> list | None:
     """[schema revision, highest UID recorded] when no reply and no flag is outstanding, else None."""
     if not isinstance(mailbox_id, int) or not isinstance(uidvalidity, int):
         return None
-    try:
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error:
+    conn = connect(database)
+    if conn is None:
         return None
     try:
         marks = ",".join("?" * len(_DONE_STATES))
@@ -112,12 +104,11 @@ def _database_facts(database: Path, mailbox_id: object, uidvalidity: object, out
             return None
         if conn.execute("SELECT 1 FROM imap_uids WHERE flag_pending LIMIT 1").fetchone():
             return None
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         highest = conn.execute(
             "SELECT max(uid) FROM imap_uids WHERE mailbox_id = ? AND uidvalidity = ?",
             (mailbox_id, uidvalidity),
         ).fetchone()
-        return [revision[0] if revision else None, highest[0] if highest else None]
+        return [revision(conn), highest[0] if highest else None]
     except sqlite3.Error:
         return None
     finally:
