@@ -218,13 +218,18 @@ class Pipeline:
         return Outcome(row.id, disposition, app.reference, kind)
 
     def reassess(self, s: Session, app: Application, now: datetime) -> Assessment:
+        fields = repo.current_fields(s, app.id)
         assessment = assess(
-            repo.current_fields(s, app.id),
+            fields,
             app.working_group,
             rules=self.settings.evidence_rules,
             received_at=as_utc(app.created_at),
         )
         app.missing = list(assessment.missing)
+        # The status table's columns, kept here so that listing thousands needs no assessment.
+        app.organization_name = fields.get("organization_name")
+        app.category = fields.get("category")
+        app.needs_review = bool(assessment.review)
         if app.status in repo.OPEN_STATUSES:
             app.status = "incomplete" if assessment.missing else "complete"
         app.updated_at = now

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -37,6 +38,11 @@ class Application(Base):
     missing: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # What the status table shows, kept with each assessment (migration 0007): a listing of
+    # thousands then reads one table instead of folding every field statement and assessing again.
+    organization_name: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(40))
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     messages: Mapped[list[StoredMessage]] = relationship(
         back_populates="application", order_by="StoredMessage.id"
