@@ -75,25 +75,39 @@ class Pipeline:
         self.clock = clock
         self.own_addresses = frozenset({settings.from_address.lower()})
 
-    def process(self, incoming: Incoming) -> Outcome:
+    def process(self, incoming: Incoming, session: Session | None = None) -> Outcome:
+        """One message, in a transaction of its own or, given the caller's `session`, in a savepoint
+        of it: a poll commits many messages at once, and a failing one still takes only itself back."""
         raw_sha = self.blobs.put(incoming.raw)  # kept before anything else can fail
         try:
             self._check_size(incoming.raw)
             with time_limit(self.settings.limits.max_seconds_per_message):
                 parsed = parse_with_limits(incoming.raw, self.settings.limits)
-                return self._process_once(parsed, incoming, raw_sha)
+                return self._process_once(parsed, incoming, raw_sha, session)
         except SQLAlchemyError:
             raise
         except Exception as exc:  # a bad message must never stop the run
             log.warning("quarantined a message: %s", _reason(exc))
             log.debug("quarantine traceback:\n%s", traceback.format_exc())
-            return self.quarantine(incoming, raw_sha, _reason(exc))
+            return self.quarantine(incoming, raw_sha, _reason(exc), session)
 
-    def _process_once(self, parsed: ParsedEmail, incoming: Incoming, raw_sha: str) -> Outcome:
-        """One transaction; when another process won a race (same UID, same reference), look again."""
+    @contextmanager
+    def _unit(self, session: Session | None) -> Iterator[Session]:
+        """All of one message's writes, or none of them."""
+        if session is None:
+            with self.db.transaction() as s:
+                yield s
+        else:
+            with session.begin_nested():
+                yield session
+
+    def _process_once(
+        self, parsed: ParsedEmail, incoming: Incoming, raw_sha: str, session: Session | None
+    ) -> Outcome:
+        """One unit of work; when another process won a race (same UID, same reference), look again."""
         for attempt in range(RACE_RETRIES):
             try:
-                with self.db.transaction() as s:
+                with self._unit(session) as s:
                     done = repo.imap_uid_processed(s, incoming.imap) if incoming.imap else None
                     if done is not None:
                         return Outcome(done, Disposition.DUPLICATE, reason="already processed by another run")
@@ -106,13 +120,15 @@ class Pipeline:
                 log.info("another process stored the same message or reference first; looking again")
         raise AssertionError("unreachable")
 
-    def quarantine(self, incoming: Incoming, raw_sha: str, reason: str) -> Outcome:
+    def quarantine(
+        self, incoming: Incoming, raw_sha: str, reason: str, session: Session | None = None
+    ) -> Outcome:
         found = _MSGID.search(incoming.raw[:65536])
         message_id = (
             found.group(1).decode("ascii", "replace") if found else f"<{raw_sha[:32]}@quarantine.invalid>"
         )
         now = self.clock()
-        with self.db.transaction() as s:
+        with self._unit(session) as s:
             row = StoredMessage(
                 message_id=message_id[:998],
                 raw_sha256=raw_sha,

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .config import ImapSettings, Settings
+from .errors import IntakeError
 from .lock import database_lock
 from .pipeline import ImapKey, Incoming, Pipeline
 from .records import Disposition
@@ -82,26 +85,73 @@ def _poll(
     seen = _seen(db, mailbox_id, state.uidvalidity, new)
     todo = [uid for uid in new if uid not in seen]
     renumbered = _renumbered(db, *key)
-    for count, fetched in enumerate(box.fetch(todo, imap.batch_size), start=1):
-        report.fetched += 1
-        if renumbered and _known_under_old_uids(db, key, fetched, imap.processed_keyword):
-            disposition = "already_processed"
-        else:
-            disposition = pipeline.process(
-                Incoming(
-                    raw=fetched.raw,
-                    received_at=fetched.internaldate,
-                    may_reply=not silent and start.is_new(fetched.uid, fetched.internaldate),
-                    imap=ImapKey(mailbox_id, state.uidvalidity, fetched.uid),
-                )
-            ).disposition
-        report.dispositions[disposition] = report.dispositions.get(disposition, 0) + 1
-        if progress:
-            progress(count, len(todo))
-        if count % imap.batch_size == 0:
-            report.flagged += marker.flush()
-    report.flagged += marker.flush()
+    run = _Ingest(pipeline, key, start, renumbered, silent, imap, report, progress, len(todo))
+    messages = iter(box.fetch(todo, imap.batch_size))
+    more = True
+    while more:
+        # Many messages per commit (one fsync, not one each); each message is a savepoint of its own.
+        # A run killed before the commit leaves the whole group to the next run, which does it again.
+        with db.transaction() as s:
+            more = run.group(s, messages)
+        if run.server_gone is not None:  # raised once what was processed before is committed
+            raise run.server_gone
+        report.flagged += marker.flush()
     return report
+
+
+COMMIT_EVERY = 50  # messages, or
+COMMIT_BYTES = 8 << 20  # bytes of mail, or
+COMMIT_SECONDS = 2.0  # seconds: other runs and `send` wait for SQLite's write lock meanwhile
+
+
+@dataclass
+class _Ingest:
+    """The messages of one poll, processed group by group."""
+
+    pipeline: Pipeline
+    key: tuple[int, int]  # mailbox id, UIDVALIDITY
+    start: Start
+    renumbered: bool
+    silent: bool
+    imap: ImapSettings
+    report: PollReport
+    progress: Callable[[int, int], None] | None
+    total: int
+    server_gone: IntakeError | None = None
+
+    def group(self, s: Session, messages: Iterator[FetchedMessage]) -> bool:
+        """Process messages until a group is full (True: more may follow) or none are left."""
+        size, started = 0, time.monotonic()
+        while True:
+            try:
+                fetched = next(messages, None)
+            except IntakeError as exc:  # the server went away mid-fetch
+                self.server_gone = exc
+                return False
+            if fetched is None:
+                return False
+            size += len(fetched.raw)
+            disposition = self._one(s, fetched)
+            report = self.report
+            report.fetched += 1
+            report.dispositions[disposition] = report.dispositions.get(disposition, 0) + 1
+            if self.progress:
+                self.progress(report.fetched, self.total)
+            if report.fetched % COMMIT_EVERY == 0 or size >= COMMIT_BYTES:
+                return True
+            if time.monotonic() - started >= COMMIT_SECONDS:
+                return True
+
+    def _one(self, s: Session, fetched: FetchedMessage) -> str:
+        if self.renumbered and _known_under_old_uids(s, self.key, fetched, self.imap.processed_keyword):
+            return "already_processed"
+        incoming = Incoming(
+            raw=fetched.raw,
+            received_at=fetched.internaldate,
+            may_reply=not self.silent and self.start.is_new(fetched.uid, fetched.internaldate),
+            imap=ImapKey(*self.key, fetched.uid),
+        )
+        return self.pipeline.process(incoming, s).disposition
 
 
 @dataclass(frozen=True)
@@ -187,7 +237,7 @@ def _renumbered(db: Database, mailbox_id: int, uidvalidity: int) -> bool:
         )
 
 
-def _known_under_old_uids(db: Database, key: tuple[int, int], fetched: FetchedMessage, keyword: str) -> bool:
+def _known_under_old_uids(s: Session, key: tuple[int, int], fetched: FetchedMessage, keyword: str) -> bool:
     """After a UIDVALIDITY change: the very same bytes, processed from this folder before?
 
     Then the new UID is recorded against the stored message and nothing else happens: the
@@ -196,7 +246,7 @@ def _known_under_old_uids(db: Database, key: tuple[int, int], fetched: FetchedMe
     """
     mailbox_id, uidvalidity = key
     digest = hashlib.sha256(fetched.raw).hexdigest()
-    with db.transaction() as s:
+    with s.begin_nested():
         mapped_now = select(ImapUid.message_id).where(
             ImapUid.mailbox_id == mailbox_id, ImapUid.uidvalidity == uidvalidity
         )
