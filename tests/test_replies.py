@@ -81,3 +81,19 @@ def test_only_a_single_plain_address_is_accepted(bad):
 
 def test_subject_reference_is_not_repeated():
     assert reply_subject("RE: Re: [SMCWG-2026-0001] x", "SMCWG-2026-0001") == "Re: [SMCWG-2026-0001] x"
+
+
+def test_no_value_can_start_a_header_of_its_own():
+    raw = render_reply(
+        reply_input(in_reply_to="<a@b>\r\nBcc: evil@example.test", references=("<c@d>\nX-Evil: 1",))
+    ).raw
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert b"\r\nBcc:" not in head and b"\r\nX-Evil:" not in head
+    assert all(line.startswith((b" ", b"\t")) or b":" in line for line in head.split(b"\r\n"))
+
+
+def test_internationalised_domain_is_written_in_ascii_and_subject_decodes():
+    msg = parsed(render_reply(reply_input(to_address="a@bücher.example", subject="Antrag für SMCWG")).raw)
+    assert msg["To"] == "a@xn--bcher-kva.example"
+    assert msg["Subject"] == "Re: [SMCWG-2026-0001] Antrag für SMCWG"
+    assert "Signed IPR Agreement" in msg.get_body(("plain",)).get_content()

@@ -11,10 +11,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,9 @@ CATEGORY_LABELS = {
     "associate_member": "Associate Member",
 }
 _UNSAFE_HEADER = re.compile(r"[\x00-\x1f\x7f]+")
+_WIRE = compat32.clone(linesep="\r\n")
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable in any mail client's "view source", unlike base64
 
 
 @dataclass(frozen=True)
@@ -84,24 +89,21 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
     text = env.get_template(f"{reply.kind.value}.txt.j2").render(context)
     html = env.get_template(f"{reply.kind.value}.html.j2").render(context)
     message_id = reply_message_id(reply.seed, reply.from_address)
-    msg = EmailMessage(policy=SMTP)
-    msg["From"] = Address("CA/Browser Forum", addr_spec=reply.from_address)
-    msg["To"] = single_address(reply.to_address)
-    msg["Subject"] = reply_subject(reply.subject, reply.reference)
-    msg["Date"] = format_datetime(reply.now)
-    msg["Message-ID"] = message_id
-    if reply.in_reply_to:
-        msg["In-Reply-To"] = reply.in_reply_to
-    refs = [r for r in (*reply.references, reply.in_reply_to) if r]
-    if refs:
-        msg["References"] = " ".join(dict.fromkeys(refs))
-    msg["Auto-Submitted"] = "auto-replied"
-    msg["X-Auto-Response-Suppress"] = "All"
-    msg["Precedence"] = "auto_reply"
-    msg["X-Intake-Reference"] = reply.reference
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
-    return RenderedReply(message_id=message_id, raw=msg.as_bytes())
+    refs = " ".join(dict.fromkeys(r for r in (*reply.references, reply.in_reply_to) if r))
+    headers = {
+        "From": formataddr(("CA/Browser Forum", reply.from_address)),
+        "To": header_address(reply.to_address),
+        "Subject": reply_subject(reply.subject, reply.reference),
+        "Date": format_datetime(reply.now),
+        "Message-ID": message_id,
+        "In-Reply-To": reply.in_reply_to,
+        "References": refs,
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+        "Precedence": "auto_reply",
+        "X-Intake-Reference": reply.reference,
+    }
+    return RenderedReply(message_id=message_id, raw=mime_bytes(headers, text, html))
 
 
 def render_staff_notification(
@@ -116,18 +118,47 @@ def render_staff_notification(
         fields=fields,
     )
     message_id = reply_message_id(seed, settings.from_address)
-    msg = EmailMessage(policy=SMTP)
-    msg["From"] = Address("intake-bot", addr_spec=settings.from_address)
-    msg["To"] = single_address(settings.notify_address)
-    msg["Subject"] = f"[{reference}] complete: {clean_header_text(fields.get('organization_name') or '?')}"[
-        :200
-    ]
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = message_id
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Intake-Reference"] = reference
-    msg.set_content(text)
-    return RenderedReply(message_id=message_id, raw=msg.as_bytes())
+    organisation = clean_header_text(fields.get("organization_name") or "?")
+    headers = {
+        "From": formataddr(("intake-bot", settings.from_address)),
+        "To": header_address(settings.notify_address),
+        "Subject": f"[{reference}] complete: {organisation}"[:200],
+        "Date": format_datetime(now),
+        "Message-ID": message_id,
+        "Auto-Submitted": "auto-generated",
+        "X-Intake-Reference": reference,
+    }
+    return RenderedReply(message_id=message_id, raw=mime_bytes(headers, text))
+
+
+def mime_bytes(headers: Mapping[str, str], text: str, html: str | None = None) -> bytes:
+    """The message on the wire (CRLF). Built with the compat32 classes: the same MIME as the
+    modern API writes, at a fraction of its cost (it re-parses every header it is given).
+    Every value is made one clean line again here (no header injection); empty ones are left out."""
+    body = _text_part(text, "plain", inner=html is not None)
+    if html is not None:
+        body = MIMEMultipart("alternative", _subparts=[body, _text_part(html, "html", inner=True)])
+    mime = list(body.items())
+    for name, _ in mime:
+        del body[name]
+    for name, value in [*headers.items(), *mime]:
+        value = clean_header_text(value)
+        if value:
+            body[name] = value if value.isascii() else Header(value, "utf-8", header_name=name)
+    return body.as_bytes(policy=_WIRE)
+
+
+def _text_part(text: str, subtype: str, inner: bool = False) -> MIMEText:
+    part = MIMEText(text, subtype, "us-ascii" if text.isascii() else _UTF8_QP)
+    if inner:
+        del part["MIME-Version"]  # only the top of a message carries it
+    return part
+
+
+def header_address(value: str) -> str:
+    """One valid address for a To header; an internationalised domain in its ASCII (IDNA) form."""
+    valid = validate_email(single_address(value), check_deliverability=False, test_environment=True)
+    return valid.ascii_email or valid.normalized
 
 
 def reply_message_id(seed: str, from_address: str) -> str:
