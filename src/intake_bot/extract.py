@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from . import evidence
@@ -720,6 +721,7 @@ def emails_in(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+@lru_cache(maxsize=4096)  # a message names the same few addresses many times over
 def _valid_email(address: str) -> str | None:
     try:
         from email_validator import EmailNotValidError, validate_email

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
@@ -88,23 +88,29 @@ def all_current_fields(s: Session) -> dict[int, Fields]:
 def add_field_values(
     s: Session, app_id: int, msg_id: int | None, values: list[tuple[str, Any]], source: str, now: datetime
 ) -> None:
-    for name, value in values:
-        s.add(
-            FieldValue(
-                application_id=app_id,
-                message_id=msg_id,
-                field=name,
-                value={"v": value},
-                source=source,
-                created_at=now,
-            )
-        )
+    if not values:
+        return
+    # One INSERT for all of a message's statements (no ORM objects: nothing reads them back from here).
+    s.execute(
+        insert(FieldValue),
+        [
+            {
+                "application_id": app_id,
+                "message_id": msg_id,
+                "field": name,
+                "value": {"v": value},
+                "source": source,
+                "created_at": now,
+            }
+            for name, value in values
+        ],
+    )
 
 
 def add_event(
     s: Session, app_id: int, kind: str, detail: str, now: datetime, actor: str = "intake-bot"
 ) -> None:
-    s.add(Event(application_id=app_id, at=now, actor=actor, kind=kind, detail=detail))
+    s.execute(insert(Event).values(application_id=app_id, at=now, actor=actor, kind=kind, detail=detail))
 
 
 def queue_reply(
