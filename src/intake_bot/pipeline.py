@@ -347,7 +347,6 @@ class Pipeline:
             return None
         missing = assessment.missing
         kind = ReplyKind.MISSING_ITEMS if missing else ReplyKind.ACKNOWLEDGEMENT
-        fields = repo.current_fields(s, app.id)
         rendered = render_reply(
             ReplyInput(
                 kind=kind,
@@ -360,8 +359,8 @@ class Pipeline:
                 in_reply_to=parsed.message_id,
                 references=parsed.references,
                 items=missing,
-                organization_name=fields.get("organization_name"),
-                category=fields.get("category"),
+                organization_name=app.organization_name,  # as reassess() just set them
+                category=app.category,
                 seed=f"{app.reference}:{fp}",
                 now=now,
                 problems=assessment.problems,
