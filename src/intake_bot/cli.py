@@ -307,14 +307,12 @@ def status(
     check: bool,
 ) -> None:
     """The staff overview: one row per application, with what is missing and what is stuck."""
-    from .status import Filters, quarantined_count, render_table, status_rows, stuck
+    from .status import Filters, read_status, render_table, stuck  # no SQLAlchemy on a SQLite database
     from .times import utcnow
 
     now = utcnow()
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
-    with c.database().transaction() as s:
-        rows = status_rows(s, filters, now, c.settings.evidence_rules)
-        quarantined = quarantined_count(s)
+    rows, quarantined = read_status(c.settings.database_url, filters, now)
     emit(rows, fmt, lambda: render_table(rows, now, colour=sys.stdout.isatty()))
     problems = stuck(rows, quarantined)
     if fmt == "table" and quarantined:
@@ -337,7 +335,7 @@ def status(
 @pass_ctx
 def attachment(c: Context, reference: str, name: str, output: str) -> None:
     """Save one of an application's attachments (by file name or SHA-256 prefix)."""
-    from .status import attachment_blob
+    from .detail import attachment_blob
     from .storage import BlobStore
 
     with c.database().transaction() as s:
@@ -356,7 +354,7 @@ def attachment(c: Context, reference: str, name: str, output: str) -> None:
 @pass_ctx
 def show(c: Context, reference: str, as_json: bool) -> None:
     """One application in full: fields, missing items, messages, attachments, replies, history."""
-    from .status import application_detail, render_detail
+    from .detail import application_detail, render_detail
 
     with c.database().transaction() as s:
         detail = application_detail(s, reference, rules=c.settings.evidence_rules)
