@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
@@ -53,6 +53,10 @@ _REPLIES_TO = (
     .select_from(Reply)
     .where(func.lower(Reply.to_address) == bindparam("to"), Reply.created_at >= bindparam("since"))
 )
+# Rows nothing reads back in the same transaction go in through Core, not the ORM's unit of work
+# (64 against ~220 us a row); the application they belong to is always flushed by then.
+_INSERT_FIELD_VALUES = FieldValue.__table__.insert()
+_INSERT_EVENT = Event.__table__.insert()
 _IMAP_UID = select(ImapUid.message_id).where(
     ImapUid.mailbox_id == bindparam("mailbox"),
     ImapUid.uidvalidity == bindparam("uidvalidity"),
@@ -117,27 +121,25 @@ def add_field_values(
 ) -> None:
     if not values:
         return
-    # One INSERT for all of a message's statements (no ORM objects: nothing reads them back from here).
-    s.execute(
-        insert(FieldValue),
-        [
-            {
-                "application_id": app_id,
-                "message_id": msg_id,
-                "field": name,
-                "value": {"v": value},
-                "source": source,
-                "created_at": now,
-            }
-            for name, value in values
-        ],
-    )
+    rows = [
+        {
+            "application_id": app_id,
+            "message_id": msg_id,
+            "field": name,
+            "value": {"v": value},
+            "source": source,
+            "created_at": now,
+        }
+        for name, value in values
+    ]
+    s.connection().execute(_INSERT_FIELD_VALUES, rows)
 
 
 def add_event(
     s: Session, app_id: int, kind: str, detail: str, now: datetime, actor: str = "intake-bot"
 ) -> None:
-    s.execute(insert(Event).values(application_id=app_id, at=now, actor=actor, kind=kind, detail=detail))
+    row = {"application_id": app_id, "at": now, "actor": actor, "kind": kind, "detail": detail}
+    s.connection().execute(_INSERT_EVENT, row)
 
 
 def queue_reply(
