@@ -17,13 +17,13 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 import artefacts as a
 from intake_bot import evidence
 from intake_bot.assess import assess
-from intake_bot.config import Settings
+from intake_bot.config import EvidenceRules, Settings
 from intake_bot.export import export_data
 from intake_bot.extract import extract
 from intake_bot.fields import empty, fold, statements
 from intake_bot.parse import parse_email
 from intake_bot.pipeline import Incoming, Pipeline
-from intake_bot.records import EvidenceRules, ReplyKind
+from intake_bot.records import ReplyKind
 from intake_bot.replies import ReplyInput, render_reply
 from intake_bot.store.db import open_database
 from mails import make_mail

@@ -20,8 +20,9 @@ from datetime import datetime
 from typing import Any
 
 from . import evidence
+from .config import EvidenceRules
 from .fields import Fields
-from .records import Assessment, EvidenceRules
+from .records import Assessment
 from .times import as_utc
 
 DEFAULT_RULES = EvidenceRules()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -454,6 +453,8 @@ def requeue(c: Context, message_row_id: int) -> None:
 
 
 def _actor(by: str | None) -> str:
+    import getpass
+
     return by or getpass.getuser()
 
 

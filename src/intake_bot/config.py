@@ -13,10 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .records import EvidenceRules
 
 DEFAULT_CONFIG = "intake-bot.toml"
 SECURITY_MODES = ("ssl", "starttls", "none")
+
+
+@dataclass(frozen=True)
+class EvidenceRules:
+    """What evidence is accepted; defaults are the Forum's rules, configuration may override them."""
+
+    ipr_cutover: date = date(2026, 6, 1)  # IPR Policy v1.4 took effect (ballot FORUM-037)
+    ipr_current_versions: tuple[str, ...] = ("1.4",)  # accepted on or after the cut-over
+    ipr_previous_versions: tuple[str, ...] = ("1.3", "1.4")  # accepted before it
+    require_ipr_date: bool = True  # staff ask that the agreement be dated
+    smime_policy_prefix: str = "2.23.140.1.5"  # S/MIME BR policy OIDs
+    code_signing_policy_prefix: str = "2.23.140.1.4"  # Code Signing BR policy OIDs
+    tls_policy_prefix: str = "2.23.140.1.2"  # TLS BR policy OIDs
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .assess import DEFAULT_RULES, assess, audit_status, certificate_findings, ipr_status
-from .records import EvidenceRules
+from .config import EvidenceRules
 from .store import repository as repo
 from .store.schema import Application, StoredMessage
 from .times import as_utc

@@ -6,7 +6,7 @@ Each stage takes plain data and returns plain data; nothing here touches I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -152,19 +152,6 @@ class IssuerTestSites:
     valid: str | None = None
     revoked: str | None = None
     expired: str | None = None
-
-
-@dataclass(frozen=True)
-class EvidenceRules:
-    """What evidence is accepted; defaults are the Forum's rules, configuration may override them."""
-
-    ipr_cutover: date = date(2026, 6, 1)  # IPR Policy v1.4 took effect (ballot FORUM-037)
-    ipr_current_versions: tuple[str, ...] = ("1.4",)  # accepted on or after the cut-over
-    ipr_previous_versions: tuple[str, ...] = ("1.3", "1.4")  # accepted before it
-    require_ipr_date: bool = True  # staff ask that the agreement be dated
-    smime_policy_prefix: str = "2.23.140.1.5"  # S/MIME BR policy OIDs
-    code_signing_policy_prefix: str = "2.23.140.1.4"  # Code Signing BR policy OIDs
-    tls_policy_prefix: str = "2.23.140.1.2"  # TLS BR policy OIDs
 
 
 @dataclass(frozen=True)
