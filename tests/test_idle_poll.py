@@ -5,6 +5,8 @@ Real Dovecot and aiosmtpd; the quick path says "nothing new" in the --debug log.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -67,3 +69,25 @@ def test_a_replaced_database_or_a_renumbered_folder_is_polled_in_full(
     assert not quick(bot)
     assert quick(bot)
     assert len(smtp_sink.messages) == 1  # the same message, recognised: never answered twice
+
+
+def test_the_quick_path_imports_neither_sqlalchemy_nor_imapclient(
+    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=datetime.now(UTC) - timedelta(days=1))
+    dovecot.append(imap_user, make_mail(sender="a@first.test", message_id="<i1@first.test>"))
+    bot.ok("poll")
+    script = (
+        "import sys\n"
+        "from intake_bot.cli import main\n"
+        "try:\n"
+        "    main(['--config', sys.argv[1], 'poll'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('imported:', [m for m in ('sqlalchemy', 'imapclient') if m in sys.modules])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(bot.config)], env=bot.env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.rstrip().endswith("imported: []")

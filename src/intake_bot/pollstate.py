@@ -47,15 +47,26 @@ def nothing_new(settings: Settings) -> bool:
     facts = _database_facts(database, state.get("mailbox_id"), state.get("uidvalidity"), outbox)
     if facts is None or facts != state.get("database") or facts[0] != SCHEMA_HEAD:
         return False
+    current = _folder_status(imap)
+    return current is not None and list(current) == [state.get("uidvalidity"), state.get("uidnext")]
+
+
+def _folder_status(imap: ImapSettings) -> tuple[int, int] | None:
+    """The server's (UIDVALIDITY, UIDNEXT) now; None on any trouble: the full poll meets the same
+    trouble and reports it as it always did."""
+    from .sources import probe  # the standard library's imaplib: lighter than imapclient
+
+    if probe.supports(imap):
+        return probe.folder_status(imap)
     from .errors import IntakeError
-    from .sources.imap import connect  # imapclient, not SQLAlchemy
+    from .sources.imap import connect  # imapclient (XOAUTH2, folder names in modified UTF-7)
 
     try:
         with connect(imap) as box:
             status = box.status(imap.folder)
-    except IntakeError:  # the full poll meets the same trouble and reports it as it always did
-        return False
-    return [status.uidvalidity, status.uidnext] == [state.get("uidvalidity"), state.get("uidnext")]
+    except IntakeError:
+        return None
+    return status.uidvalidity, status.uidnext
 
 
 def remember(settings: Settings, mailbox_id: int, uidvalidity: int, uidnext: int) -> None:
