@@ -307,25 +307,16 @@ def status(
 ) -> None:
     """The staff overview: one row per application, with what is missing and what is stuck."""
     from .status import Filters, read_status, render_table, stuck  # no SQLAlchemy on a SQLite database
-    from .status_sql import read_table
     from .times import utcnow
 
     now = utcnow()
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
-    colour = sys.stdout.isatty()
-    # A plain table from SQLite is rendered by SQLite (quick over many rows); anything else row by row.
-    quick = None
-    if fmt == "table" and not (check or colour):
-        quick = read_table(c.settings.database_url, filters, now, shutil.get_terminal_size((80, 24)).columns)
-    if quick is not None:
-        table, quarantined = quick
-        click.echo(table)
-    else:
-        rows, quarantined = read_status(c.settings.database_url, filters, now)
-        emit(rows, fmt, lambda: render_table(rows, now, colour=colour))
+    rows, quarantined = read_status(c.settings.database_url, filters, now)
+    emit(rows, fmt, lambda: render_table(rows, now, colour=sys.stdout.isatty()))
+    problems = stuck(rows, quarantined)
     if fmt == "table" and quarantined:
         click.echo(f"\n{quarantined} message(s) in quarantine: see intake-bot quarantine", err=True)
-    if check and (problems := stuck(rows, quarantined)):
+    if check and problems:
         click.echo("stuck: " + "; ".join(problems), err=True)
         sys.exit(3)
 

@@ -98,7 +98,7 @@ QUARANTINED = "SELECT count(*) FROM messages WHERE disposition = 'quarantined'"
 
 
 def status_rows(query: Query, filters: Filters, now: datetime) -> list[dict[str, Any]]:
-    flags = reply_flags(query, now)
+    flags = _flags(query, now)
     filtering = any((filters.statuses, filters.working_group, filters.category, filters.since))
     rows = []
     for app_id, reference, wg, status, missing, created, updated, org, category, review in query(
@@ -115,7 +115,7 @@ def status_rows(query: Query, filters: Filters, now: datetime) -> list[dict[str,
                 "working_group": wg,
                 "category": category,
                 "status": status,
-                "missing": json_list(missing),
+                "missing": _items(missing),
                 "created_at": _iso(created),
                 "last_activity": _iso(updated),
                 "age_days": (now - _time(created)).days,
@@ -149,11 +149,13 @@ def render_table(
     width = width or shutil.get_terminal_size((80, 24)).columns
     show_wg = len({r["working_group"] for r in rows}) > 1
     show_flags = any(r["flags"] for r in rows)
-    header = table_header(show_wg, show_flags)
+    header = ["REFERENCE", "ORGANISATION", "CAT", "STATUS", "MISSING", "AGE/IDLE"]
+    header[1:1] = ["WG"] if show_wg else []
+    header += ["FLAGS"] if show_flags else []
     table = [header, *(_cells(r, now, show_wg, show_flags) for r in rows)]
     # Column by column: widths and padding take one call per column instead of one per cell.
     columns = [list(column) for column in zip(*table, strict=True)]
-    widths = column_widths([max(map(len, column)) for column in columns], header, width)
+    widths = _widths(columns, width, flexible=(header.index("ORGANISATION"), header.index("MISSING")))
     padded = [_pad(column, w) for column, w in zip(columns, widths, strict=True)]
     if colour:
         status = header.index("STATUS")
@@ -165,8 +167,7 @@ def render_table(
     return "\n".join([*lines, "", LEGEND])
 
 
-def reply_flags(query: Query, now: datetime) -> dict[int, set[str]]:
-    """The flags of each application but review (a column of the application itself)."""
+def _flags(query: Query, now: datetime) -> dict[int, set[str]]:
     flags: dict[int, set[str]] = {}
     for app_id, state, created in query(REPLY_PROBLEMS):
         if state in ("failed", "bounced"):
@@ -193,7 +194,7 @@ def _iso(value: str | datetime) -> str:
     return _time(value).isoformat()
 
 
-def json_list(value: str | list[str] | None) -> list[str]:
+def _items(value: str | list[str] | None) -> list[str]:
     """A JSON list column: SQLite gives text (few distinct values: each decoded once), PostgreSQL a list."""
     return list(_decoded(value) if isinstance(value, str) else value or [])
 
@@ -231,7 +232,7 @@ def _cells(r: dict[str, Any], now: datetime, show_wg: bool, show_flags: bool) ->
         r["organization_name"] or "?",
         SHORT_CATEGORY.get(r["category"] or "", "?"),
         r["status"],
-        missing_cell(r["missing"]),
+        ",".join([SHORT_ITEMS.get(m, m) for m in r["missing"]]) or "-",
         f"{_span(age)}/{_span(idle)}",
     )
     if show_flags:
@@ -239,21 +240,11 @@ def _cells(r: dict[str, Any], now: datetime, show_wg: bool, show_flags: bool) ->
     return cells
 
 
-def missing_cell(items: list[str]) -> str:
-    return ",".join([SHORT_ITEMS.get(m, m) for m in items]) or "-"
-
-
-def table_header(show_wg: bool, show_flags: bool) -> list[str]:
-    header = ["REFERENCE", "ORGANISATION", "CAT", "STATUS", "MISSING", "AGE/IDLE"]
-    header[1:1] = ["WG"] if show_wg else []
-    return header + (["FLAGS"] if show_flags else [])
-
-
-def column_widths(longest: list[int], header: list[str], width: int) -> list[int]:
+def _widths(columns: list[list[str]], width: int, flexible: tuple[int, int]) -> list[int]:
     """Fixed columns as wide as their widest cell; organisation and missing items share the rest,
     the missing items first (they are what staff act on)."""
-    widths = list(longest)
-    flexible = org, missing = header.index("ORGANISATION"), header.index("MISSING")
+    widths = [max(map(len, column)) for column in columns]
+    org, missing = flexible
     fixed = sum(w for i, w in enumerate(widths) if i not in flexible) + 2 * (len(widths) - 1)
     spare = max(width - fixed, 24)
     widths[org] = min(widths[org], max(12, spare - widths[missing]))
