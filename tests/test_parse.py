@@ -76,6 +76,8 @@ def test_a_message_without_message_id_gets_a_stable_one():
         ("Grüße".encode(), "x-unknown", "Grüße"),
         ("사진".encode("cp949"), "ks_c_5601-1987", "사진"),
         ("中文".encode("gb18030"), "gb2312", "中文"),
+        ("ci\xb9gle".encode("latin-1"), "\x00windows-1250", "ci¹gle"),  # Python's lookup raises ValueError
+        ("Grüße".encode(), "utf-8\n", "Grüße"),
     ],
 )
 def test_decode_bytes_never_raises_and_finds_the_text(data, charset, expected):

@@ -627,6 +627,8 @@ def _codec(charset: str | None) -> str | None:
     if not charset:
         return None
     label = str(charset).strip().strip("\"'").lower()
+    if not label.isprintable() or not label.isascii():  # Python's codec lookup raises ValueError on NUL
+        return None
     return _CHARSET_ALIASES.get(label, label) or None
 
 
