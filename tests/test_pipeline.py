@@ -301,3 +301,29 @@ def test_a_bounce_of_our_reply_is_matched_to_it_and_never_answered(pipeline):
     assert reply.state == "bounced" and "5.1.1" in reply.last_error
     (app,) = exported(pipeline)["applications"]
     assert app["replies"][0]["state"] == "bounced"
+
+
+def test_in_a_shared_transaction_a_failing_message_takes_only_its_own_writes_back(pipeline, monkeypatch):
+    """A poll commits many messages at once; each one is a savepoint (all of its writes or none)."""
+    import intake_bot.pipeline as stages
+
+    real_render = stages.render_reply
+
+    def render_or_fail(reply, templates_dir):  # fails after the application and message rows exist
+        if "second" in reply.to_address:
+            raise RuntimeError("rendering broke")
+        return real_render(reply, templates_dir)
+
+    monkeypatch.setattr(stages, "render_reply", render_or_fail)
+    senders = ["first@one.test", "second@two.test", "third@three.test"]
+    with pipeline.db.transaction() as s:
+        outcomes = [
+            pipeline.process(Incoming(raw=make_mail(sender=a, message_id=f"<{a}>")), s) for a in senders
+        ]
+    assert [o.disposition for o in outcomes] == ["application", "quarantined", "application"]
+    assert "rendering broke" in outcomes[1].reason
+    apps = exported(pipeline)["applications"]
+    assert [a["applicant_email"] for a in apps] == ["first@one.test", "third@three.test"]
+    assert [r.to_address for r in replies(pipeline)] == ["first@one.test", "third@three.test"]
+    with pipeline.db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(StoredMessage)) == 3

@@ -281,3 +281,48 @@ def test_backfill_imports_history_without_a_single_reply(
     assert len(export["applications"]) == 5 and all_replies(export) == []
     bot.ok("poll")
     assert all_replies(bot.export()) == [] and smtp_sink.messages == []
+
+
+def _too_many_parts(n: int) -> bytes:
+    parts = "".join(f"--b\r\nContent-Type: text/plain\r\n\r\npart {i}\r\n" for i in range(12))
+    return (
+        f"From: Mallory <m{n}@parts.test>\r\nTo: questions@cabforum.org\r\nSubject: parts {n}\r\n"
+        f"Message-ID: <parts-{n}@parts.test>\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/mixed; boundary="b"\r\n\r\n{parts}--b--\r\n'
+    ).encode()
+
+
+def test_a_poll_commits_in_groups_and_a_bad_message_takes_only_itself_back(
+    database_url: str, dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    """More messages than one commit group (50), with messages quarantined in the middle of groups."""
+    bad = {7, 49, 50, 51, 99}
+    with dovecot.client(imap_user) as client:
+        for n in range(120):
+            raw = (
+                _too_many_parts(n)
+                if n in bad
+                else make_mail(sender=f"Applicant {n} <a{n}@org{n}.test>", message_id=f"<g{n}@org{n}.test>")
+            )
+            client.append("INBOX", raw)
+    bot = Bot.make(
+        tmp_path,
+        dovecot,
+        imap_user,
+        smtp_sink,
+        since=datetime.now(UTC) - timedelta(days=1),
+        database_url=database_url,
+        imap_extra="[limits]\nmax_parts = 5",
+    )
+    bot.ok("poll")
+
+    assert bot.query("SELECT count(*) FROM imap_uids") == [(120,)]
+    rows = bot.query("SELECT disposition, count(*) FROM messages GROUP BY disposition ORDER BY disposition")
+    assert rows == [("application", 115), ("quarantined", 5)]
+    assert len(smtp_sink.wait_for(115)) == 115
+    assert {m["message_id"] for m in bot.export()["other_messages"]} == {
+        f"<parts-{n}@parts.test>" for n in bad
+    }
+    again = bot.ok("--debug", "poll")
+    assert "fetched 0 message" in again.stderr or "nothing new" in again.stderr
+    assert len(smtp_sink.messages) == 115
