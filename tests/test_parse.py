@@ -87,3 +87,19 @@ def test_decode_bytes_never_raises_and_finds_the_text(data, charset, expected):
 def test_header_words_in_unknown_charsets_do_not_raise():
     assert decode_header_value("=?x-unknown?q?abc?= def") == "abc def"
     assert decode_header_value("plain") == "plain"
+
+
+@pytest.mark.parametrize("charset", ["charset*=us-ascii''utf-8", "charset*=x%00y''utf-8"])
+def test_an_rfc2231_charset_on_8bit_text_is_read(charset):
+    """The stdlib decodes 8-bit text with the charset parameter, which is then a tuple: it raised."""
+    raw = (
+        b"From: a@example.test\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+        b"Content-Type: text/plain; " + charset.encode() + b"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        b"Gr\xc3\xbc\xc3\x9fe aus Berlin\r\n--b\r\n"
+        b"Content-Type: application/octet-stream; name=a.bin; " + charset.encode() + b"\r\n"
+        b"Content-Disposition: attachment; filename=a.bin\r\n\r\n\xff\xfe data\r\n--b--\r\n"
+    )
+    parsed = parse_email(raw)
+    assert "aus Berlin" in parsed.text
+    assert [a.filename for a in parsed.attachments] == ["a.bin"]

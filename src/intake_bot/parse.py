@@ -350,11 +350,11 @@ class _Reader:
             # mangled application is still seen (the raw part headers do not harm the extractor)
             payload = _decoded_payload(part)
             if payload:
-                text = decode_bytes(self._cap(payload), part.get_content_charset())
+                text = decode_bytes(self._cap(payload), _charset(part))
                 (body.html if ctype == "text/html" else body.plain).append(text)
 
     def _attachment(self, part: Message, filename: str, declared: str) -> None:
-        encoded = part.get_payload()
+        encoded = _payload_text(part)
         # base64 is 4/3 of the bytes plus line ends: well over that cannot fit, so is not decoded
         if isinstance(encoded, str) and len(encoded) > self.limits.max_attachment_bytes * 1.4 + 4096:
             raise LimitExceeded(self._too_big(filename, len(encoded) * 3 // 4))
@@ -557,8 +557,24 @@ def _recover_epilogue(part: Message) -> list[Message]:
     return found
 
 
+def _payload_text(part: Message) -> object:
+    """A leaf's payload as the parser left it (text), or None. The stdlib decodes 8-bit text with the
+    charset parameter here, which can be an RFC 2231 tuple or nonsense it cannot look up."""
+    try:
+        return part.get_payload()
+    except Exception:
+        return None
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:  # an RFC 2231 charset* whose own charset is nonsense (e.g. a NUL in it)
+        return None
+
+
 def _decoded_payload(part: Message) -> bytes:
-    raw = part.get_payload()
+    raw = _payload_text(part)
     if isinstance(raw, str) and _header_str(part, "content-transfer-encoding").strip().lower() == "base64":
         try:  # binascii skips line ends itself: no list of lines, no second copy of the text
             return binascii.a2b_base64(_to_bytes(raw))
@@ -570,7 +586,6 @@ def _decoded_payload(part: Message) -> bytes:
         data = None
     if isinstance(data, bytes):
         return data
-    raw = part.get_payload()
     return _to_bytes(raw) if isinstance(raw, str) else b""
 
 
