@@ -207,6 +207,66 @@ Lars
 
 
 @pytest.mark.parametrize(
+    ("sentence", "organisation"),
+    [
+        ("On behalf of Zephyr Mail Inc., maker of the Zephyr client, I apply to join.", "Zephyr Mail Inc."),
+        ("Kestrel Trust Ltd is a Certification Authority issuing S/MIME certificates.", "Kestrel Trust Ltd"),
+        ("We (Kestrel Trust Ltd, https://kestrel.test) apply to join the SMCWG.", "Kestrel Trust Ltd"),
+        ("We, Kestrel Trust Ltd, would like to join the SMCWG.", "Kestrel Trust Ltd"),
+        ("We (the undersigned) would like to join the SMCWG.", None),
+    ],
+)
+def test_organisation_in_prose(sentence, organisation):
+    assert mail(f"Hello,\n\n{sentence}\n\nRegards\n").organization_name == organisation
+
+
+def test_website_in_the_same_brackets_as_the_organisation():
+    x = mail("Hi,\n\nwe (Kestrel Trust Ltd, https://kestrel.test) apply to join the SMCWG.\n\nThanks\n")
+    assert x.website_url == "https://kestrel.test"
+
+
+def test_the_vote_goes_to_whom_the_clause_is_about():
+    body = """Hello,
+
+I (Jane Roe, jane.roe@zephyr.test) will be the voting representative, with my colleague Ahmed Khan
+(ahmed.khan@zephyr.test) as a second representative. Max Weber (CTO, max@zephyr.test) will also attend.
+
+Best
+"""
+    reps = mail(body, sender="Jane Roe <jane.roe@zephyr.test>").representatives
+    assert [(r.name, r.email, r.voting) for r in reps] == [
+        ("Jane Roe", "jane.roe@zephyr.test", True),
+        ("Ahmed Khan", "ahmed.khan@zephyr.test", False),
+        ("Max Weber", "max@zephyr.test", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "emergency",
+    ["same as the voting representative above", "Same as above.", "see above (voting representative)"],
+)
+def test_emergency_contact_same_as_a_representative(emergency):
+    body = f"""Organisation: Kestrel Trust Ltd
+Other representative: John Smith, john@kestrel.test
+Voting representative: Jane Roe, jane@kestrel.test, +44 20 7946 0001
+Emergency contact: {emergency}
+"""
+    contact = mail(body).emergency_contact
+    assert (contact.name, contact.email, contact.phone) == (
+        "Jane Roe",
+        "jane@kestrel.test",
+        "+44 20 7946 0001",
+    )
+
+
+def test_an_emergency_contact_of_its_own_is_not_replaced_by_a_representative():
+    body = """Voting representative: Jane Roe, jane@kestrel.test
+Emergency contact: SOC, soc@kestrel.test (same as our abuse desk)
+"""
+    assert mail(body).emergency_contact.email == "soc@kestrel.test"
+
+
+@pytest.mark.parametrize(
     ("sentence", "category"),
     [
         ("We would like to join as an Associate Member.", Category.ASSOCIATE_MEMBER),

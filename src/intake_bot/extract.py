@@ -55,12 +55,14 @@ def extract(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extr
     references, findings = certificate_evidence(
         statements, sentences, body, pem_ders, parsed, received_at or parsed.date
     )
+    representatives = extract_representatives(statements, sentences)
     return Extraction(
         category=extract_category(statements, sentences, parsed),
         organization_name=extract_organization(statements, sentences, parsed),
         website_url=extract_website(statements, sentences),
-        representatives=extract_representatives(statements, sentences),
-        emergency_contact=extract_emergency(statements, sentences),
+        representatives=representatives,
+        emergency_contact=extract_emergency(statements, sentences)
+        or emergency_by_reference(statements, sentences, representatives),
         audit_report_url=extract_audit(statements, sentences, body),
         certificate_evidence=references,
         ipr_agreement=extract_ipr(parsed, body, received_at or parsed.date),
@@ -440,12 +442,12 @@ def _is_reply(parsed: ParsedEmail) -> bool:
 _ORG_NAME = r"(?P<org>[A-Z0-9\u00C0-\u017F][\w&.,'’()\-/+ ]{1,90}?)"
 _ORG_PROSE = (
     re.compile(
-        rf"\bon\s+behalf\s+of\s+(?:the\s+)?{_ORG_NAME}(?=\s+(?:to|in|for|as|and|which|who|with)\b|\s*\(|[,;:]\s|\.\s|[.,;]?$)"
+        rf"\b[Oo]n\s+behalf\s+of\s+(?:the\s+)?{_ORG_NAME}(?=\s+(?:to|in|for|as|and|which|who|with)\b|\s*\(|[,;:]\s|\.\s|[.,;]?$)"
     ),
     re.compile(
-        rf"^{_ORG_NAME}\s+(?:(?:is|are)\s+(?:a|an|the)\s+[^.]{{0,60}}?\b(?:company|provider|vendor|developer|"
-        rf"maker|authority|CA|TSP|organi[sz]ation|firm|institute|foundation|association|publisher|producer|"
-        rf"operator|consultancy|registrar)\b|(?:makes|develops|produces|operates|builds|publishes|maintains|provides)\b)"
+        rf"^{_ORG_NAME}\s+(?:(?:is|are)\s+(?:a|an|the)\s+[^.]{{0,60}}?\b(?:CA|TSP|(?i:company|provider|vendor|"
+        rf"developer|maker|authority|organi[sz]ation|firm|institute|foundation|association|publisher|producer|"
+        rf"operator|consultancy|registrar))\b|(?:makes|develops|produces|operates|builds|publishes|maintains|provides)\b)"
     ),
     re.compile(
         rf"^(?:(?:Hi|Hello|Dear)[^,]*,\s*)?{_ORG_NAME}\s+(?:would like|wishes|hereby|is applying|is pleased|intends|"
@@ -461,6 +463,9 @@ _ORG_PROSE = (
         rf"\b(?:CEO|CTO|CISO|CIO|COO|CSO|Chief\s+[A-Z]\w+\s+Officer|President|Founder|Director|Head|Manager|"
         rf"Officer|Lead|Engineer)\b[\w ]{{0,40}}?\s+(?:of|at)\s+{_ORG_NAME}"
         rf"(?=\s*\(|[,;]\s|\.\s|[.,;]?$|\s+(?:and|to|in|which|who|we)\b)"
+    ),
+    re.compile(  # "we (Acme Ltd, https://acme.example) apply ...", "We, Acme Ltd, would like ..."
+        rf"\b[Ww]e\s*[(,]\s*(?:the\s+)?{_ORG_NAME}(?=\s*[,)])"
     ),
     re.compile(
         rf"\b(?:[Mm]embership\s+)?[Aa]pplication\s+(?:of|from)\s+{_ORG_NAME}(?=\s+(?:to|for|in)\b|\s*[-–|(:]|$)"
@@ -567,11 +572,12 @@ def _looks_like_domain(text: str) -> bool:
 
 
 def website_beside_organization(text: str) -> str | None:
-    """'Acme Ltd (https://acme.example)': a URL in brackets right after the organisation's name."""
+    """'Acme Ltd (https://acme.example)', 'we (Acme Ltd, https://acme.example)': a URL right after the
+    organisation's name, in the same brackets or brackets of its own."""
     org = organization_in_prose(text)
     if not org:
         return None
-    match = re.search(rf"{re.escape(org)}\s*\(\s*((?:https?://|www\.)[^\s()]+)\s*\)", text)
+    match = re.search(rf"{re.escape(org)}\s*[(,]\s*((?:https?://|www\.)[^\s(),]+)\s*\)", text)
     return normalise_url(match.group(1)) if match and not _not_website(match.group(1)) else None
 
 
@@ -748,8 +754,13 @@ def phone_in(text: str) -> str | None:
 
 
 def name_before(text: str, index: int) -> str | None:
-    """The person's name written right before position index ('Jane Doe, jane@...', 'Jane Doe <jane@...')."""
-    tokens = text[:index].split()
+    """The person's name written right before position index ('Jane Doe, jane@...', 'Jane Doe <jane@...',
+    'Jane Doe (CTO, jane@...')."""
+    before = text[:index]
+    role = re.search(r"\(\s*([^()@,;]{1,40}),\s*$", before)  # "(CTO, " between the name and the address
+    if role and not all(_is_name_word(w) for w in role.group(1).split()):
+        before = before[: role.start()]
+    tokens = before.split()
     words: list[str] = []
     while tokens and re.fullmatch(r"[-–—:(<\[,|]+|at|via|e-?mail:?|mail:?|is|-", tokens[-1].strip(), re.I):
         tokens.pop()
@@ -884,13 +895,23 @@ def _split_between_addresses(text: str) -> list[str]:
     if len(found) < 2:
         return [text]
     cuts = [0]
-    for _, end, _ in found[:-1]:
+    for (_, end, _), (start, _, _) in zip(found, found[1:], strict=False):
+        clause = _VOTE_CLAUSE.match(text, end, start)
+        if clause:  # "jane@x) will be the voting representative, with John (john@x) ...": hers
+            cuts.append(clause.end())
+            continue
         tail = re.match(
             r"[)>\]]?\s*(?:[-–—,]?\s*\(?(?:non[-\s]?voting|voting|primary|alternate)[^,;()]*\)?)?", text[end:]
         )
         cuts.append(end + (tail.end() if tail else 0))
     cuts.append(len(text))
     return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+# Between two addresses: words about the vote, then a clause boundary, say who the vote is for (the first).
+_VOTE_CLAUSE = re.compile(
+    r"[)>\]]?[^,;@]*?\b(?:voting|vote)\b[^,;@]*?(?=,|;|\s+(?:while|whereas|with|alongside|plus)\s)", re.I
+)
 
 
 def _sub_label_name(segment: str) -> str | None:
@@ -933,6 +954,26 @@ def extract_emergency(statements: list[Statement], sentences: list[Sentence]) ->
     for _, contact in sorted((f for f in found if f[1]), key=lambda f: f[0]):
         merged = _merge_contact(merged, contact)
     return merged
+
+
+_SAME_AS = re.compile(
+    r"\bsame\s+(?:as|person)|\bas\s+above\b|\bsee\s+above\b|\bidentical\s+to\b|\bditto\b", re.I
+)
+
+
+def emergency_by_reference(
+    statements: list[Statement], sentences: list[Sentence], reps: tuple[Representative, ...]
+) -> EmergencyContact | None:
+    """'Emergency contact: same as the voting representative (above)': the voting representative, else
+    the first one named, with the phone number given beside their address, if any."""
+    texts = [s.value for s in _of(statements, "emergency")]
+    texts += [s.text for s in sentences if _EMERGENCY_PROSE.search(s.text)]
+    if not reps or not any(_SAME_AS.search(text) for text in texts):
+        return None
+    rep = next((r for r in reps if r.voting), reps[0])
+    beside = [s.value for s in _of(statements, "representatives")] + [s.text for s in sentences]
+    phone = next((phone_in(t) for t in beside if rep.email in t.lower() and phone_in(t)), None)
+    return EmergencyContact(name=rep.name, email=rep.email, phone=phone)
 
 
 def emergency_in(value: str) -> EmergencyContact | None:
