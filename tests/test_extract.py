@@ -604,3 +604,55 @@ def test_job_title_names_the_employer_and_a_bracketed_url_its_site():
 def test_a_bracketed_url_elsewhere_is_not_the_web_site():
     found = mail("We would like to join the SMCWG (see https://cabforum.org/working-groups/smime/).\n")
     assert found.website_url is None
+
+
+def test_numbered_answers_in_another_order_are_read_by_what_they_are():
+    body = """Answers to your checklist:
+
+1) Kestrel Digital Trust Ltd
+2) Certificate Issuer
+3) https://kestrel.test
+4) Jane Roe <jane@kestrel.test> (voting), John Smith <john@kestrel.test>
+5) security@kestrel.test, +44 20 7946 0000
+6) https://www.cpacanada.ca/webtrustseal?sealid=99
+7) https://crt.sh/?id=111, https://crt.sh/?id=222
+"""
+    x = mail(body)
+    assert (x.organization_name, x.category, x.website_url) == (
+        "Kestrel Digital Trust Ltd",
+        Category.CERTIFICATE_ISSUER,
+        "https://kestrel.test",
+    )
+    assert [(r.email, r.voting) for r in x.representatives] == [
+        ("jane@kestrel.test", True),
+        ("john@kestrel.test", False),
+    ]
+    assert (x.emergency_contact.email, x.emergency_contact.phone) == (
+        "security@kestrel.test",
+        "+44 20 7946 0000",
+    )
+    assert x.audit_report_url == "https://www.cpacanada.ca/webtrustseal?sealid=99"
+    assert x.certificate_evidence == ("https://crt.sh/?id=111", "https://crt.sh/?id=222")
+
+
+def test_table_rows_and_a_voting_mark_in_the_label():
+    body = """| Organisation | Kestrel Digital Trust Ltd |
+| Website | https://kestrel.test |
+| Representative (voting) | Jane Roe, jane@kestrel.test |
+"""
+    x = mail(body)
+    assert (x.organization_name, x.website_url) == ("Kestrel Digital Trust Ltd", "https://kestrel.test")
+    assert [(r.name, r.voting) for r in x.representatives] == [("Jane Roe", True)]
+
+
+def test_voting_representative_in_german_and_by_first_name():
+    german = "Stimmberechtigter Vertreter: Hans Müller, hans@beispiel.test\nVertreterin: Eva Schmidt, eva@beispiel.test\n"
+    assert [r.voting for r in mail(german).representatives] == [True, False]
+    prose = """Hello,
+
+Kestrel Ltd (https://kestrel.test) would like to join the SMCWG. Our representatives will be Jane Roe
+(jane@kestrel.test) and John Smith (john@kestrel.test). John will be the voting representative.
+"""
+    x = mail(prose)
+    assert (x.organization_name, x.website_url) == ("Kestrel Ltd", "https://kestrel.test")
+    assert [(r.name, r.voting) for r in x.representatives] == [("Jane Roe", False), ("John Smith", True)]

@@ -193,10 +193,18 @@ def label_statements(body: str) -> list[Statement]:
     current: dict | None = None
     pos = 0
     for line in body.split("\n"):
-        current = _fold_line(line, pos, current, statements)
+        current = _fold_line(_table_row(line), pos, current, statements)
         pos += len(line) + 1
     _close(current, statements)
     return _apply_positions(statements)
+
+
+def _table_row(line: str) -> str:
+    """'| Organisation | Acme Ltd |' (a Markdown or plain-text table row) -> 'Organisation | Acme Ltd'."""
+    stripped = line.strip()
+    if len(stripped) > 2 and stripped[0] == "|" and stripped[-1] == "|":
+        return stripped[1:-1].strip()
+    return line
 
 
 def _fold_line(line: str, pos: int, current: dict | None, out: list[Statement]) -> dict | None:
@@ -256,9 +264,39 @@ def _apply_positions(statements: list[Statement]) -> list[Statement]:
     for s in statements:
         if s.number in _POSITIONAL and s.field in (None, "other", "sub"):
             value = s.value if s.field is None else f"{s.label}: {s.value}"
-            s = replace(s, field=_POSITIONAL[s.number], value=value)
+            field = (_field_by_content(value) if s.field is None else None) or _POSITIONAL[s.number]
+            s = replace(s, field=field, value=value)
         out.append(s)
     return out
+
+
+def _field_by_content(value: str) -> str | None:
+    """What an unlabelled answer plainly is, whatever its place in the list (applicants reorder them):
+    a category, links to certificates or an audit, addresses, a lone web address. None: undecided."""
+    urls = urls_in(value)
+    certs = bool(re.search(r"crt\.sh", value, re.I)) or bool(fingerprints_in(value))
+    audit = any(_looks_like_audit(u) for u in urls)
+    if certs or audit:
+        return "audit+certificates" if certs and audit else "certificates" if certs else "audit"
+    addresses = emails_in(value)
+    if addresses:
+        emergency = _EMERGENCY_PROSE.search(value) or re.match(
+            r"(?:security|soc|incident|pki|abuse|cert)\b", value, re.I
+        )
+        return "emergency" if emergency or (len(addresses) == 1 and phone_in(value)) else "representatives"
+    if len(value) <= 80 and category_in_value(value) and not urls:
+        return "category"
+    if len(urls) == 1 and len(value) <= len(urls[0]) + 10:
+        return "website"
+    if not urls and len(value.split()) <= 10 and _COMPANY.search(value):
+        return "organization"
+    return None
+
+
+_COMPANY = re.compile(
+    r"\b(?:Ltd|Limited|GmbH|AG|SE|Inc|Corp(?:oration)?|LLC|LLP|plc|PLC|AS|ASA|AB|Oy|Oyj|A/S|ApS|S\.?A|"
+    r"S\.?p\.?A|S\.?r\.?l|S\.?L|B\.?V|N\.?V|K\.?K|Pty|Co|Foundation|Institute|Association|Consortium)\b\.?$"
+)
 
 
 def _of(statements: list[Statement], *fields: str) -> list[Statement]:
@@ -450,7 +488,8 @@ _ORG_PROSE = (
         rf"operator|consultancy|registrar))\b|(?:makes|develops|produces|operates|builds|publishes|maintains|provides)\b)"
     ),
     re.compile(
-        rf"^(?:(?:Hi|Hello|Dear)[^,]*,\s*)?{_ORG_NAME}\s+(?:would like|wishes|hereby|is applying|is pleased|intends|"
+        rf"^(?:(?:Hi|Hello|Dear)[^,]*,\s*)?{_ORG_NAME}(?:\s*\([^()]{{1,120}}\))?\s+(?:would like|wishes|hereby|"
+        rf"is applying|is pleased|intends|"
         rf"requests|wants|would hereby|is writing|kindly requests|seeks|applies)\b"
     ),
     re.compile(
@@ -804,7 +843,7 @@ def _is_name_word(word: str) -> bool:
 
 # ---------------------------------------------------------------- representatives
 
-_VOTING = re.compile(r"\bvoting\b|\bvote\b|\bvoter\b", re.I)
+_VOTING = re.compile(r"\bvoting\b|\bvote\b|\bvoter\b|stimmberechtigt|\bvotant|droit de vote", re.I)
 _NON_VOTING = re.compile(
     r"non[-\s]?voting|not\s+(?:a\s+)?voting|no\s+vote|without\s+vote|alternate|other", re.I
 )
@@ -843,11 +882,25 @@ def _voting_by_name(reps: tuple[Representative, ...], texts: list[str]) -> tuple
         if emails_in(text) or not _VOTING.search(text) or _NON_VOTING.search(text):
             continue
         named = [r.email for r in reps if r.name and re.search(rf"\b{re.escape(r.name)}\b", text)]
+        named = named or _by_first_name(reps, text)
         if len(named) == 1:
             voter = named[0]
     if voter is None:
         return reps
     return tuple(replace(rep, voting=rep.email == voter) for rep in reps)
+
+
+def _by_first_name(reps: tuple[Representative, ...], text: str) -> list[str]:
+    """'John will be the voting representative': the one representative of that first name."""
+    by_first: dict[str, list[str]] = {}
+    for rep in reps:
+        if rep.name:
+            by_first.setdefault(rep.name.split()[0], []).append(rep.email)
+    return [
+        emails[0]
+        for first, emails in by_first.items()
+        if len(emails) == 1 and re.search(rf"\b{re.escape(first)}\b", text)
+    ]
 
 
 def _before_emergency(text: str) -> str:
@@ -858,7 +911,7 @@ def _before_emergency(text: str) -> str:
 
 def representatives_in(value: str, label: str = "") -> list[Representative]:
     """Each e-mail address in the value is a representative; 'voting' next to it (or in the label) marks the vote."""
-    label = re.sub(r"\(.*?\)", " ", label)
+    label = re.sub(r"\((?!\s*voting\s*\))[^)]*\)", " ", label)  # hints in brackets, but "(voting)" itself
     label_votes = bool(_VOTING.search(label)) and not re.search(
         r"non|identify|indicat|which|mark|alternate|other|backup|deputy", label, re.I
     )
