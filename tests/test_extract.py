@@ -656,3 +656,13 @@ Kestrel Ltd (https://kestrel.test) would like to join the SMCWG. Our representat
     x = mail(prose)
     assert (x.organization_name, x.website_url) == ("Kestrel Ltd", "https://kestrel.test")
     assert [(r.name, r.voting) for r in x.representatives] == [("Jane Roe", False), ("John Smith", True)]
+
+
+def test_a_representative_given_by_address_alone_who_is_the_sender_takes_the_senders_name():
+    body = "Hello,\n\nPlease add me as a second (non-voting) representative: john@kestrel.test.\n\nThanks\n"
+    reps = mail(body, sender="John Smith <john@kestrel.test>").representatives
+    assert [(r.name, r.email) for r in reps] == [("John Smith", "john@kestrel.test")]
+    others = mail(
+        "Representatives: ann@kestrel.test\n", sender="John Smith <john@kestrel.test>"
+    ).representatives
+    assert [(r.name, r.email) for r in others] == [(None, "ann@kestrel.test")]

@@ -55,7 +55,7 @@ def extract(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extr
     references, findings = certificate_evidence(
         statements, sentences, body, pem_ders, parsed, received_at or parsed.date
     )
-    representatives = extract_representatives(statements, sentences)
+    representatives = _named_by_sender(extract_representatives(statements, sentences), parsed)
     return Extraction(
         category=extract_category(statements, sentences, parsed),
         organization_name=extract_organization(statements, sentences, parsed),
@@ -888,6 +888,16 @@ def _voting_by_name(reps: tuple[Representative, ...], texts: list[str]) -> tuple
     if voter is None:
         return reps
     return tuple(replace(rep, voting=rep.email == voter) for rep in reps)
+
+
+def _named_by_sender(reps: tuple[Representative, ...], parsed: ParsedEmail) -> tuple[Representative, ...]:
+    """A representative given by address alone who is the sender: the name the sender's mail gives."""
+    words = parsed.from_name.split()
+    name = parsed.from_name.strip() if 2 <= len(words) <= 4 and all(map(_is_name_word, words)) else None
+    sender = parsed.from_address.lower()
+    return tuple(
+        replace(rep, name=name) if rep.name is None and name and rep.email == sender else rep for rep in reps
+    )
 
 
 def _by_first_name(reps: tuple[Representative, ...], text: str) -> list[str]:
