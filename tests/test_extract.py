@@ -666,3 +666,15 @@ def test_a_representative_given_by_address_alone_who_is_the_sender_takes_the_sen
         "Representatives: ann@kestrel.test\n", sender="John Smith <john@kestrel.test>"
     ).representatives
     assert [(r.name, r.email) for r in others] == [(None, "ann@kestrel.test")]
+
+
+def test_html_links_keep_their_targets_when_the_words_hide_them():
+    html = """<html><body><p>Kestrel Trust Ltd would like to join the SMCWG as a Certificate Issuer.</p>
+<p><b>Website:</b> <a href="https://kestrel.test/">kestrel.test</a></p>
+<p><b>Audit:</b> <a href="https://www.cpacanada.ca/webtrustseal?sealid=5">our WebTrust seal</a></p>
+<p><b>Example certificate:</b> <a href="https://crt.sh/?id=424242">on crt.sh</a>,
+<a href="mailto:jane@kestrel.test">write to Jane</a></p></body></html>"""
+    x = mail(html, html=True)
+    assert x.website_url == "https://kestrel.test"  # the words are the address: no second copy of it
+    assert x.audit_report_url == "https://www.cpacanada.ca/webtrustseal?sealid=5"
+    assert x.certificate_evidence == ("https://crt.sh/?id=424242",)

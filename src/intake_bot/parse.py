@@ -131,13 +131,26 @@ def html_to_text(html: str) -> str:
     """HTML -> text with inscriptis: it lays table rows out on one line each, which
     keeps Outlook's 'label | value' tables readable for the extractor."""
     if len(html) <= MAX_INSCRIPTIS:
-        from inscriptis import get_text  # imported here: only HTML-only mail needs it
+        from inscriptis import Inscriptis  # imported here: only HTML-only mail needs it
+        from lxml.html import document_fromstring
 
         try:
-            return get_text(html)
+            tree = document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses str + encoding
+            _show_link_targets(tree)
+            return Inscriptis(tree).get_text()
         except (Exception, RecursionError):  # inscriptis/lxml on hostile markup
             pass
     return re.sub(r"<[^>]*>", " ", html)
+
+
+def _show_link_targets(tree) -> None:  # lxml.html.HtmlElement
+    """'<a href="https://crt.sh/?id=5">our certificate</a>' -> 'our certificate (https://crt.sh/?id=5)':
+    the address is the data, and HTML mail often hides it behind other words."""
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        bare = re.sub(r"^https?://", "", href, flags=re.I).rstrip("/")
+        if bare != href and bare.lower() not in link.text_content().lower():
+            link.tail = f" ({href}){link.tail or ''}"
 
 
 def decode_header_value(value: str) -> str:
