@@ -145,12 +145,21 @@ def html_to_text(html: str) -> str:
 
 def _show_link_targets(tree) -> None:  # lxml.html.HtmlElement
     """'<a href="https://crt.sh/?id=5">our certificate</a>' -> 'our certificate (https://crt.sh/?id=5)':
-    the address is the data, and HTML mail often hides it behind other words."""
+    the address is the data, and HTML mail often hides it behind other words. Only links whose words
+    name what an application links to: newsletters link everything ('click here', images)."""
     for link in tree.iter("a"):
         href = (link.get("href") or "").strip()
         bare = re.sub(r"^https?://", "", href, flags=re.I).rstrip("/")
-        if bare != href and bare.lower() not in link.text_content().lower():
+        words = link.text_content()
+        if bare != href and bare.lower() not in words.lower() and _LINKED_EVIDENCE.search(words):
             link.tail = f" ({href}){link.tail or ''}"
+
+
+_LINKED_EVIDENCE = re.compile(
+    r"\bcert(?:ificate)?s?\b|crt\.sh|\baudit|\breport\b|\bseal\b|webtrust|\betsi\b|attestation|"
+    r"web\s?-?site|homepage|home page",
+    re.I,
+)
 
 
 def decode_header_value(value: str) -> str:
