@@ -2,7 +2,7 @@ import pytest
 
 from intake_bot.classify import classify, looks_like_application
 from intake_bot.parse import parse_email
-from intake_bot.records import Category, Disposition, Extraction
+from intake_bot.records import Category, Disposition, Extraction, Representative
 from mails import make_mail
 
 
@@ -92,3 +92,34 @@ def test_data_without_intent_is_not_an_application():
     assert not looks_like_application(
         p, Extraction(website_url="https://example.org", organization_name="Example")
     )
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "application"),
+    [
+        (
+            "Question about membership",
+            "I would like to ask what the requirements are to join as a consumer.",
+            False,
+        ),
+        ("SMCWG", "How do we join the SMCWG as an Interested Party? Our site is https://k.test.", False),
+        ("SMCWG", "We would like to join as an Interested Party; how do we send the IPR agreement?", True),
+        (
+            "Application - Kestrel Ltd",
+            "We are applying as an Interested Party. Website: https://k.test",
+            True,
+        ),
+    ],
+)
+def test_asking_how_to_join_is_a_question_until_someone_applies(subject, body, application):
+    p = parse_email(make_mail(f"Hello,\n\n{body}\n\nThanks\n", subject=subject))
+    stated = Extraction(category=Category.INTERESTED_PARTY, website_url="https://k.test")
+    assert looks_like_application(p, stated) is application
+
+
+def test_a_question_with_a_representative_named_is_an_application():
+    p = parse_email(
+        make_mail("Hello,\n\nHow do we join as an Interested Party? Rep: jane@k.test\n", subject="SMCWG")
+    )
+    reps = (Representative(name=None, email="jane@k.test", voting=False),)
+    assert looks_like_application(p, Extraction(category=Category.INTERESTED_PARTY, representatives=reps))

@@ -88,10 +88,30 @@ def looks_like_application(parsed: ParsedEmail, extraction: Extraction) -> bool:
     text = f"{parsed.subject}\n{parsed.text}"
     if not _INTENT.search(text):
         return False
-    if extraction.category or extraction.ipr_agreement:
+    if extraction.ipr_agreement:
+        return True
+    if _only_asks_about_joining(text) and not (extraction.representatives or extraction.emergency_contact):
+        return False  # "what are the requirements to join as a ...?": a question for staff, no applicant yet
+    if extraction.category:
         return True
     stated = extraction.stated()
     return len(stated) >= 2
+
+
+_ASKING = re.compile(
+    r"\b(?:questions?\b|enquiry|inquiry|I\s+would\s+like\s+to\s+(?:ask|know|enquire|inquire)|I\s+wonder|wondering|could\s+you\s+(?:tell|explain|"
+    r"let\s+(?:me|us)\s+know)|how\s+(?:do|can|could|would|should|does)\s+(?:we|I|one|a|an|our)|what\s+(?:is|are|would\s+be)"
+    r"\s+(?:the\s+)?(?:process|procedure|steps|requirements?|criteria|fees?|costs?)|what\s+the\s+(?:process|requirements?|"
+    r"criteria|fees?|costs?)\s+(?:is|are)|(?:are|is)\s+(?:we|I|our\s+\w+)\s+eligible|whether\s+(?:we|I)\s+(?:can|could|may|qualify))",
+    re.I,
+)
+
+
+def _only_asks_about_joining(text: str) -> bool:
+    """Every sentence about joining asks how, whether or on what terms ('We would like to join as an
+    Interested Party; how do we send the agreement?' applies, and asks something besides)."""
+    about = [part for part in re.split(r"(?<=[.?!;])\s+|\n\s*\n", text) if _INTENT.search(part)]
+    return bool(about) and all(_ASKING.search(part) for part in about)
 
 
 def _bounce(p: ParsedEmail) -> Classification | None:
