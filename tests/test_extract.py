@@ -678,3 +678,34 @@ def test_html_links_keep_their_targets_when_the_words_hide_them():
     assert x.website_url == "https://kestrel.test"  # the words are the address: no second copy of it
     assert x.audit_report_url == "https://www.cpacanada.ca/webtrustseal?sealid=5"
     assert x.certificate_evidence == ("https://crt.sh/?id=424242",)
+
+
+def test_answers_under_the_quoted_items_of_our_reply_take_their_labels():
+    body = """Hi,
+
+answers inline.
+
+On Mon, 2 Nov 2026 at 10:00, CA/Browser Forum <questions@cabforum.org> wrote:
+> To complete it we still need the following:
+>
+>   1. Example certificates: links to end-entity S/MIME certificates,
+> for example on crt.sh.
+
+https://crt.sh/?id=4242
+
+>   2. Emergency contact: A contact for security issues about certificate trust.
+
+soc@kestrel.test, +44 20 7946 0000
+
+>   3. Web site: Hello there
+>
+> Organisation: Old Name Ltd
+
+Hello again, nothing else to add.
+
+Jane
+"""
+    x = mail(body, reply=True)
+    assert x.certificate_evidence == ("https://crt.sh/?id=4242",)
+    assert (x.emergency_contact.email, x.emergency_contact.phone) == ("soc@kestrel.test", "+44 20 7946 0000")
+    assert x.website_url is None and x.organization_name is None  # quoted text lends labels, never data

@@ -47,7 +47,7 @@ def extract(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extr
     """What this message states; None/empty for everything it does not.
 
     received_at (else the Date header) is the time certificates are judged valid at."""
-    unquoted = strip_quoted(parsed.text)
+    unquoted = strip_quoted(answers_labelled(parsed.text))
     pem_ders = evidence.pem_certificates(unquoted)
     body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
     statements = label_statements(body)
@@ -70,6 +70,34 @@ def extract(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extr
         certificate_findings=findings,
         test_websites=extract_test_websites(statements, body),
     )
+
+
+# ---------------------------------------------------------------- answers between quoted questions
+
+_QUOTED_ITEM = re.compile(r"^\s*>[>\s]*\d{1,2}[.)]\s*(?P<label>[^:>]{2,60}?)\s*:")  # our replies number them
+
+
+def answers_labelled(text: str) -> str:
+    """Answers written under the quoted items of our reply ('> 2. Emergency contact: ...' then
+    'soc@x, +44 ...') take the item's label, which the quote's removal would otherwise take away.
+    The quoted line lends only its label: quoted text is never data. Greetings take nothing."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    label = None
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(">"):
+            found = _QUOTED_ITEM.match(line)
+            if found:
+                label = found.group("label").strip() if classify_label(found.group("label")) else None
+            elif not line.strip(" \t>"):
+                label = None  # a blank quoted line ends the item; other quoted lines are its wrapped text
+        elif line.strip() and label:
+            answer = line.strip()
+            if not _split_label(answer) and not re.match(
+                r"(?:hi|hello|dear|thanks|thank you)\b", answer, re.I
+            ):
+                lines[index] = f"{label}: {line.strip()}"
+            label = None
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- label statements
