@@ -709,3 +709,18 @@ Jane
     assert x.certificate_evidence == ("https://crt.sh/?id=4242",)
     assert (x.emergency_contact.email, x.emergency_contact.phone) == ("soc@kestrel.test", "+44 20 7946 0000")
     assert x.website_url is None and x.organization_name is None  # quoted text lends labels, never data
+
+
+def test_a_voter_named_without_an_address_is_stated_for_a_later_fold():
+    from intake_bot.fields import fold, vote_by_name
+
+    x = mail("Hi,\n\nPlease note John Smith is our voting representative.\n\nJane\n")
+    assert x.voting_name == "John Smith" and x.representatives == ()
+    reps = [
+        {"name": "Jane Roe", "email": "j@k.test", "voting": True},
+        {"name": "John Smith", "email": "s@k.test"},
+    ]
+    assert [r["voting"] for r in vote_by_name(reps, "John Smith")] == [False, True]
+    assert vote_by_name(reps, "Nobody Here") == reps
+    folded = fold([("representatives", reps), ("voting_name", "john")])
+    assert [r["voting"] for r in folded["representatives"]] == [False, True]

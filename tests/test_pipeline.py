@@ -327,3 +327,25 @@ def test_in_a_shared_transaction_a_failing_message_takes_only_its_own_writes_bac
     assert [r.to_address for r in replies(pipeline)] == ["first@one.test", "third@three.test"]
     with pipeline.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(StoredMessage)) == 3
+
+
+def test_a_follow_up_naming_the_voter_without_an_address_marks_a_representative_given_before(pipeline):
+    first = make_mail(
+        "Representatives: Jane Roe <jane@kestrel.test>, John Smith <john@kestrel.test>\n",
+        sender="Jane Roe <jane@kestrel.test>",
+        message_id="<v1@kestrel.test>",
+        subject="SMCWG application of Kestrel Ltd",
+    )
+    reference = run(pipeline, first).reference
+    follow_up = make_mail(
+        "Hi,\n\nJohn Smith will be our voting representative.\n\nJane\n",
+        sender="Jane Roe <jane@kestrel.test>",
+        message_id="<v2@kestrel.test>",
+        subject=f"Re: [{reference}] SMCWG application of Kestrel Ltd",
+    )
+    assert run(pipeline, follow_up).reference == reference
+    reps = exported(pipeline)["applications"][0]["representatives"]
+    assert [(r["email"], r["voting"]) for r in reps] == [
+        ("jane@kestrel.test", False),
+        ("john@kestrel.test", True),
+    ]

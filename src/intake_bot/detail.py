@@ -156,8 +156,9 @@ def _field_sources(s: Session, app: Application) -> dict[str, str]:
     sources: dict[str, str] = {}
     ids = {m.id: m.message_id for m in app.messages}
     for fv in app.field_values:
+        field = "representatives" if fv.field == "voting_name" else fv.field  # it marks the voting one
         if fv.source == "staff":
-            sources[fv.field] = "set by staff"
-        elif sources.get(fv.field) != "set by staff":
-            sources[fv.field] = f"from #{fv.message_id} {ids.get(fv.message_id, '')}"
+            sources[field] = "set by staff"
+        elif sources.get(field) != "set by staff":
+            sources[field] = f"from #{fv.message_id} {ids.get(fv.message_id, '')}"
     return sources

@@ -69,6 +69,10 @@ def extract(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extr
         working_group=extract_working_group(body, parsed.subject),
         certificate_findings=findings,
         test_websites=extract_test_websites(statements, body),
+        voting_name=voter_named(
+            [s.value for s in _of(statements, "representatives")] + [s.text for s in sentences],
+            representatives,
+        ),
     )
 
 
@@ -926,6 +930,24 @@ def _named_by_sender(reps: tuple[Representative, ...], parsed: ParsedEmail) -> t
     return tuple(
         replace(rep, name=name) if rep.name is None and name and rep.email == sender else rep for rep in reps
     )
+
+
+_PERSON = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\b")
+
+
+def voter_named(texts: list[str], reps: tuple[Representative, ...]) -> str | None:
+    """'John Smith is our voting representative' with no address, when this message's own representatives
+    (if any) name no voter: the name, for a representative an earlier message gave (fields.vote_by_name)."""
+    if any(rep.voting for rep in reps):
+        return None
+    for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
+        if emails_in(text) or not _VOTING.search(text) or _NON_VOTING.search(text):
+            continue
+        names = [m.group(0) for m in _PERSON.finditer(text) if all(map(_is_name_word, m.group(0).split()))]
+        names.sort(key=lambda name: len(name.split()) < 2)  # a full name before a lone capitalised word
+        if names:
+            return names[0]
+    return None
 
 
 def _by_first_name(reps: tuple[Representative, ...], text: str) -> list[str]:

@@ -43,6 +43,8 @@ def statements(extraction: Extraction) -> list[tuple[str, Any]]:
         out.append((name, value))
     if extraction.certificate_findings:
         out.append(("certificate_findings", [asdict(f) for f in extraction.certificate_findings]))
+    if extraction.voting_name:
+        out.append(("voting_name", extraction.voting_name))
     return out
 
 
@@ -64,7 +66,10 @@ def empty() -> Fields:
 def fold(extracted: Iterable[tuple[str, Any]], staff: Iterable[tuple[str, Any]] = ()) -> Fields:
     current = empty()
     for name, value in extracted:
-        current[name] = _merge(name, current[name], value)
+        if name == "voting_name":  # not a field of its own: it marks a representative
+            current["representatives"] = vote_by_name(current["representatives"], value)
+        else:
+            current[name] = _merge(name, current[name], value)
     for name, value in staff:  # a correction replaces, it does not merge
         if name in current:
             current[name] = value
@@ -101,6 +106,19 @@ def ipr_rank(value: dict[str, Any]) -> tuple[int, tuple[int, ...]]:
     )
     version = tuple(int(p) for p in str(value.get("version") or "0").split(".") if p.isdigit())
     return rank, version
+
+
+def vote_by_name(reps: list[dict], name: str) -> list[dict]:
+    """The one representative of that name (else of that first name) votes; no one, or two: unchanged."""
+    wanted = name.casefold().split()
+
+    def named(rep: dict, words: list[str]) -> bool:
+        return (rep.get("name") or "").casefold().split()[: len(words)] == words
+
+    found = [r for r in reps if named(r, wanted)] or [r for r in reps if named(r, wanted[:1])]
+    if len(found) != 1:
+        return reps
+    return [dict(r, voting=r is found[0]) for r in reps]
 
 
 def _merge_representatives(old: list[dict], new: list[dict]) -> list[dict]:

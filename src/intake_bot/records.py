@@ -169,6 +169,8 @@ class Extraction:
     working_group: str | None = None
     certificate_findings: tuple[CertificateFinding, ...] = ()  # details of certificate_evidence
     test_websites: IssuerTestSites | None = None
+    # "John Smith will be our voting representative", no address: names one given in an earlier message
+    voting_name: str | None = None
 
     def stated(self) -> dict[str, object]:
         """The fields this message actually states, by export name."""
