@@ -724,3 +724,23 @@ def test_a_voter_named_without_an_address_is_stated_for_a_later_fold():
     assert vote_by_name(reps, "Nobody Here") == reps
     folded = fold([("representatives", reps), ("voting_name", "john")])
     assert [r["voting"] for r in folded["representatives"]] == [False, True]
+
+
+def test_an_ipr_agreement_sent_as_a_word_file_is_missing_with_the_reason():
+    from intake_bot.assess import assess
+    from intake_bot.fields import fold, statements
+
+    docx = (
+        "IPR_signed.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    )
+    x = mail("Hello,\n\nOur signed IPR agreement is attached.\n", attachments=[docx])
+    assert x.ipr_agreement.kind == "other"
+    verdict = assess(fold(statements(x)), "SMCWG")
+    assert "ipr_agreement" in verdict.missing
+    assert verdict.problems["ipr_agreement"] == (
+        "“IPR_signed.docx” is a word-processor file: the agreement is to be completed, signed and sent as a PDF",
+    )
+    with_pdf = mail("Hello,\n\nAttached.\n", attachments=[docx, ("IPR.pdf", "application/pdf", ipr_pdf())])
+    assert with_pdf.ipr_agreement.filename == "IPR.pdf"

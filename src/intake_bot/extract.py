@@ -1229,9 +1229,13 @@ def extract_ipr(parsed: ParsedEmail, body: str = "", sent_at: datetime | None = 
     candidates = []
     for attachment in parsed.attachments:
         is_image = attachment.content_type in _IMAGE_TYPES
+        named = bool(_IPR_NAME.search(attachment.filename))
+        if named and attachment.filename.lower().endswith(_WORD_PROCESSOR):
+            check = evidence.IprCheck("other", problems=(_NOT_PDF,))  # said why, not just "missing"
+            candidates.append((_ipr_rank(check), len(candidates), attachment, check))
+            continue
         if not _is_pdf(attachment) and not is_image:
             continue
-        named = bool(_IPR_NAME.search(attachment.filename))
         check = evidence.check_ipr(attachment.payload, attachment.filename, attachment.content_type)
         if check.kind == "ipr_agreement" or named or (mentioned and len(pdfs) == 1 and not is_image):
             if check.kind == "other" and not named:
@@ -1253,6 +1257,10 @@ def extract_ipr(parsed: ParsedEmail, body: str = "", sent_at: datetime | None = 
         review=check.review,
         sent_at=sent_at.isoformat() if sent_at else None,
     )
+
+
+_WORD_PROCESSOR = (".doc", ".docx", ".odt", ".rtf", ".pages")
+_NOT_PDF = "is a word-processor file: the agreement is to be completed, signed and sent as a PDF"
 
 
 def _is_pdf(attachment: Attachment) -> bool:
