@@ -744,3 +744,27 @@ def test_an_ipr_agreement_sent_as_a_word_file_is_missing_with_the_reason():
     )
     with_pdf = mail("Hello,\n\nAttached.\n", attachments=[docx, ("IPR.pdf", "application/pdf", ipr_pdf())])
     assert with_pdf.ipr_agreement.filename == "IPR.pdf"
+
+
+def test_an_application_forwarded_inline_is_read_but_a_quoted_reply_is_not():
+    forwarded = """Hi,
+
+please see the application from our CEO below.
+
+Regards,
+Office
+
+---------- Forwarded message ---------
+From: Jane Roe <jane@kestrel.test>
+Date: Mon, 2 Nov 2026 at 09:00
+Subject: SMCWG application
+To: Office <office@kestrel.test>
+
+Organisation: Kestrel Ltd
+Representative: Jane Roe, jane@kestrel.test
+"""
+    x = mail(forwarded, sender="Office <office@kestrel.test>")
+    assert x.organization_name == "Kestrel Ltd"
+    assert [r.email for r in x.representatives] == ["jane@kestrel.test"]
+    quoted = forwarded.replace("---------- Forwarded message ---------", "-----Original Message-----")
+    assert mail(quoted, sender="Office <office@kestrel.test>").organization_name is None

@@ -276,7 +276,10 @@ def test_a_forwarded_application_is_read_and_the_forwarder_is_the_sender():
     assert "---------- Forwarded message ----------" in parsed.text
     assert "From: Carol Applicant <carol@applicant.test>" in parsed.text
     assert "Organization Name: Example Trust Ltd" in parsed.text
-    assert extract(parsed).organization_name == "Example Trust Ltd"
+    found = extract(parsed)
+    assert found.organization_name == "Example Trust Ltd"
+    assert [r.email for r in found.representatives] == ["alice@example-trust.test", "bob@example-trust.test"]
+    assert found.emergency_contact.email == "security@example-trust.test"
 
 
 def test_a_forwarded_ipr_attachment_is_found():

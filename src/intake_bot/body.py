@@ -17,7 +17,7 @@ _WROTE = re.compile(
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
 _ORIGINAL = re.compile(
-    r"^\s*(?:-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Forwarded message|"
+    r"^\s*(?:-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|"
     r"Mensaje original|Původní zpráva)\s*-{2,}|_{10,})\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -51,11 +51,37 @@ _STRONG_LABEL_AFTER_SIGNOFF = re.compile(
 )
 
 
+_FORWARDED = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|"
+    r"Messaggio inoltrato|Doorgestuurd bericht|Přeposlaná zpráva)\s*-{2,}|Begin forwarded message\s*:)\s*$",
+    re.IGNORECASE,
+)
+
+
 def strip_quoted(text: str) -> str:
     """The new text of a reply: no '>' lines, no attribution lines, nothing under a reply header."""
-    text = _drop_attributions(text.replace("\r\n", "\n"))
+    text = _drop_attributions(_unwrap_forwards(text.replace("\r\n", "\n")))
     text = _cut_at_reply_header(text)
     return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
+
+
+def _unwrap_forwards(text: str) -> str:
+    """A forwarded message is new to us, unlike a quoted one: its marker line and header block go
+    (they would read as a reply header), its text stays."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if _FORWARDED.match(lines[index]):
+            index += 1
+            while index < len(lines) and (
+                _HEADER_LINE.match(lines[index]) or _HEADER_NEXT.match(lines[index])
+            ):
+                index += 1
+            continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
 
 
 def _drop_attributions(text: str) -> str:
