@@ -768,3 +768,15 @@ Representative: Jane Roe, jane@kestrel.test
     assert [r.email for r in x.representatives] == ["jane@kestrel.test"]
     quoted = forwarded.replace("---------- Forwarded message ---------", "-----Original Message-----")
     assert mail(quoted, sender="Office <office@kestrel.test>").organization_name is None
+
+
+def test_our_own_reply_forwarded_back_is_old_text():
+    body = """Here is what we still need to send, see below.
+
+---------- Forwarded message ---------
+From: CA/Browser Forum <questions@cabforum.org>
+Subject: Re: [SMCWG-2026-0007] Membership application
+
+Organisation: Somebody Else Ltd
+"""
+    assert mail(body, reply=True).organization_name is None

@@ -73,15 +73,21 @@ def _unwrap_forwards(text: str) -> str:
     index = 0
     while index < len(lines):
         if _FORWARDED.match(lines[index]):
+            start = index
             index += 1
             while index < len(lines) and (
                 _HEADER_LINE.match(lines[index]) or _HEADER_NEXT.match(lines[index])
             ):
                 index += 1
+            if any(_OUR_REFERENCE.search(line) for line in lines[start:index]):
+                return "\n".join(out)  # our own reply, forwarded back: old text, like a quote
             continue
         out.append(lines[index])
         index += 1
     return "\n".join(out)
+
+
+_OUR_REFERENCE = re.compile(r"\[[A-Z]{2,8}-\d{4}-\d{4,}\]")  # in the subject of every reply we send
 
 
 def _drop_attributions(text: str) -> str:
