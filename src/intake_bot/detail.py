@@ -3,18 +3,16 @@ messages, attachments, replies and history."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from .assess import DEFAULT_RULES
+from .config import EvidenceRules
 from .errors import UsageError
 from .export import application_record, iso
 from .store import repository as repo
 from .store.schema import Application
-
-if TYPE_CHECKING:
-    from .config import EvidenceRules
 
 
 def application_detail(s: Session, reference: str, rules: EvidenceRules = DEFAULT_RULES) -> dict[str, Any]:

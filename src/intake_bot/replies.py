@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .paths import data_dir
@@ -157,7 +157,7 @@ def _text_part(text: str, subtype: str, inner: bool = False) -> MIMEText:
 
 def header_address(value: str) -> str:
     """One valid address for a To header; an internationalised domain in its ASCII (IDNA) form."""
-    valid = validate_email(single_address(value), check_deliverability=False, test_environment=True)
+    valid = _single(value)
     return valid.ascii_email or valid.normalized
 
 
@@ -181,11 +181,15 @@ def clean_header_text(value: str) -> str:
 
 def single_address(value: str) -> str:
     """Exactly one valid address, or a ValueError: never a second recipient smuggled in."""
+    return _single(value).normalized
+
+
+def _single(value: str) -> ValidatedEmail:
     value = clean_header_text(value)
     if any(c in value for c in ",;<>\"'() "):
         raise ValueError(f"not a single plain address: {value!r}")
     try:
-        return validate_email(value, check_deliverability=False, test_environment=True).normalized
+        return validate_email(value, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid address: {value!r}") from exc
 
