@@ -9,6 +9,7 @@ statement carries its position; for single-valued fields the later statement win
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -910,9 +911,7 @@ def extract_representatives(
 def _voting_by_name(reps: tuple[Representative, ...], texts: list[str]) -> tuple[Representative, ...]:
     """'Jane Doe will be our voting representative' without her address: the named representative votes."""
     voter = None
-    for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
-        if emails_in(text) or not _VOTING.search(text) or _NON_VOTING.search(text):
-            continue
+    for text in _votes_without_address(texts):
         named = [r.email for r in reps if r.name and re.search(rf"\b{re.escape(r.name)}\b", text)]
         named = named or _by_first_name(reps, text)
         if len(named) == 1:
@@ -932,6 +931,13 @@ def _named_by_sender(reps: tuple[Representative, ...], parsed: ParsedEmail) -> t
     )
 
 
+def _votes_without_address(texts: list[str]) -> Iterator[str]:
+    """Clauses that say who votes by name only ('John Smith will be our voting representative')."""
+    for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
+        if not emails_in(text) and _VOTING.search(text) and not _NON_VOTING.search(text):
+            yield text
+
+
 _PERSON = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\b")
 
 
@@ -940,9 +946,7 @@ def voter_named(texts: list[str], reps: tuple[Representative, ...]) -> str | Non
     (if any) name no voter: the name, for a representative an earlier message gave (fields.vote_by_name)."""
     if any(rep.voting for rep in reps):
         return None
-    for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
-        if emails_in(text) or not _VOTING.search(text) or _NON_VOTING.search(text):
-            continue
+    for text in _votes_without_address(texts):
         names = [m.group(0) for m in _PERSON.finditer(text) if all(map(_is_name_word, m.group(0).split()))]
         names.sort(key=lambda name: len(name.split()) < 2)  # a full name before a lone capitalised word
         if names:
