@@ -364,7 +364,6 @@ def reply_text(items, problems, wg="SMCWG") -> str:
             to_address="ada@analytical.test",
             to_name="Ada Lovelace",
             from_address="questions@cabforum.org",
-            subject="Membership Application of Analytical Engines Ltd",
             in_reply_to="<m1@analytical.test>",
             references=(),
             items=items,

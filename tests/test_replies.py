@@ -5,7 +5,7 @@ from email.policy import default
 import pytest
 
 from intake_bot.records import ReplyKind
-from intake_bot.replies import ReplyInput, render_reply, reply_subject, single_address
+from intake_bot.replies import ReplyInput, greeting, render_reply, single_address
 
 
 def reply_input(**overrides) -> ReplyInput:
@@ -16,7 +16,6 @@ def reply_input(**overrides) -> ReplyInput:
         to_address="alice@example.test",
         to_name="Alice",
         from_address="questions@cabforum.org",
-        subject="Membership application",
         in_reply_to="<m1@example.test>",
         references=("<m0@example.test>",),
         items=("ipr_agreement", "emergency_contact"),
@@ -35,7 +34,7 @@ def parsed(raw: bytes):
 
 def test_reply_headers_follow_rfc_3834():
     msg = parsed(render_reply(reply_input()).raw)
-    assert msg["Subject"] == "Re: [SMCWG-2026-0001] Membership application"
+    assert msg["Subject"] == "[SMCWG-2026-0001] Your application to the S/MIME Certificate Working Group"
     assert msg["In-Reply-To"] == "<m1@example.test>"
     assert msg["References"] == "<m0@example.test> <m1@example.test>"
     assert msg["Auto-Submitted"] == "auto-replied"
@@ -65,7 +64,7 @@ def test_applicant_text_is_data_not_template_or_html():
 
 
 def test_no_header_injection_from_subject_or_name():
-    raw = render_reply(reply_input(subject="hi\r\nBcc: victim@example.org", to_name="A\nBcc: x@y")).raw
+    raw = render_reply(reply_input(to_name="A\nBcc: x@y")).raw
     msg = parsed(raw)
     assert msg["Bcc"] is None
     assert b"\nBcc:" not in raw
@@ -79,8 +78,42 @@ def test_only_a_single_plain_address_is_accepted(bad):
         single_address(bad)
 
 
-def test_subject_reference_is_not_repeated():
-    assert reply_subject("RE: Re: [SMCWG-2026-0001] x", "SMCWG-2026-0001") == "Re: [SMCWG-2026-0001] x"
+def test_reflected_reply_carries_nothing_of_a_forged_name():
+    """A forged From names a victim; the reply must not carry the forger's words to them."""
+    phish = "Your account is suspended: https://phish.example/login"
+    msg = parsed(render_reply(reply_input(to_name=phish)).raw)
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    for part in (msg["Subject"], text, html):
+        assert "phish" not in part and "suspended" not in part
+    assert text.startswith("Hello,\r\n")
+
+
+@pytest.mark.parametrize(
+    ("display_name", "expected"),
+    [
+        ("Ada Lovelace", "Hello Ada Lovelace,"),
+        ("Jean-Luc O'Neill Jr.", "Hello Jean-Luc O'Neill Jr.,"),
+        ("José Müller", "Hello José Müller,"),
+        ("山田 太郎", "Hello 山田 太郎,"),
+        ("Анна Петрова", "Hello Анна Петрова,"),
+        ("देवनागरी नाम", "Hello देवनागरी नाम,"),
+        ('"Ada  Lovelace"', "Hello Ada Lovelace,"),
+        ("", "Hello,"),
+        ("Your account is suspended: https://phish.example", "Hello,"),
+        ("Call 555 0100", "Hello,"),
+        ("J.R.R. Tolkien", "Hello J.R.R. Tolkien,"),
+        ("www.phish.example", "Hello,"),  # a period only ends a short abbreviation
+        ("Ada\u202eecalevoL", "Hello,"),
+        ("Ada\x1b]0;owned\x07", "Hello,"),
+        ("A" * 61, "Hello,"),
+        ("Verify your mailbox now or lose all mail", "Hello,"),  # a sentence, not a name
+        ("Smith, John", "Hello,"),
+        ("ada@example.test", "Hello,"),
+    ],
+)
+def test_greeting_names_only_a_plain_name(display_name, expected):
+    assert greeting(display_name) == expected
 
 
 def test_no_value_can_start_a_header_of_its_own():
@@ -93,7 +126,7 @@ def test_no_value_can_start_a_header_of_its_own():
 
 
 def test_internationalised_domain_is_written_in_ascii_and_subject_decodes():
-    msg = parsed(render_reply(reply_input(to_address="a@bücher.example", subject="Antrag für SMCWG")).raw)
+    msg = parsed(render_reply(reply_input(to_address="a@bücher.example", to_name="Jürgen Groß")).raw)
     assert msg["To"] == "a@xn--bcher-kva.example"
-    assert msg["Subject"] == "Re: [SMCWG-2026-0001] Antrag für SMCWG"
+    assert msg.get_body(("plain",)).get_content().startswith("Hello Jürgen Groß,\r\n")
     assert "Signed IPR Agreement" in msg.get_body(("plain",)).get_content()

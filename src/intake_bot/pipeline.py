@@ -355,7 +355,6 @@ class Pipeline:
                 to_address=parsed.from_address,
                 to_name=parsed.from_name,
                 from_address=self.settings.from_address,
-                subject=parsed.subject,
                 in_reply_to=parsed.message_id,
                 references=parsed.references,
                 items=missing,

@@ -1,13 +1,18 @@
 """Jinja2 over templates/replies/ -> the raw bytes of an outgoing reply.
 
-Applicant text is only ever template *data*: it is autoescaped in HTML, never compiled as a
-template, and never becomes a header without losing its line breaks.
+A reply may reach someone who never wrote to us (a forged From), so it echoes nothing the sender
+chose: the subject is fixed (`reply_subject`), the greeting names a person only when the display
+name reads as a plain name (`greeting`), and neither the incoming subject nor the display name is
+quoted anywhere. Every reply kind renders through `render_reply`, which sets both; a new template
+writes `{{ greeting }}` as its first line. Applicant text that does reach a template is only ever
+*data*: autoescaped in HTML, never compiled as a template, never a header line of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +45,9 @@ CATEGORY_LABELS = {
     "interested_party": "Interested Party",
     "associate_member": "Associate Member",
 }
+_NAME_CHARS, _NAME_WORDS = 60, 6
+_NAME_PUNCTUATION = frozenset(" -'.\u2019\u2010")  # space, hyphen, apostrophes, period, Unicode hyphen
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]{1,3}\.)+")
 _UNSAFE_HEADER = re.compile(r"[\x00-\x1f\x7f]+")
 _WIRE = compat32.clone(linesep="\r\n")
 _UTF8_QP = Charset("utf-8")
@@ -56,7 +64,6 @@ class ReplyInput:
     to_address: str
     to_name: str
     from_address: str
-    subject: str  # the subject of the message being answered
     in_reply_to: str
     references: tuple[str, ...]
     items: tuple[str, ...]
@@ -77,9 +84,9 @@ class RenderedReply:
 def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> RenderedReply:
     env = _environment(templates_dir)
     context = {
-        "name": clean_header_text(reply.to_name)[:80],
+        "greeting": greeting(reply.to_name),
         "reference": reply.reference,
-        "working_group_name": WORKING_GROUP_NAMES.get(reply.working_group, reply.working_group),
+        "working_group_name": working_group_name(reply.working_group),
         "items": list(reply.items),
         "problems": {code: list(why) for code, why in reply.problems.items() if code in reply.items and why},
         "wg": reply.working_group,
@@ -93,7 +100,7 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
     headers = {
         "From": formataddr(("CA/Browser Forum", reply.from_address)),
         "To": header_address(reply.to_address),
-        "Subject": reply_subject(reply.subject, reply.reference),
+        "Subject": reply_subject(reply.reference, reply.working_group),
         "Date": format_datetime(reply.now),
         "Message-ID": message_id,
         "In-Reply-To": reply.in_reply_to,
@@ -113,7 +120,7 @@ def render_staff_notification(
     env = _environment(settings.templates_dir)
     text = env.get_template("staff_notification.txt.j2").render(
         reference=reference,
-        working_group_name=WORKING_GROUP_NAMES.get(working_group, working_group),
+        working_group_name=working_group_name(working_group),
         category_label=CATEGORY_LABELS.get(fields.get("category") or "", "unknown"),
         fields=fields,
     )
@@ -167,11 +174,39 @@ def reply_message_id(seed: str, from_address: str) -> str:
     return f"<intake.{token}@{domain}>"
 
 
-def reply_subject(original: str, reference: str) -> str:
-    subject = clean_header_text(original)
-    subject = re.sub(r"^\s*((re|aw|sv|fw|fwd|wg)\s*:\s*)+", "", subject, flags=re.I)
-    subject = subject.replace(f"[{reference}]", "").strip()
-    return f"Re: [{reference}] {subject}"[:200].rstrip() if subject else f"[{reference}] Your application"
+def working_group_name(working_group: str) -> str:
+    return WORKING_GROUP_NAMES.get(working_group, working_group)
+
+
+def reply_subject(reference: str, working_group: str) -> str:
+    """The subject of every reply to an applicant: fixed words and the reference, never the sender's
+    subject (a forged one would be relayed to the victim). Threading rests on In-Reply-To/References
+    and the [REF] tag."""
+    return f"[{reference}] Your application to the {working_group_name(working_group)}"
+
+
+def greeting(display_name: str) -> str:
+    """'Hello Ada Lovelace,' when the display name reads as a plain name, else 'Hello,'."""
+    name = plain_name(display_name)
+    return f"Hello {name}," if name else "Hello,"
+
+
+def plain_name(display_name: str) -> str:
+    """The display name when it is a plain personal name (letters of any script, spaces, hyphens,
+    apostrophes, periods ending an abbreviation; at most 60 characters and 6 words), else "". No digits, colons, slashes,
+    '@': a name that carries a link or a message ('Your account is suspended: https://...') is not
+    one we repeat to whoever the From address names."""
+    name = " ".join((display_name or "").split()).strip("\"' ")
+    if not name or len(name) > _NAME_CHARS or len(name.split()) > _NAME_WORDS:
+        return ""
+    if not any(c.isalpha() for c in name):
+        return ""
+    for c in name:
+        if not (c.isalpha() or c in _NAME_PUNCTUATION or unicodedata.category(c).startswith("M")):
+            return ""
+    if not all(_ABBREVIATION.fullmatch(word) for word in name.split() if "." in word):
+        return ""  # 'J.R.R.', 'Jr.' are names; 'www.phish.example' is not
+    return name
 
 
 def clean_header_text(value: str) -> str:

@@ -114,7 +114,6 @@ def preview(
             to_address=last.from_address,
             to_name="",
             from_address=settings.from_address,
-            subject=last.subject,
             in_reply_to=last.message_id,
             references=(),
             items=missing,
