@@ -19,10 +19,10 @@ from intake_bot import evidence
 from intake_bot.assess import assess
 from intake_bot.config import EvidenceRules, Settings
 from intake_bot.export import export_data
-from intake_bot.extract import extract
 from intake_bot.fields import empty, fold, statements
 from intake_bot.parse import parse_email
 from intake_bot.pipeline import Incoming, Pipeline
+from intake_bot.reader import read
 from intake_bot.records import ReplyKind
 from intake_bot.replies import ReplyInput, render_reply
 from intake_bot.store.db import open_database
@@ -43,9 +43,7 @@ Audit report: https://www.cpacanada.ca/webtrustseal?sealid=12345
 
 
 def fields_of(*mails: bytes, received_at: datetime | None = None) -> dict:
-    return fold(
-        [st for raw in mails for st in statements(extract(parse_email(raw), received_at=received_at))]
-    )
+    return fold([st for raw in mails for st in statements(read(parse_email(raw), received_at=received_at))])
 
 
 def application(*attachments, body: str = ISSUER, sent: str = "Tue, 10 Mar 2026 10:00:00 +0000") -> bytes:
@@ -254,7 +252,7 @@ def test_crtsh_links_and_serial_plus_fingerprint_count_unchecked():
 
 def test_smime_signed_application_is_its_own_evidence():
     raw = a.smime_signed_email(ISSUER + "Our IPR agreement follows.\n", sender="ada@analytical.test")
-    x = extract(parse_email(raw))
+    x = read(parse_email(raw))
     (finding,) = x.certificate_findings
     assert finding.source == "signature" and finding.reference.startswith("signature:smime.p7s sha256:")
     assert finding.certificates[0].subject == "CN=ada@analytical.test"  # the signer, not the CA
@@ -266,7 +264,7 @@ def test_signed_with_a_tls_certificate_says_so():
     raw = a.smime_signed_email(
         ISSUER, sender="ada@analytical.test", ekus=(ExtendedKeyUsageOID.SERVER_AUTH,), policy=a.TLS_POLICY
     )
-    f = fold(statements(extract(parse_email(raw))))
+    f = fold(statements(read(parse_email(raw))))
     (why,) = assess(f).problems["certificate_evidence"]
     assert why.startswith(
         "the certificate for ada@analytical.test that signed your e-mail is a TLS certificate"
@@ -317,7 +315,7 @@ def test_server_certificate_wg_issuers_give_three_test_sites():
     )
     f = issuer_fields(body=body + "Expired: https://expired.analytical.test\n")
     assert assess(f, "SCWG").complete
-    assert extract(parse_email(application(body=body))).working_group == "SCWG"
+    assert read(parse_email(application(body=body))).working_group == "SCWG"
 
 
 def test_new_item_codes_do_not_change_the_smime_profile():

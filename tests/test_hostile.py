@@ -21,9 +21,9 @@ from sqlalchemy import select
 from intake_bot.classify import classify
 from intake_bot.config import Settings
 from intake_bot.errors import LimitExceeded, ParseError
-from intake_bot.extract import extract
 from intake_bot.parse import parse_email, safe_filename
 from intake_bot.pipeline import Incoming, Pipeline
+from intake_bot.reader import read
 from intake_bot.records import Disposition
 from intake_bot.storage import BlobStore
 from intake_bot.store.db import open_database
@@ -276,7 +276,7 @@ def test_a_forwarded_application_is_read_and_the_forwarder_is_the_sender():
     assert "---------- Forwarded message ----------" in parsed.text
     assert "From: Carol Applicant <carol@applicant.test>" in parsed.text
     assert "Organization Name: Example Trust Ltd" in parsed.text
-    found = extract(parsed)
+    found = read(parsed)
     assert found.organization_name == "Example Trust Ltd"
     assert [r.email for r in found.representatives] == ["alice@example-trust.test", "bob@example-trust.test"]
     assert found.emergency_contact.email == "security@example-trust.test"
@@ -377,7 +377,7 @@ def parse_or_refuse(raw: bytes):
 def read_fully(raw: bytes) -> None:
     parsed = parse_or_refuse(raw)
     if parsed is not None:
-        extract(parsed)  # never raises
+        read(parsed)  # never raises
         classify(parsed, frozenset({"questions@cabforum.org"}))
 
 

@@ -219,7 +219,7 @@ def test_a_message_that_takes_too_long_is_quarantined(tmp_path, database_url, mo
         database_url=database_url, storage_path=tmp_path / "store", limits=Limits(max_seconds_per_message=1)
     )
     p = Pipeline(settings, open_database(settings.database_url))
-    monkeypatch.setattr(pipeline_module, "extract", lambda parsed, **kw: time.sleep(5))
+    monkeypatch.setattr(pipeline_module, "read", lambda parsed, **kw: time.sleep(5))
     out = p.process(Incoming(raw=make_mail()))
     assert out.disposition == Disposition.QUARANTINED and "longer than 1 s" in out.reason
 

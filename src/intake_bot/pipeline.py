@@ -1,4 +1,4 @@
-"""The stage order, in one place: parse -> classify -> thread -> extract -> assess -> store -> reply.
+"""The stage order, in one place: parse -> classify -> thread -> read -> assess -> store -> reply.
 
 One message at a time. The raw bytes are stored first; any error in a message quarantines it
 with its reason, and the run goes on. A database that is unreachable is not the message's
@@ -27,9 +27,10 @@ from .assess import PROFILES, assess
 from .classify import classify, looks_like_application
 from .config import Limits, Settings
 from .errors import LimitExceeded
-from .extract import extract, working_groups_named
 from .fields import statements
 from .parse import parse_email
+from .reader import read
+from .reader.groups import working_groups_named
 from .records import Assessment, Disposition, ParsedEmail, ReplyKind
 from .replies import ReplyInput, render_reply, render_staff_notification, single_address
 from .storage import BlobStore
@@ -198,7 +199,7 @@ class Pipeline:
                 )
             return Outcome(row.id, verdict.disposition, reason=verdict.reason)
 
-        extraction = extract(parsed, received_at=received)
+        extraction = read(parsed, received_at=received)
         if app_id is None and not looks_like_application(parsed, extraction):
             row = self._store_message(
                 s,

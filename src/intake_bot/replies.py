@@ -37,7 +37,7 @@ WORKING_GROUP_NAMES = {
     "SCWG": "Server Certificate Working Group",
     "CSCWG": "Code Signing Certificate Working Group",
     "NETSEC": "Network Security Working Group",
-    "NSWG": "Network Security Working Group",  # what extract.working_group returns
+    "NSWG": "Network Security Working Group",  # what reader.groups.extract_working_group returns
 }
 CATEGORY_LABELS = {
     "certificate_issuer": "Certificate Issuer",

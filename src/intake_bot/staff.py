@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from .assess import assess
 from .config import Settings
 from .errors import UsageError
-from .extract import extract
 from .fields import FIELDS, statements
 from .pipeline import Pipeline, parse_with_limits
+from .reader import read
 from .records import ReplyKind
 from .replies import RenderedReply, ReplyInput, render_reply
 from .storage import BlobStore
@@ -84,7 +84,7 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == "extracted"))
     for msg in _threaded_messages(s, app):
         parsed = parse_with_limits(blobs.get(msg.raw_sha256), pipeline.settings.limits)
-        extraction = extract(parsed, received_at=as_utc(msg.received_at))
+        extraction = read(parsed, received_at=as_utc(msg.received_at))
         repo.add_field_values(s, app.id, msg.id, statements(extraction), "extracted", now)
     s.flush()
     missing = pipeline.reassess(s, app, now).missing

@@ -1,4 +1,4 @@
-"""extract.py: what one message states, from small hand-made mails and the dev corpus."""
+"""The reader (intake_bot.reader): what one message states, from small hand-made mails and the dev corpus."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from intake_bot.body import strip_quoted, strip_signature
-from intake_bot.extract import extract, normalise_url
 from intake_bot.parse import parse_email
+from intake_bot.reader import read
+from intake_bot.reader.urls import normalise_url
 from intake_bot.records import Category, Extraction
 from test_evidence import ipr_pdf, make_cert, make_pdf
 
@@ -42,7 +43,7 @@ def mail(
     for filename, ctype, payload in attachments:
         maintype, subtype = ctype.split("/")
         msg.add_attachment(payload, maintype=maintype, subtype=subtype, filename=filename)
-    return extract(parse_email(msg.as_bytes()))
+    return read(parse_email(msg.as_bytes()))
 
 
 # ---------------------------------------------------------------- labels
@@ -451,7 +452,7 @@ def fold(case: Path) -> dict:
     """Later messages over earlier ones; representatives and evidence accumulate."""
     state: dict = {"representatives": {}, "certificate_evidence": set()}
     for eml in sorted(case.glob("*.eml")):
-        stated = extract(parse_email(eml.read_bytes())).stated()
+        stated = read(parse_email(eml.read_bytes())).stated()
         for rep in stated.pop("representatives", ()):
             state["representatives"][rep.email] = rep
         state["certificate_evidence"] |= set(stated.pop("certificate_evidence", ()))

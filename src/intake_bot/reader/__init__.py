@@ -1,0 +1,61 @@
+"""Pure: what one message states about an application (ParsedEmail -> Extraction).
+
+The body is first reduced to the new text of this message (quoted text, reply headers,
+signature and disclaimers removed). It is then read two ways: "Label: value" statements
+(statements.py; numbered lists in positions.py) and free prose sentences (prose.py). Each
+field has its own reader module over both.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .. import evidence
+from ..body import evidence_free, strip_quoted, strip_signature, tidy
+from ..records import Extraction, ParsedEmail
+from .audit import extract_audit
+from .categories import extract_category
+from .certificates import certificate_evidence
+from .emergency import emergency_by_reference, extract_emergency
+from .groups import extract_working_group
+from .ipr import extract_ipr
+from .organisation import extract_organization
+from .positions import apply_positions
+from .prose import prose_sentences
+from .representatives import extract_representatives, named_by_sender, voter_named
+from .statements import answers_labelled, label_statements, of
+from .testsites import extract_test_websites
+from .website import extract_website
+
+
+def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extraction:
+    """What this message states; None/empty for everything it does not.
+
+    received_at (else the Date header) is the time certificates are judged valid at."""
+    unquoted = strip_quoted(answers_labelled(parsed.text))
+    pem_ders = evidence.pem_certificates(unquoted)
+    body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
+    statements = apply_positions(label_statements(body))
+    sentences = prose_sentences(body, statements)
+    references, findings = certificate_evidence(
+        statements, sentences, body, pem_ders, parsed, received_at or parsed.date
+    )
+    representatives = named_by_sender(extract_representatives(statements, sentences), parsed)
+    return Extraction(
+        category=extract_category(statements, sentences, parsed),
+        organization_name=extract_organization(statements, sentences, parsed),
+        website_url=extract_website(statements, sentences),
+        representatives=representatives,
+        emergency_contact=extract_emergency(statements, sentences)
+        or emergency_by_reference(statements, sentences, representatives),
+        audit_report_url=extract_audit(statements, sentences, body),
+        certificate_evidence=references,
+        ipr_agreement=extract_ipr(parsed, body, received_at or parsed.date),
+        working_group=extract_working_group(body, parsed.subject),
+        certificate_findings=findings,
+        test_websites=extract_test_websites(statements, body),
+        voting_name=voter_named(
+            [s.value for s in of(statements, "representatives")] + [s.text for s in sentences],
+            representatives,
+        ),
+    )

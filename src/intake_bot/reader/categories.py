@@ -1,0 +1,108 @@
+"""The membership category: a labelled value, or an official name (or a synonym) in an applying context."""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Category, ParsedEmail
+from .prose import Sentence, is_reply
+from .statements import Statement, latest
+
+_STRONG = (
+    (re.compile(r"certificate\s+issuers?", re.I), Category.CERTIFICATE_ISSUER),
+    (re.compile(r"certificate\s+consumers?", re.I), Category.CERTIFICATE_CONSUMER),
+    (re.compile(r"interested[\s-]+part(?:y|ies)", re.I), Category.INTERESTED_PARTY),
+    (re.compile(r"associate(?:d)?\s+member(?:ship)?", re.I), Category.ASSOCIATE_MEMBER),
+)
+_WEAK = (
+    (
+        re.compile(
+            r"certificat(?:e|ion)\s+authorit(?:y|ies)|\bCAs?\b|issuing\s+CA|trust\s+service\s+provider|"
+            r"\bQ?TSP\b|(?:certificate|S/MIME)\s+(?:issuer|provider)|\bissuer\b",
+        ),
+        Category.CERTIFICATE_ISSUER,
+    ),
+    (
+        re.compile(
+            r"browser|(?:e-?mail|mail)\s+(?:client|user agent|software|application|service|provider)|\bMUA\b|"
+            r"software\s+(?:vendor|supplier)|consumer\b",
+            re.I,
+        ),
+        Category.CERTIFICATE_CONSUMER,
+    ),
+    (re.compile(r"\binterested\b", re.I), Category.INTERESTED_PARTY),
+    (re.compile(r"\bassociate\b", re.I), Category.ASSOCIATE_MEMBER),
+)
+_NEGATED = re.compile(
+    r"(?:\bnot\s+(?:as\s+)?(?:an?\s+)?|\binstead\s+of\s+(?:an?\s+)?|\brather\s+than\s+(?:an?\s+)?|\bfrom\s+(?:an?\s+)?|"
+    r"\bby\s+(?:an?\s+|the\s+)?|\bno\s+longer\s+(?:an?\s+)?)$",
+    re.I,
+)
+_CONTEXT_BEFORE = re.compile(
+    r"\bas\b|categor|\bapply|applying|application|\bjoin|\bwe\s+are\b|\bI\s+am\b|\bam\s+an?\b|membership|"
+    r"\bbecome\b|\bparticipat|\bchange\b|\bswitch|\bupdate|\bwould like\b",
+    re.I,
+)
+_UNDECIDED = re.compile(
+    r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I
+)
+
+
+def extract_category(
+    statements: list[Statement], sentences: list[Sentence], parsed: ParsedEmail
+) -> Category | None:
+    candidates: list[tuple[int, object]] = [
+        (s.pos, (category_in_value(s.value) if s.field == "category" else None) or _label_category(s.label))
+        for s in statements
+    ]
+    candidates += [(s.pos, category_in_prose(s.text)) for s in sentences]
+    found = latest(candidates)
+    if found or is_reply(parsed):
+        return found
+    return category_in_prose(parsed.subject, subject=True)
+
+
+def _label_category(label: str) -> Category | None:
+    """A label that is itself a statement: 'We apply as an Interested Party for:'; lists of choices state nothing."""
+    label = re.sub(r"\(.*?\)", " ", label)
+    kinds = {category for _, category, _ in _mentions(label, _STRONG)}
+    return category_in_prose(label) if len(kinds) == 1 else None
+
+
+def category_in_value(value: str) -> Category | None:
+    """A category-labelled value: official names and their usual synonyms."""
+    mentions = _mentions(value, _STRONG) or _mentions(value, _WEAK)
+    return _decide(mentions, value)
+
+
+def category_in_prose(text: str, subject: bool = False) -> Category | None:
+    """Prose: an official name in an applying context, or a synonym right after 'as a'."""
+    mentions = [m for m in _mentions(text, _STRONG) if subject or _in_context(text, m[0], m[2])]
+    mentions += [m for m in _mentions(text, _WEAK) if re.search(r"\bas\s+(?:an?\s+)?$", text[: m[0]], re.I)]
+    return _decide(sorted(mentions), text)
+
+
+def _mentions(text: str, patterns) -> list[tuple[int, Category, int]]:
+    found = []
+    for pattern, category in patterns:
+        for match in pattern.finditer(text):
+            if not _NEGATED.search(text[max(0, match.start() - 25) : match.start()]):
+                found.append((match.start(), category, match.end()))
+    return sorted(found)
+
+
+def _in_context(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 25]
+    return bool(
+        _CONTEXT_BEFORE.search(before) or re.match(r"\s*(?:member|application|category|status)", after, re.I)
+    )
+
+
+def _decide(mentions: list[tuple[int, Category, int]], text: str) -> Category | None:
+    kinds = {category for _, category, _ in mentions}
+    if not kinds:
+        return None
+    if len(kinds) > 1 and _UNDECIDED.search(text):
+        return None
+    return mentions[-1][1]

@@ -1,0 +1,68 @@
+"""Free prose: the sentences of the text that is not a labelled statement."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import ParsedEmail
+from .statements import Statement
+
+
+@dataclass(frozen=True)
+class Sentence:
+    pos: int
+    text: str
+
+
+def prose_sentences(body: str, statements: list[Statement]) -> list[Sentence]:
+    """Sentences of the text that is not a labelled field statement."""
+    taken = _taken_lines(body, statements)
+    sentences: list[Sentence] = []
+    for pos, paragraph in _paragraphs(body, taken):
+        for offset, text in _split_sentences(paragraph):
+            sentences.append(Sentence(pos + offset, text))
+    return sentences
+
+
+def _taken_lines(body: str, statements: list[Statement]) -> set[int]:
+    taken: set[int] = set()
+    for s in statements:
+        if s.field in (None, "other", "sub"):
+            continue
+        line_start = body.count("\n", 0, s.pos)
+        taken.update(range(line_start, line_start + 1 + s.value.count("\n")))
+    return taken
+
+
+def _paragraphs(body: str, taken: set[int]) -> list[tuple[int, str]]:
+    paragraphs: list[tuple[int, str]] = []
+    lines: list[str] = []
+    start = pos = 0
+    for index, line in enumerate(body.split("\n")):
+        if not line.strip() or index in taken:
+            if lines:
+                paragraphs.append((start, " ".join(lines)))
+            lines = []
+        else:
+            if not lines:
+                start = pos
+            lines.append(line.strip())
+        pos += len(line) + 1
+    if lines:
+        paragraphs.append((start, " ".join(lines)))
+    return paragraphs
+
+
+def _split_sentences(paragraph: str) -> list[tuple[int, str]]:
+    out = []
+    start = 0
+    for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u017F\"'(])", paragraph):
+        out.append((start, paragraph[start : match.start()]))
+        start = match.end()
+    out.append((start, paragraph[start:]))
+    return [(offset, text) for offset, text in out if text.strip()]
+
+
+def is_reply(parsed: ParsedEmail) -> bool:
+    return bool(parsed.in_reply_to or re.match(r"\s*(?:re|aw|sv|antw|fwd?|wg)\s*:", parsed.subject, re.I))

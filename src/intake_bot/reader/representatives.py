@@ -1,0 +1,176 @@
+"""Representatives: each address in a representatives statement or sentence, and which one votes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from ..records import ParsedEmail, Representative
+from .contacts import emails_in, is_name_word, name_after, name_before, sub_label_name
+from .emergency import EMERGENCY_PROSE
+from .prose import Sentence
+from .statements import Statement, of
+
+_VOTING = re.compile(r"\bvoting\b|\bvote\b|\bvoter\b|stimmberechtigt|\bvotant|droit de vote", re.I)
+_NON_VOTING = re.compile(
+    r"non[-\s]?voting|not\s+(?:a\s+)?voting|no\s+vote|without\s+vote|alternate|other", re.I
+)
+_REP_PROSE = re.compile(
+    r"representative|delegate|\brepresent\b|\bwill\s+(?:also\s+)?(?:participate|attend)|point of contact|"
+    r"contact person|primary contact",
+    re.I,
+)
+
+
+def extract_representatives(
+    statements: list[Statement], sentences: list[Sentence]
+) -> tuple[Representative, ...]:
+    found: list[tuple[int, list[Representative]]] = []
+    for s in of(statements, "representatives"):
+        found.append((s.pos, representatives_in(s.value, label=s.label)))
+    for sentence in sentences:
+        text = _before_emergency(sentence.text)
+        if _REP_PROSE.search(text):
+            found.append((sentence.pos, representatives_in(text, label="")))
+    reps = _merge_representatives([rep for _, reps in sorted(found, key=lambda x: x[0]) for rep in reps])
+    return _voting_by_name(
+        reps, [s.value for s in of(statements, "representatives")] + [s.text for s in sentences]
+    )
+
+
+def _voting_by_name(reps: tuple[Representative, ...], texts: list[str]) -> tuple[Representative, ...]:
+    """'Jane Doe will be our voting representative' without her address: the named representative votes."""
+    voter = None
+    for text in _votes_without_address(texts):
+        named = [r.email for r in reps if r.name and re.search(rf"\b{re.escape(r.name)}\b", text)]
+        named = named or _by_first_name(reps, text)
+        if len(named) == 1:
+            voter = named[0]
+    if voter is None:
+        return reps
+    return tuple(replace(rep, voting=rep.email == voter) for rep in reps)
+
+
+def named_by_sender(reps: tuple[Representative, ...], parsed: ParsedEmail) -> tuple[Representative, ...]:
+    """A representative given by address alone who is the sender: the name the sender's mail gives."""
+    words = parsed.from_name.split()
+    name = parsed.from_name.strip() if 2 <= len(words) <= 4 and all(map(is_name_word, words)) else None
+    sender = parsed.from_address.lower()
+    return tuple(
+        replace(rep, name=name) if rep.name is None and name and rep.email == sender else rep for rep in reps
+    )
+
+
+def _votes_without_address(texts: list[str]) -> Iterator[str]:
+    """Clauses that say who votes by name only ('John Smith will be our voting representative')."""
+    for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
+        if not emails_in(text) and _VOTING.search(text) and not _NON_VOTING.search(text):
+            yield text
+
+
+_PERSON = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\b")
+
+
+def voter_named(texts: list[str], reps: tuple[Representative, ...]) -> str | None:
+    """'John Smith is our voting representative' with no address, when this message's own representatives
+    (if any) name no voter: the name, for a representative an earlier message gave (fields.vote_by_name)."""
+    if any(rep.voting for rep in reps):
+        return None
+    for text in _votes_without_address(texts):
+        names = [m.group(0) for m in _PERSON.finditer(text) if all(map(is_name_word, m.group(0).split()))]
+        names.sort(key=lambda name: len(name.split()) < 2)  # a full name before a lone capitalised word
+        if names:
+            return names[0]
+    return None
+
+
+def _by_first_name(reps: tuple[Representative, ...], text: str) -> list[str]:
+    """'John will be the voting representative': the one representative of that first name."""
+    by_first: dict[str, list[str]] = {}
+    for rep in reps:
+        if rep.name:
+            by_first.setdefault(rep.name.split()[0], []).append(rep.email)
+    return [
+        emails[0]
+        for first, emails in by_first.items()
+        if len(emails) == 1 and re.search(rf"\b{re.escape(first)}\b", text)
+    ]
+
+
+def _before_emergency(text: str) -> str:
+    """The part of a sentence before it turns to the emergency contact (when representatives came first)."""
+    match = EMERGENCY_PROSE.search(text)
+    return text[: match.start()] if match and emails_in(text[: match.start()]) else text
+
+
+def representatives_in(value: str, label: str = "") -> list[Representative]:
+    """Each e-mail address in the value is a representative; 'voting' next to it (or in the label) marks the vote."""
+    label = re.sub(r"\((?!\s*voting\s*\))[^)]*\)", " ", label)  # hints in brackets, but "(voting)" itself
+    label_votes = bool(_VOTING.search(label)) and not re.search(
+        r"non|identify|indicat|which|mark|alternate|other|backup|deputy", label, re.I
+    )
+    reps = []
+    for segment in _segments(value):
+        for start, end, address in emails_in(segment):
+            name = name_before(segment, start) or name_after(segment, end) or sub_label_name(segment)
+            voting = bool(_VOTING.search(segment)) and not _NON_VOTING.search(segment)
+            reps.append(Representative(name=name, email=address, voting=voting))
+    if label_votes and reps and not any(r.voting for r in reps):
+        reps[0] = replace(reps[0], voting=True)
+    return reps
+
+
+def _segments(value: str) -> list[str]:
+    """Pieces holding one address each: split at list separators, then between addresses."""
+    pieces = re.split(r"\n|;|\s+and\s+|\s+&\s+|\s+\|\s+", value)
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        text = f"{carry} {piece}".strip() if carry else piece
+        if emails_in(text):
+            merged.append(text)
+            carry = ""
+        elif merged and re.fullmatch(r"\s*[-–(]*\s*\(?(?:non[-\s]?)?voting(?:\s+\w+)?\)?\s*\.?", piece, re.I):
+            merged[-1] += " " + piece  # "... jane@x.com\n  (voting)"
+        else:
+            carry = text
+    return [segment for text in merged for segment in _split_between_addresses(text)]
+
+
+def _split_between_addresses(text: str) -> list[str]:
+    found = emails_in(text)
+    if len(found) < 2:
+        return [text]
+    cuts = [0]
+    for (_, end, _), (start, _, _) in zip(found, found[1:], strict=False):
+        clause = _VOTE_CLAUSE.match(text, end, start)
+        if clause:  # "jane@x) will be the voting representative, with John (john@x) ...": hers
+            cuts.append(clause.end())
+            continue
+        tail = re.match(
+            r"[)>\]]?\s*(?:[-–—,]?\s*\(?(?:non[-\s]?voting|voting|primary|alternate)[^,;()]*\)?)?", text[end:]
+        )
+        cuts.append(end + (tail.end() if tail else 0))
+    cuts.append(len(text))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+# Between two addresses: words about the vote, then a clause boundary, say who the vote is for (the first).
+_VOTE_CLAUSE = re.compile(
+    r"[)>\]]?[^,;@]*?\b(?:voting|vote)\b[^,;@]*?(?=,|;|\s+(?:while|whereas|with|alongside|plus)\s)", re.I
+)
+
+
+def _merge_representatives(reps: list[Representative]) -> tuple[Representative, ...]:
+    """One entry per address (first name seen kept); the last one marked voting is the voting one."""
+    by_email: dict[str, Representative] = {}
+    voter = None
+    for rep in reps:
+        known = by_email.get(rep.email)
+        by_email[rep.email] = Representative(
+            name=(known.name if known and known.name else rep.name), email=rep.email
+        )
+        if rep.voting:
+            voter = rep.email
+    return tuple(replace(rep, voting=rep.email == voter) for rep in by_email.values())
