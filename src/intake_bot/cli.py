@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from .cleantext import csv_cell, escape_controls, escape_value, terminal_json
 from .config import Settings, load_settings
 from .errors import IntakeError, UsageError
 
@@ -54,16 +54,19 @@ def output_options(f):
     )
 
 
-def emit(rows: list[dict], fmt: str, table: Callable[[], str]) -> None:
+def emit(rows: list[dict], fmt: str, table: Callable[[list[dict]], str]) -> None:
+    """A listing on stdout. `table` renders rows whose control characters are already escaped
+    (values stored before they were removed on the way in), so it may add colour of its own."""
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(terminal_json(rows))
     elif fmt == "csv":
         click.echo(rows_to_csv(rows), nl=False)
     else:
-        click.echo(table())
+        click.echo(table([escape_value(row) for row in rows]))
 
 
 def rows_to_csv(rows: list[dict]) -> str:
+    """CSV of a listing; every cell through cleantext.csv_cell (no formula, no control character)."""
     import csv
     import io
 
@@ -72,8 +75,15 @@ def rows_to_csv(rows: list[dict]) -> str:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: " ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+            writer.writerow(
+                {k: csv_cell(" ".join(map(str, v)) if isinstance(v, list) else v) for k, v in row.items()}
+            )
     return out.getvalue()
+
+
+def say(text: str) -> None:
+    """Print text that holds values from mail: control characters are shown, not obeyed."""
+    click.echo(escape_controls(text))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -312,7 +322,7 @@ def status(
     now = utcnow()
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
     rows, quarantined = read_status(c.settings.database_url, filters, now)
-    emit(rows, fmt, lambda: render_table(rows, now, colour=sys.stdout.isatty()))
+    emit(rows, fmt, lambda shown: render_table(shown, now, colour=sys.stdout.isatty()))
     problems = stuck(rows, quarantined)
     if fmt == "table" and quarantined:
         click.echo(f"\n{quarantined} message(s) in quarantine: see intake-bot quarantine", err=True)
@@ -357,7 +367,10 @@ def show(c: Context, reference: str, as_json: bool) -> None:
 
     with c.database().transaction() as s:
         detail = application_detail(s, reference, rules=c.settings.evidence_rules)
-    click.echo(json.dumps(detail, indent=2, ensure_ascii=False) if as_json else render_detail(detail))
+    if as_json:
+        click.echo(terminal_json(detail))
+    else:
+        say(render_detail(detail))
 
 
 @cli.group()
@@ -418,7 +431,7 @@ def quarantine(c: Context, fmt: str) -> None:
             for m in found
         ]
 
-    def table() -> str:
+    def table(rows: list[dict]) -> str:
         if not rows:
             return "no quarantined messages"
         lines = [f"{'ID':>6}  {'RECEIVED':<16}  {'MESSAGE-ID':<36}  REASON"]
@@ -449,7 +462,7 @@ def requeue(c: Context, message_row_id: int) -> None:
         received = row.received_at
         s.delete(row)
     outcome = Pipeline(c.settings, database).process(Incoming(raw=raw, received_at=received))
-    click.echo(f"message {message_row_id}: {outcome.disposition} {outcome.reference or ''} {outcome.reason}")
+    say(f"message {message_row_id}: {outcome.disposition} {outcome.reference or ''} {outcome.reason}")
 
 
 def _actor(by: str | None) -> str:
@@ -581,8 +594,8 @@ def preview(c: Context, reference: str) -> None:
 
     msg = email.message_from_bytes(rendered.raw, policy=email.policy.default)
     for name in ("From", "To", "Subject", "In-Reply-To"):
-        click.echo(f"{name}: {msg[name]}")
-    click.echo("\n" + msg.get_body(("plain",)).get_content())
+        say(f"{name}: {msg[name]}")
+    say("\n" + msg.get_body(("plain",)).get_content())
 
 
 @cli.command()

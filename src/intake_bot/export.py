@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .assess import DEFAULT_RULES, assess, audit_status, certificate_findings, ipr_status
+from .cleantext import csv_cell, terminal_json
 from .config import EvidenceRules
 from .store import repository as repo
 from .store.schema import Application, StoredMessage
@@ -123,38 +123,38 @@ CSV_COLUMNS = (
 
 
 def to_csv(data: dict[str, Any]) -> str:
+    """One row per application. Every cell goes through cleantext.csv_cell: a value that begins
+    like a formula (=, +, -, @) gets a leading apostrophe, a phone number '+44 ...' included."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for a in data["applications"]:
-        contact = a["emergency_contact"] or {}
-        writer.writerow(
-            {
-                **{
-                    k: a.get(k) or "" for k in CSV_COLUMNS if k in a and not isinstance(a.get(k), list | dict)
-                },
-                "representatives": "; ".join(
-                    f"{r['name'] or ''} <{r['email']}>" for r in a["representatives"]
-                ),
-                "voting_representative": next((r["email"] for r in a["representatives"] if r["voting"]), ""),
-                "emergency_contact": " ".join(
-                    v for v in (contact.get("name"), contact.get("email"), contact.get("phone")) if v
-                ),
-                "certificate_evidence": " ".join(a["certificate_evidence"]),
-                "ipr_agreement": (a["ipr_agreement"] or {}).get("filename", ""),
-                "missing": " ".join(a["missing"]),
-                "messages": len(a["messages"]),
-                "replies": len(a["replies"]),
-                "ipr_version": (a.get("ipr_agreement_check") or {}).get("version") or "",
-                "audit_report_kind": (a.get("audit_report") or {}).get("kind") or "",
-                "review": " | ".join(a.get("review") or []),
-            }
-        )
+        writer.writerow({k: csv_cell(v) for k, v in _csv_row(a).items()})
     return out.getvalue()
 
 
+def _csv_row(a: dict[str, Any]) -> dict[str, Any]:
+    contact = a["emergency_contact"] or {}
+    return {
+        **{k: a.get(k) or "" for k in CSV_COLUMNS if k in a and not isinstance(a.get(k), list | dict)},
+        "representatives": "; ".join(f"{r['name'] or ''} <{r['email']}>" for r in a["representatives"]),
+        "voting_representative": next((r["email"] for r in a["representatives"] if r["voting"]), ""),
+        "emergency_contact": " ".join(
+            v for v in (contact.get("name"), contact.get("email"), contact.get("phone")) if v
+        ),
+        "certificate_evidence": " ".join(a["certificate_evidence"]),
+        "ipr_agreement": (a["ipr_agreement"] or {}).get("filename", ""),
+        "missing": " ".join(a["missing"]),
+        "messages": len(a["messages"]),
+        "replies": len(a["replies"]),
+        "ipr_version": (a.get("ipr_agreement_check") or {}).get("version") or "",
+        "audit_report_kind": (a.get("audit_report") or {}).get("kind") or "",
+        "review": " | ".join(a.get("review") or []),
+    }
+
+
 def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return terminal_json(data)
 
 
 IPR_KEYS = ("filename", "sha256", "size", "version", "kind", "signature", "dated", "problems", "review")

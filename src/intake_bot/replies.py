@@ -29,6 +29,7 @@ from typing import Any
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .cleantext import clean_value
 from .paths import data_dir
 from .records import ReplyKind
 
@@ -93,6 +94,7 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
         "organization_name": reply.organization_name,
         "category_label": CATEGORY_LABELS.get(reply.category or "", "category not yet known"),
     }
+    context = clean_value(context)  # no control character of the applicant's reaches a reply
     text = env.get_template(f"{reply.kind.value}.txt.j2").render(context)
     html = env.get_template(f"{reply.kind.value}.html.j2").render(context)
     message_id = reply_message_id(reply.seed, reply.from_address)
@@ -122,7 +124,7 @@ def render_staff_notification(
         reference=reference,
         working_group_name=working_group_name(working_group),
         category_label=CATEGORY_LABELS.get(fields.get("category") or "", "unknown"),
-        fields=fields,
+        fields=clean_value(dict(fields)),
     )
     message_id = reply_message_id(seed, settings.from_address)
     organisation = clean_header_text(fields.get("organization_name") or "?")

@@ -1,4 +1,8 @@
-"""The tracking database: SQLAlchemy 2 models. The schema itself is made only by migrations."""
+"""The tracking database: SQLAlchemy 2 models. The schema itself is made only by migrations.
+
+Columns that hold text read from mail have a `Clean...` type: control characters are removed from
+every value written to them (cleantext.strip_controls), whichever code path writes it.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,41 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     false,
     func,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ..cleantext import clean_value, strip_controls
+
+
+class CleanString(TypeDecorator[str]):
+    """VARCHAR whose values are stored without control characters."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else strip_controls(value)
+
+
+class CleanText(CleanString):
+    impl = Text
+    cache_ok = True
+
+
+class CleanJSON(TypeDecorator[Any]):
+    """JSON whose strings are stored without control characters."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return clean_value(value)
 
 
 class Base(DeclarativeBase):
@@ -33,14 +66,14 @@ class Application(Base):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     working_group: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
-    applicant_email: Mapped[str] = mapped_column(String(320), index=True)
-    applicant_domain: Mapped[str] = mapped_column(String(255), index=True)
+    applicant_email: Mapped[str] = mapped_column(CleanString(320), index=True)
+    applicant_domain: Mapped[str] = mapped_column(CleanString(255), index=True)
     missing: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # What the status table shows, kept with each assessment (migration 0007): a listing of
     # thousands then reads one table instead of folding every field statement and assessing again.
-    organization_name: Mapped[str | None] = mapped_column(Text)
+    organization_name: Mapped[str | None] = mapped_column(CleanText)
     category: Mapped[str | None] = mapped_column(String(40))
     needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
 
@@ -69,15 +102,15 @@ class StoredMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[str] = mapped_column(String(998))
+    message_id: Mapped[str] = mapped_column(CleanString(998))
     raw_sha256: Mapped[str] = mapped_column(String(64), index=True)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)  # content without trace headers
     size: Mapped[int] = mapped_column(Integer)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     disposition: Mapped[str] = mapped_column(String(20), index=True)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    from_address: Mapped[str] = mapped_column(String(320), default="")
-    subject: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(CleanText, default="")
+    from_address: Mapped[str] = mapped_column(CleanString(320), default="")
+    subject: Mapped[str] = mapped_column(CleanText, default="")
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime]
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
@@ -91,8 +124,8 @@ class StoredAttachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(CleanString(255))
+    content_type: Mapped[str] = mapped_column(CleanString(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
 
@@ -106,7 +139,7 @@ class FieldValue(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     field: Mapped[str] = mapped_column(String(40))
-    value: Mapped[dict[str, Any]] = mapped_column()  # {"v": <json value>}
+    value: Mapped[dict[str, Any]] = mapped_column(CleanJSON)  # {"v": <json value>}
     source: Mapped[str] = mapped_column(String(20))  # "extracted" | "staff"
     created_at: Mapped[datetime]
 
@@ -121,15 +154,15 @@ class Reply(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     answers_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     kind: Mapped[str] = mapped_column(String(20))
-    to_address: Mapped[str] = mapped_column(String(320))
+    to_address: Mapped[str] = mapped_column(CleanString(320))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
-    in_reply_to: Mapped[str] = mapped_column(String(998), default="")
+    in_reply_to: Mapped[str] = mapped_column(CleanString(998), default="")
     items: Mapped[list[Any]] = mapped_column(default=list)
     raw: Mapped[bytes] = mapped_column()
     state: Mapped[str] = mapped_column(String(20), index=True)  # queued | sending | sent | failed | bounced
     claimed_by: Mapped[str | None] = mapped_column(String(200))  # host:pid while state is "sending"
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[str] = mapped_column(CleanText, default="")
     next_attempt_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
@@ -145,7 +178,7 @@ class Event(Base):
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(CleanText, default="")
 
 
 class Mailbox(Base):
