@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .reader.lexicon import or_words
 from .records import Classification, Disposition, Extraction, ParsedEmail
 
 _BOUNCE_SENDER = re.compile(r"^(mailer-?daemon|post_?master|mail-?daemon|mail-?delivery)@", re.I)
@@ -60,10 +61,13 @@ _SPAM_TEXT = re.compile(
     r"unsubscribe from (this|our) (list|newsletter)|100% free|act now|limited time offer",
     re.I,
 )
-_INTENT = re.compile(
-    r"\b(apply|applying|application|join|joining|membership|become (a |an )?(member|participant)|"
-    r"participat\w*|interested party)\b",
-    re.I,
+_INTENT = or_words(  # the English words, and the lexicon's in other languages
+    "join",
+    re.compile(
+        r"\b(apply|applying|application|join|joining|membership|become (a |an )?(member|participant)|"
+        r"participat\w*|interested party)\b",
+        re.I,
+    ),
 )
 
 
@@ -98,12 +102,15 @@ def looks_like_application(parsed: ParsedEmail, extraction: Extraction) -> bool:
     return len(stated) >= 2
 
 
-_ASKING = re.compile(
-    r"\b(?:questions?\b|enquiry|inquiry|I\s+would\s+like\s+to\s+(?:ask|know|enquire|inquire)|I\s+wonder|wondering|could\s+you\s+(?:tell|explain|"
-    r"let\s+(?:me|us)\s+know)|how\s+(?:do|can|could|would|should|does)\s+(?:we|I|one|a|an|our)|what\s+(?:is|are|would\s+be)"
-    r"\s+(?:the\s+)?(?:process|procedure|steps|requirements?|criteria|fees?|costs?)|what\s+the\s+(?:process|requirements?|"
-    r"criteria|fees?|costs?)\s+(?:is|are)|(?:are|is)\s+(?:we|I|our\s+\w+)\s+eligible|whether\s+(?:we|I)\s+(?:can|could|may|qualify))",
-    re.I,
+_ASKING = or_words(
+    "asking",
+    re.compile(
+        r"\b(?:questions?\b|enquiry|inquiry|I\s+would\s+like\s+to\s+(?:ask|know|enquire|inquire)|I\s+wonder|wondering|could\s+you\s+(?:tell|explain|"
+        r"let\s+(?:me|us)\s+know)|how\s+(?:do|can|could|would|should|does)\s+(?:we|I|one|a|an|our)|what\s+(?:is|are|would\s+be)"
+        r"\s+(?:the\s+)?(?:process|procedure|steps|requirements?|criteria|fees?|costs?)|what\s+the\s+(?:process|requirements?|"
+        r"criteria|fees?|costs?)\s+(?:is|are)|(?:are|is)\s+(?:we|I|our\s+\w+)\s+eligible|whether\s+(?:we|I)\s+(?:can|could|may|qualify))",
+        re.I,
+    ),
 )
 
 

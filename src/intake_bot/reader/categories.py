@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..records import Category, ParsedEmail
+from .lexicon import LEXICON, or_words
 from .prose import Sentence, is_reply
 from .statements import Statement, latest
 
@@ -13,6 +14,7 @@ _STRONG = (
     (re.compile(r"certificate\s+consumers?", re.I), Category.CERTIFICATE_CONSUMER),
     (re.compile(r"interested[\s-]+part(?:y|ies)", re.I), Category.INTERESTED_PARTY),
     (re.compile(r"associate(?:d)?\s+member(?:ship)?", re.I), Category.ASSOCIATE_MEMBER),
+    *LEXICON.categories,  # the names in every language the lexicon knows
 )
 _WEAK = (
     (
@@ -38,10 +40,16 @@ _NEGATED = re.compile(
     r"\bby\s+(?:an?\s+|the\s+)?|\bno\s+longer\s+(?:an?\s+)?)$",
     re.I,
 )
+_NEGATED_WORDS = re.compile(rf"(?:{LEXICON.word('negation').pattern})\W*$", re.I)
+_NEGATED_AFTER = re.compile(rf"[\s)）」』\]]*(?:{LEXICON.word('negation_after').pattern})", re.I)
 _CONTEXT_BEFORE = re.compile(
     r"\bas\b|categor|\bapply|applying|application|\bjoin|\bwe\s+are\b|\bI\s+am\b|\bam\s+an?\b|membership|"
     r"\bbecome\b|\bparticipat|\bchange\b|\bswitch|\bupdate|\bwould like\b",
     re.I,
+)
+_CONTEXT_BEFORE = or_words("change", or_words("joining_as", or_words("join", _CONTEXT_BEFORE)))
+_CONTEXT_AFTER = re.compile(
+    rf"[\s)）」』\]]*(?:{LEXICON.word('joining_as').pattern}|{LEXICON.word('join').pattern})", re.I
 )
 _UNDECIDED = re.compile(
     r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I
@@ -86,7 +94,10 @@ def _mentions(text: str, patterns) -> list[tuple[int, Category, int]]:
     found = []
     for pattern, category in patterns:
         for match in pattern.finditer(text):
-            if not _NEGATED.search(text[max(0, match.start() - 25) : match.start()]):
+            before = text[max(0, match.start() - 25) : match.start()]
+            if not (_NEGATED.search(before) or _NEGATED_WORDS.search(before)) and not _NEGATED_AFTER.match(
+                text, match.end(), match.end() + 20
+            ):
                 found.append((match.start(), category, match.end()))
     return sorted(found)
 
@@ -95,7 +106,11 @@ def _in_context(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 60) : start]
     after = text[end : end + 25]
     return bool(
-        _CONTEXT_BEFORE.search(before) or re.match(r"\s*(?:member|application|category|status)", after, re.I)
+        _CONTEXT_BEFORE.search(before)
+        or re.match(r"\s*(?:member|application|category|status)", after, re.I)
+        or _CONTEXT_AFTER.match(
+            text, end, end + 25
+        )  # languages that write it after the name: 'として', 'olarak'
     )
 
 

@@ -6,13 +6,17 @@ import re
 
 from ..records import EmergencyContact, Representative
 from .contacts import emails_in, name_before, phone_in, sub_label_name
+from .lexicon import or_words
 from .prose import Sentence
 from .statements import Statement, of
 
-EMERGENCY_PROSE = re.compile(
-    r"emergenc|incident|security\s+(?:issues?|contact|matters?|problems?|incidents?)|24\s*[x/*]\s*7|on-?call|urgent|"
-    r"security-related|certificate\s+(?:trust\s+)?(?:issue|problem)s?|out of hours",
-    re.I,
+EMERGENCY_PROSE = or_words(  # the English words, and the lexicon's in other languages
+    "emergency",
+    re.compile(
+        r"emergenc|incident|security\s+(?:issues?|contact|matters?|problems?|incidents?)|24\s*[x/*]\s*7|on-?call|urgent|"
+        r"security-related|certificate\s+(?:trust\s+)?(?:issue|problem)s?|out of hours",
+        re.I,
+    ),
 )
 
 

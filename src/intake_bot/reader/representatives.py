@@ -9,17 +9,25 @@ from dataclasses import replace
 from ..records import ParsedEmail, Representative
 from .contacts import emails_in, is_name_word, name_after, name_before, sub_label_name
 from .emergency import EMERGENCY_PROSE
+from .lexicon import or_words
 from .prose import Sentence
 from .statements import Statement, of
 
-_VOTING = re.compile(r"\bvoting\b|\bvote\b|\bvoter\b|stimmberechtigt|\bvotant|droit de vote", re.I)
-_NON_VOTING = re.compile(
-    r"non[-\s]?voting|not\s+(?:a\s+)?voting|no\s+vote|without\s+vote|alternate|other", re.I
+# The English words, and the lexicon's in other languages.
+_VOTING = or_words(
+    "voting", re.compile(r"\bvoting\b|\bvote\b|\bvoter\b|stimmberechtigt|\bvotant|droit de vote", re.I)
 )
-_REP_PROSE = re.compile(
-    r"representative|delegate|\brepresent\b|\bwill\s+(?:also\s+)?(?:participate|attend)|point of contact|"
-    r"contact person|primary contact",
-    re.I,
+_NON_VOTING = or_words(
+    "non_voting",
+    re.compile(r"non[-\s]?voting|not\s+(?:a\s+)?voting|no\s+vote|without\s+vote|alternate|other", re.I),
+)
+_REP_PROSE = or_words(
+    "representative",
+    re.compile(
+        r"representative|delegate|\brepresent\b|\bwill\s+(?:also\s+)?(?:participate|attend)|point of contact|"
+        r"contact person|primary contact",
+        re.I,
+    ),
 )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import LABEL_FIELDS, or_label
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -119,6 +121,13 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+)
+
+
+# Each field's English pattern, extended by the lexicon's labels for it in every language (in this order:
+# the first field whose pattern a label matches is the one it names).
+_LABELS = tuple(
+    (field, or_label(field, pattern) if field in LABEL_FIELDS else pattern) for field, pattern in _LABELS
 )
 
 

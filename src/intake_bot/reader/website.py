@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import or_words
 from .organisation import organization_in_prose
 from .prose import Sentence
 from .statements import Statement, latest, of
 from .urls import normalise_url, not_website, urls_in
 
-_WEBSITE_PROSE = re.compile(
-    r"web\s?-?site|homepage|home page|web address|\bsite\b|\bURL\b|found (?:at|on)|online at", re.I
+_WEBSITE_PROSE = or_words(  # the English words, and the lexicon's in other languages
+    "website",
+    re.compile(
+        r"web\s?-?site|homepage|home page|web address|\bsite\b|\bURL\b|found (?:at|on)|online at", re.I
+    ),
 )
 
 

@@ -1,0 +1,163 @@
+"""The lexicon (reader/lexicon/*.toml): labels, category names and words in many languages, as data."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+import pytest
+
+from intake_bot.classify import looks_like_application
+from intake_bot.parse import parse_email
+from intake_bot.reader import read
+from intake_bot.reader.categories import category_in_prose, category_in_value
+from intake_bot.reader.lexicon import LEXICON, load, term_pattern
+from intake_bot.reader.statements import classify_label
+from intake_bot.records import Category
+
+
+def parsed(body: str, subject: str = "Application", sender: str = "Ana Lima <ana@example.test>"):
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender
+    msg["To"] = "questions@cabforum.org"
+    msg["Subject"] = subject
+    msg["Message-ID"] = "<lexicon@example.test>"
+    msg.set_content(body, charset="utf-8")
+    return parse_email(msg.as_bytes())
+
+
+def test_every_language_has_every_section():
+    assert {"en", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "ja", "zh", "ko", "tr", "sv"} <= set(
+        LEXICON.languages
+    )
+    for path in Path(load.__code__.co_filename).parent.glob("*.toml"):
+        text = path.read_text("utf-8")
+        for section in ("[labels]", "[categories]", "[words]"):
+            assert section in text, f"{path.name} lacks {section}"
+
+
+def test_an_unknown_key_is_refused(tmp_path):
+    (tmp_path / "xx.toml").write_text('[words]\nvotes = ["x"]\n')
+    with pytest.raises(ValueError, match="unknown"):
+        load(tmp_path)
+
+
+def test_term_syntax():
+    import re
+
+    assert re.search(term_pattern("*kategorie"), "Mitgliedskategorie")
+    assert not re.search(term_pattern("kategorie"), "Mitgliedskategorie")
+    assert re.search(term_pattern("site web"), "site   web")
+    assert re.search(term_pattern("会員区分"), "■ 会員区分：")  # no word boundaries in Japanese
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Mitgliedskategorie", "category"),
+        ("■ 会員区分", "category"),
+        ("会员类别", "category"),
+        ("회원 구분", "category"),
+        ("Kategoria członkostwa", "category"),
+        ("Üyelik kategorisi", "category"),
+        ("Nazwa organizacji", "organization"),
+        ("組織名", "organization"),
+        ("Kuruluş adı", "organization"),
+        ("Strona internetowa", "website"),
+        ("홈페이지", "website"),
+        ("Sitio web", "website"),
+        ("Przedstawiciele", "representatives"),
+        ("代表者", "representatives"),
+        ("Vertegenwoordigers", "representatives"),
+        ("Kontakt awaryjny", "emergency"),
+        ("緊急連絡先", "emergency"),
+        ("Nouzový kontakt pro bezpečnostní incidenty", "emergency"),
+        ("Raport z audytu", "audit"),
+        ("監査報告書", "audit"),
+        ("Przykładowe certyfikaty", "certificates"),
+        ("IPR契約書", "ipr"),
+        ("Dohoda o IPR", "ipr"),
+    ],
+)
+def test_labels_in_other_languages(label, field):
+    assert classify_label(label) == field
+
+
+@pytest.mark.parametrize(
+    ("value", "category"),
+    [
+        ("Wystawca certyfikatów (Certificate Issuer)", Category.CERTIFICATE_ISSUER),
+        ("証明書発行者（Certificate Issuer）", Category.CERTIFICATE_ISSUER),
+        ("spotřebitel certifikátů", Category.CERTIFICATE_CONSUMER),
+        ("인증서 소비자", Category.CERTIFICATE_CONSUMER),
+        ("Parte interessada", Category.INTERESTED_PARTY),
+        ("利益相关方", Category.INTERESTED_PARTY),
+        ("assoziiertes Mitglied", Category.ASSOCIATE_MEMBER),
+        ("Sertifika Sağlayıcı", Category.CERTIFICATE_ISSUER),
+    ],
+)
+def test_category_names_in_other_languages(value, category):
+    assert category_in_value(value) == category
+
+
+def test_category_in_prose_of_other_languages():
+    assert category_in_prose("Nous souhaitons adhérer en tant que Certificate Consumer.") == (
+        Category.CERTIFICATE_CONSUMER
+    )
+    assert category_in_prose("弊社は証明書発行者として入会を申請いたします。") == Category.CERTIFICATE_ISSUER
+    assert category_in_prose("Wir möchten als assoziiertes Mitglied beitreten.") == Category.ASSOCIATE_MEMBER
+
+
+def test_a_change_of_category_denies_the_old_one_in_any_language():
+    assert (
+        category_in_prose("desideriamo aderire come Interested Party e non come Certificate Issuer.")
+        == Category.INTERESTED_PARTY
+    )
+    assert (
+        category_in_prose("Certificate Issuer yerine Interested Party olarak katılmak istiyoruz.")
+        == Category.INTERESTED_PARTY
+    )
+    assert category_in_prose("Chcemy dołączyć jako Certificate Consumer zamiast Associate Member.") == (
+        Category.CERTIFICATE_CONSUMER
+    )
+
+
+GERMAN = """Sehr geehrte Damen und Herren,
+
+hiermit beantragen wir die Mitgliedschaft in der S/MIME Certificate Working Group.
+
+Mitgliedskategorie: Zertifikatsaussteller
+Name der Organisation: Beispiel Vertrauensdienste GmbH
+Webseite: https://www.beispiel-vd.test
+Stimmberechtigter Vertreter: Anna Schmidt <anna.schmidt@beispiel-vd.test>
+Stellvertreter: Jonas Weber <jonas.weber@beispiel-vd.test>
+Notfallkontakt: pki-notfall@beispiel-vd.test, +49 30 5550 1234
+"""
+
+
+def test_a_german_application_is_read_and_recognised():
+    p = parsed(GERMAN, subject="Antrag auf Mitgliedschaft")
+    found = read(p)
+    assert found.category == Category.CERTIFICATE_ISSUER
+    assert found.organization_name == "Beispiel Vertrauensdienste GmbH"
+    assert found.website_url == "https://www.beispiel-vd.test"
+    assert [(r.email, r.voting) for r in found.representatives] == [
+        ("anna.schmidt@beispiel-vd.test", True),
+        ("jonas.weber@beispiel-vd.test", False),
+    ]
+    assert found.emergency_contact and found.emergency_contact.email == "pki-notfall@beispiel-vd.test"
+    assert looks_like_application(p, found)
+
+
+def test_cjk_prose_without_spaces():
+    body = (
+        "我们希望以利益相关方身份申请加入S/MIME证书工作组。\n\n"
+        "组织名称：示例信息技术有限公司\n公司网站：https://www.example-zh.test\n"
+    )
+    p = parsed(body, subject="申请加入SMCWG")
+    found = read(p)
+    assert found.category == Category.INTERESTED_PARTY
+    assert found.organization_name == "示例信息技术有限公司"
+    assert found.website_url == "https://www.example-zh.test"
+    assert looks_like_application(p, found)
