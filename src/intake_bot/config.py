@@ -94,7 +94,8 @@ class Limits:
     max_header_bytes: int = 2 * 1024 * 1024
     max_text_chars: int = 1_000_000
     max_seconds_per_message: int = 60
-    max_replies_per_recipient_per_day: int = 10
+    max_replies_per_recipient_per_day: int = 10  # per mailbox: case and +tag do not count
+    max_replies_per_domain_per_day: int = 50  # to all addresses at one domain together
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,9 @@ def _limits(t: dict[str, Any], where: str) -> Limits:
         max_seconds_per_message=_int(t, "max_seconds_per_message", where, d.max_seconds_per_message),
         max_replies_per_recipient_per_day=_int(
             t, "max_replies_per_recipient_per_day", where, d.max_replies_per_recipient_per_day
+        ),
+        max_replies_per_domain_per_day=_int(
+            t, "max_replies_per_domain_per_day", where, d.max_replies_per_domain_per_day
         ),
     )
 

@@ -31,6 +31,7 @@ from .fields import statements
 from .parse import parse_email
 from .reader import read
 from .reader.groups import working_groups_named
+from .recipients import recipient_domain, recipient_mailbox
 from .records import Assessment, Disposition, ParsedEmail, ReplyKind
 from .replies import ReplyInput, render_reply, render_staff_notification, single_address
 from .storage import BlobStore
@@ -421,9 +422,17 @@ class Pipeline:
             return f"sender address unusable: {exc}"
         if dmarc_failed(parsed, self.settings.trusted_authserv_ids):
             return "DMARC failed at our mail server: possible spoofing, left for staff"
-        limit = self.settings.limits.max_replies_per_recipient_per_day
-        if repo.replies_to_recipient_since(s, parsed.from_address, repo.day_ago(now)) >= limit:
-            return f"rate limit: {limit} automatic replies to {parsed.from_address} in 24 hours"
+        return self._over_rate_limit(s, parsed.from_address, now)
+
+    def _over_rate_limit(self, s: Session, address: str, now: datetime) -> str:
+        """Why a reply to this address would be one too many in 24 hours; "" when it would not."""
+        limits, since = self.settings.limits, repo.day_ago(now)
+        limit = limits.max_replies_per_recipient_per_day
+        if repo.replies_to_mailbox_since(s, address, since) >= limit:
+            return f"rate limit: {limit} automatic replies to {recipient_mailbox(address)} in 24 hours"
+        limit = limits.max_replies_per_domain_per_day
+        if repo.replies_to_domain_since(s, address, since) >= limit:
+            return f"rate limit: {limit} automatic replies to {recipient_domain(address)} in 24 hours"
         return ""
 
     def _check_size(self, raw: bytes) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
+from ..recipients import recipient_domain, recipient_mailbox
 from .schema import Application, Event, FieldValue, ImapUid, Reply, StoredMessage
 
 OPEN_STATUSES = ("incomplete", "complete")
@@ -48,10 +49,15 @@ _FIELDS = (
     .where(FieldValue.application_id == bindparam("app"))
     .order_by(FieldValue.id)
 )
-_REPLIES_TO = (
+_REPLIES_TO_MAILBOX = (
     select(func.count())
     .select_from(Reply)
-    .where(func.lower(Reply.to_address) == bindparam("to"), Reply.created_at >= bindparam("since"))
+    .where(Reply.to_mailbox == bindparam("key"), Reply.created_at >= bindparam("since"))
+)
+_REPLIES_TO_DOMAIN = (
+    select(func.count())
+    .select_from(Reply)
+    .where(Reply.to_domain == bindparam("key"), Reply.created_at >= bindparam("since"))
 )
 # Rows nothing reads back in the same transaction go in through Core, not the ORM's unit of work
 # (64 against ~220 us a row); the application they belong to is always flushed by then.
@@ -161,6 +167,8 @@ def queue_reply(
         answers_message_id=answers,
         kind=kind,
         to_address=to,
+        to_mailbox=recipient_mailbox(to),
+        to_domain=recipient_domain(to),
         message_id=message_id,
         in_reply_to=in_reply_to,
         items=list(items),
@@ -174,8 +182,14 @@ def queue_reply(
     return reply
 
 
-def replies_to_recipient_since(s: Session, address: str, since: datetime) -> int:
-    return s.scalar(_REPLIES_TO, {"to": address.lower(), "since": since}) or 0
+def replies_to_mailbox_since(s: Session, address: str, since: datetime) -> int:
+    """Replies queued since then to this address's mailbox, whatever its case or +tag."""
+    return s.scalar(_REPLIES_TO_MAILBOX, {"key": recipient_mailbox(address), "since": since}) or 0
+
+
+def replies_to_domain_since(s: Session, address: str, since: datetime) -> int:
+    """Replies queued since then to any address at this address's domain."""
+    return s.scalar(_REPLIES_TO_DOMAIN, {"key": recipient_domain(address), "since": since}) or 0
 
 
 def imap_uid_processed(s: Session, key: Any) -> int | None:

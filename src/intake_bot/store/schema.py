@@ -155,6 +155,9 @@ class Reply(Base):
     answers_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     kind: Mapped[str] = mapped_column(String(20))
     to_address: Mapped[str] = mapped_column(CleanString(320))
+    # What the rate limit counts (migration 0008): the mailbox (lower case, no +tag) and the domain.
+    to_mailbox: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    to_domain: Mapped[str] = mapped_column(String(255), default="", server_default="")
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     in_reply_to: Mapped[str] = mapped_column(CleanString(998), default="")
     items: Mapped[list[Any]] = mapped_column(default=list)
@@ -211,6 +214,8 @@ class ImapUid(Base):
     flag_pending: Mapped[bool]  # True until the keyword is set on the server (after the commit)
 
 
-# Lookups by address compare lower-cased (migration 0006): the rate limit and the sender's open applications.
-Index("ix_replies_to_address_lower", func.lower(Reply.to_address), Reply.created_at)
+# The rate limit counts replies to a mailbox and to a domain (migration 0008); the sender's open
+# applications are looked up lower-cased (migration 0006).
+Index("ix_replies_to_mailbox", Reply.to_mailbox, Reply.created_at)
+Index("ix_replies_to_domain", Reply.to_domain, Reply.created_at)
 Index("ix_applications_applicant_email_lower", func.lower(Application.applicant_email))
