@@ -197,6 +197,8 @@ def test_db_upgrade_and_config_check(run):
     assert run("db", "upgrade") == (0, "database is up to date\n", "")
     code, out, _ = run("config", "check")
     assert code == 0 and "database  ok" in out
+    (warning,) = [line for line in out.splitlines() if "warn" in line]
+    assert "trusted_authserv_ids" in warning  # anyone can forge an applicant's From without it
 
 
 def test_demo_runs_on_the_bundled_samples(run, tmp_path):

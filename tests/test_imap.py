@@ -57,6 +57,27 @@ def test_failing_token_command_is_a_config_error(dovecot: Dovecot, imap_user: st
         connect(settings)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "{python} -c 'import sys; sys.stderr.write(\"refresh-token-SECRET\"); sys.exit(3)' --client-secret=SECRET",
+        "{python} -c 'import time; time.sleep(0)' --client-secret=SECRET",  # prints no token
+        "/nonexistent/helper --client-secret=SECRET",
+    ],
+)
+def test_a_token_command_failure_names_only_the_program(command: str) -> None:
+    """Its arguments and its output may hold a client secret or a refresh token."""
+    from intake_bot.sources.imap import _token_from_command
+
+    with pytest.raises(ConfigError) as failed:
+        _token_from_command(command.format(python=shlex.quote(sys.executable)))
+    message = str(failed.value)
+    assert "SECRET" not in message and "--client" not in message and "import" not in message
+    assert failed.value.__cause__ is None
+    assert failed.value.__context__ is None or failed.value.__suppress_context__  # --debug prints no chain
+    assert Path(sys.executable).name in message or "helper" in message
+
+
 def test_wrong_password_is_a_config_error(dovecot: Dovecot, imap_user: str, tmp_path: Path) -> None:
     wrong = tmp_path / "password"
     wrong.write_text("wrong")

@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from enum import StrEnum
 
 from .config import Settings
 from .errors import IntakeError
 
-Check = tuple[str, bool, str, int]  # name, ok, one line, exit code when it failed
+
+class Outcome(StrEnum):
+    OK = "ok"
+    WARN = "warn"  # works, but unsafe or limited: said, not an error (exit 0)
+    FAIL = "FAIL"
+
+
+Check = tuple[str, Outcome, str, int]  # name, outcome, one line, exit code when it failed
+
+NO_TRUSTED_AUTHSERV = (
+    "no trusted_authserv_ids: DMARC results are not checked, so anyone can send mail as an "
+    "applicant's address (see README, 'Forged senders')"
+)
 
 
 def run_checks(settings: Settings) -> Iterator[Check]:
-    yield "config", True, str(settings.source or "defaults (no config file)"), 2
+    yield "config", Outcome.OK, str(settings.source or "defaults (no config file)"), 2
+    yield _senders(settings)
     yield _database(settings)
     yield _imap(settings)
     yield _smtp(settings)
+
+
+def _senders(settings: Settings) -> Check:
+    if not settings.trusted_authserv_ids:
+        return "senders", Outcome.WARN, NO_TRUSTED_AUTHSERV, 0
+    return "senders", Outcome.OK, "DMARC trusted from " + ", ".join(settings.trusted_authserv_ids), 0
 
 
 def _database(settings: Settings) -> Check:
@@ -23,13 +43,13 @@ def _database(settings: Settings) -> Check:
     try:
         open_database(settings.database_url)
     except IntakeError as exc:
-        return "database", False, str(exc), exc.exit_code
-    return "database", True, safe_url(settings.database_url), 1
+        return "database", Outcome.FAIL, str(exc), exc.exit_code
+    return "database", Outcome.OK, safe_url(settings.database_url), 1
 
 
 def _imap(settings: Settings) -> Check:
     if settings.imap is None:
-        return "imap", True, "not configured: poll and watch are unavailable", 2
+        return "imap", Outcome.OK, "not configured: poll and watch are unavailable", 2
     from .sources.imap import connect
 
     imap = settings.imap
@@ -37,13 +57,18 @@ def _imap(settings: Settings) -> Check:
         with connect(imap) as box:
             state = box.select(imap.folder)
     except IntakeError as exc:
-        return "imap", False, str(exc), exc.exit_code
-    return "imap", True, f"{imap.username}@{imap.host}:{imap.port} {imap.folder} (UIDNEXT {state.uidnext})", 1
+        return "imap", Outcome.FAIL, str(exc), exc.exit_code
+    return (
+        "imap",
+        Outcome.OK,
+        f"{imap.username}@{imap.host}:{imap.port} {imap.folder} (UIDNEXT {state.uidnext})",
+        1,
+    )
 
 
 def _smtp(settings: Settings) -> Check:
     if settings.smtp is None:
-        return "smtp", True, "not configured: replies stay queued", 2
+        return "smtp", Outcome.OK, "not configured: replies stay queued", 2
     from .send import SmtpSender
 
     smtp = settings.smtp
@@ -51,5 +76,5 @@ def _smtp(settings: Settings) -> Check:
         with SmtpSender(smtp) as sender:
             sender.check()
     except IntakeError as exc:
-        return "smtp", False, str(exc), exc.exit_code
-    return "smtp", True, f"{smtp.host}:{smtp.port} ({smtp.security})", 1
+        return "smtp", Outcome.FAIL, str(exc), exc.exit_code
+    return "smtp", Outcome.OK, f"{smtp.host}:{smtp.port} ({smtp.security})", 1

@@ -621,12 +621,12 @@ def config_group() -> None:
 @pass_ctx
 def config_check(c: Context) -> None:
     """Validate the configuration and try the database, IMAP and SMTP logins."""
-    from .checks import run_checks
+    from .checks import Outcome, run_checks
 
     worst = 0
-    for name, ok, detail, code in run_checks(c.settings):
-        click.echo(f"{name:<9} {'ok' if ok else 'FAIL'}  {detail}")
-        worst = max(worst, 0 if ok else code)
+    for name, outcome, detail, code in run_checks(c.settings):
+        click.echo(f"{name:<9} {outcome}  {detail}")
+        worst = max(worst, code if outcome is Outcome.FAIL else 0)
     if worst:
         sys.exit(worst)
 

@@ -98,18 +98,31 @@ def _oauth2_token(settings: ImapSettings) -> str | None:
         except OSError as exc:
             raise ConfigError(f"cannot read oauth2_token_file {settings.oauth2_token_file}: {exc}") from exc
     if settings.oauth2_token_command:
-        command = settings.oauth2_token_command
-        try:  # run without a shell (quoting as in sh); a pipeline can be written as sh -c '...'
-            done = subprocess.run(
-                shlex.split(command), capture_output=True, text=True, timeout=60, check=False
-            )
-        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-            raise ConfigError(f"oauth2_token_command {command!r} failed: {exc}") from exc
-        if done.returncode != 0 or not done.stdout.strip():
-            detail = (done.stderr.strip().splitlines() or ["no token printed"])[-1]
-            raise ConfigError(f"oauth2_token_command {command!r} failed ({done.returncode}): {detail}")
-        return done.stdout.strip()
+        return _token_from_command(settings.oauth2_token_command)
     return None
+
+
+def _token_from_command(command: str) -> str:
+    """Run the token helper. Its arguments and its output may hold a client secret or a refresh
+    token, so a failure names only the program (and the exceptions are not chained: --debug
+    would print them)."""
+    try:  # run without a shell (quoting as in sh); a pipeline can be written as sh -c '...'
+        argv = shlex.split(command)
+    except ValueError:
+        raise ConfigError("oauth2_token_command cannot be split into words (check its quoting)") from None
+    name = Path(argv[0]).name if argv else "(empty)"
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        raise ConfigError(f"oauth2_token_command {name} took longer than 60 s") from None
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ConfigError(f"oauth2_token_command {name} could not be run: {why}") from None
+    if done.returncode != 0:
+        raise ConfigError(f"oauth2_token_command {name} failed (exit status {done.returncode})")
+    if not done.stdout.strip():
+        raise ConfigError(f"oauth2_token_command {name} printed no token")
+    return done.stdout.strip()
 
 
 class ImapMailbox:
