@@ -34,12 +34,13 @@ def make_mail(
     headers: dict[str, str] | None = None,
     attachments: list[tuple[str, str, bytes]] = (),
     html: str | None = None,
+    date: str = "Mon, 02 Nov 2026 10:00:00 +0000",
 ) -> bytes:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Date"] = "Mon, 02 Nov 2026 10:00:00 +0000"
+    msg["Date"] = date
     msg["Message-ID"] = message_id or f"<test-{next(_counter)}@example-trust.test>"
     for name, value in (headers or {}).items():
         msg[name] = value

@@ -103,13 +103,26 @@ def test_decisions_are_recorded_with_who(run, ingested):
     assert run("reject", ingested, "--reason", "not a CA", "--by", "chair")[0] == 0
     detail = json.loads(run("show", ingested, "--json")[1])
     assert detail["status"] == "rejected"
-    assert [(h["actor"], h["kind"]) for h in detail["history"][-2:]] == [
+    assert [(h["actor"], h["kind"]) for h in detail["history"][-3:]] == [
         ("chair", "note"),
         ("chair", "rejected"),
+        ("chair", "reply_queued"),  # the decision mail
     ]
-    assert run("withdraw", ingested)[0] == 0
-    assert run("approve", ingested)[0] == 0
-    assert json.loads(run("show", ingested, "--json")[1])["status"] == "approved"
+    code, _, err = run("withdraw", ingested)
+    assert code == 2 and "already rejected" in err and "--force" in err
+    assert run("withdraw", ingested, "--force")[0] == 0
+    code, _, err = run("approve", ingested, "--force", "--no-mail")  # still missing its IPR agreement
+    assert code == 0
+    detail = json.loads(run("show", ingested, "--json")[1])
+    assert detail["status"] == "approved"
+    assert [r["kind"] for r in detail["replies"]] == ["missing_items", "rejected", "withdrawn"]
+    assert {r["state"] for r in detail["replies"]} == {"superseded"}  # what was said before no longer holds
+
+
+def test_approving_an_incomplete_application_names_what_is_missing(run, ingested):
+    code, _, err = run("approve", ingested)
+    assert code == 2 and "ipr_agreement" in err
+    assert json.loads(run("show", ingested, "--json")[1])["status"] == "incomplete"
 
 
 def test_set_corrects_a_field_and_reassesses(run, ingested):

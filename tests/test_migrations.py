@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
@@ -32,3 +34,63 @@ def test_database_file_is_private(tmp_path):
     path = tmp_path / "private.db"
     Database(f"sqlite:///{path}").ensure_schema()
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_upgrade_to_0009_keeps_existing_applications_and_replies(database_url):
+    from alembic import command
+    from sqlalchemy import text
+
+    from intake_bot.records import ReplyKind
+    from intake_bot.store import repository as repo
+
+    db = Database(database_url)
+    cfg = alembic_config(db.url)
+    command.upgrade(cfg, "0008")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO applications (id, reference, working_group, status, applicant_email,"
+                " applicant_domain, missing, created_at, updated_at, needs_review) VALUES (1, 'SMCWG-2026-0001',"
+                " 'SMCWG', 'incomplete', 'a@x.test', 'x.test', '[\"ipr_agreement\"]', :t, :t, false)"
+            ),
+            {"t": "2026-11-02 10:00:00"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO replies (application_id, kind, to_address, message_id, in_reply_to, items,"
+                " raw, state, attempts, last_error, created_at) VALUES (1, 'missing_items', 'a@x.test',"
+                " '<r1@x>', '', '[]', :raw, 'queued', 0, '', :t)"
+            ),
+            {"raw": b"x", "t": "2026-11-02 10:00:00"},
+        )
+    command.upgrade(cfg, "head")
+    with db.transaction() as s:
+        app = repo.application_by_reference(s, "SMCWG-2026-0001")
+        assert app is not None and app.missing == ["ipr_agreement"] and app.new_mail_at is None
+        assert [(r.kind, r.state) for r in app.replies] == [("missing_items", "queued")]
+        repo.queue_reply(  # the new rules apply to the old rows: the older reply is superseded
+            s,
+            application_id=app.id,
+            kind=ReplyKind.REMINDER,
+            to="a@x.test",
+            message_id="<r2@x>",
+            raw=b"y",
+            now=datetime.now(UTC),
+        )
+        repo.queue_reply(  # and mail of no application has a place now
+            s,
+            application_id=None,
+            kind=ReplyKind.DIGEST,
+            to="staff@x.test",
+            message_id="<d@x>",
+            raw=b"z",
+            now=datetime.now(UTC),
+        )
+    with db.transaction() as s:
+        assert [r.state for r in repo.application_by_reference(s, "SMCWG-2026-0001").replies] == [
+            "superseded",
+            "queued",
+        ]
+    command.downgrade(cfg, "0008")  # the digest has no place there: it goes
+    with db.engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM replies")).scalar() == 2

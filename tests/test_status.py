@@ -13,8 +13,9 @@ from intake_bot import status
 from intake_bot.assess import assess
 from intake_bot.cli import main
 from intake_bot.config import Settings
+from intake_bot.lifecycle import decide
 from intake_bot.pipeline import Incoming, Pipeline
-from intake_bot.staff import decide, set_field
+from intake_bot.staff import set_field
 from intake_bot.status import Filters, quarantined_count, read_status, render_table, status_rows, stuck
 from intake_bot.store import repository as repo
 from intake_bot.store.db import SCHEMA_HEAD, alembic_config, open_database
@@ -55,9 +56,9 @@ def busy(tmp_path, database_url):
     for i in range(36):
         pipeline.process(Incoming(raw=application(i), received_at=NOW - timedelta(days=40 - i, hours=i)))
     with db.transaction() as s:
-        decide(s, "SMCWG-2026-0001", "approve", "", "chair", NOW)
-        decide(s, "SMCWG-2026-0002", "reject", "not a CA", "chair", NOW)
-        decide(s, "SMCWG-2026-0003", "withdraw", "", "chair", NOW)
+        decide(s, settings, "SMCWG-2026-0001", "approve", "", "chair", NOW, force=True)
+        decide(s, settings, "SMCWG-2026-0002", "reject", "not a CA", "chair", NOW)
+        decide(s, settings, "SMCWG-2026-0003", "withdraw", "", "chair", NOW)
         s.get(Reply, 5).state = "failed"
     return settings, db
 

@@ -169,7 +169,11 @@ def _poll_and_send(c: Context, wait: bool = False) -> None:
     if imap_down is not None:
         raise imap_down
     if report is not None and report.mailbox_id is not None:
-        remember(c.settings, report.mailbox_id, report.uidvalidity, report.uidnext)
+        from .lifecycle import next_reminder_due
+
+        with db.transaction() as s:
+            remind_at = next_reminder_due(s, c.settings)
+        remember(c.settings, report.mailbox_id, report.uidvalidity, report.uidnext, remind_at)
 
 
 @cli.command()
@@ -267,17 +271,24 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv"]),
+    type=click.Choice(["json", "csv", "members", "representatives"]),
     default="json",
     show_default=True,
-    help="Output format.",
+    help="json/csv: everything; members: approved members as the web site reads them (JSON);"
+    " representatives: their representatives, for the mailing lists (CSV).",
 )
 @pass_ctx
 def export(c: Context, fmt: str) -> None:
-    """Dump every application and every other message (the spec's export format)."""
-    from .export import export_data, to_csv, to_json
+    """Dump every application and every other message (the spec's export format), or the members."""
+    from .export import export_data, members_data, representatives_csv, to_csv, to_json
 
     with c.database().transaction() as s:
+        if fmt == "members":
+            click.echo(to_json(members_data(s)))
+            return
+        if fmt == "representatives":
+            click.echo(representatives_csv(s), nl=False)
+            return
         data = export_data(s, rules=c.settings.evidence_rules)
     click.echo(to_json(data) if fmt == "json" else to_csv(data), nl=fmt == "json")
 
@@ -471,44 +482,62 @@ def _actor(by: str | None) -> str:
     return by or getpass.getuser()
 
 
-def _decision(c: Context, reference: str, decision: str, reason: str, by: str | None) -> None:
-    from .staff import decide
+def _decision(
+    c: Context, reference: str, decision: str, reason: str, by: str | None, force: bool, no_mail: bool
+) -> None:
+    from .lifecycle import decide
     from .times import utcnow
 
     with c.database().transaction() as s:
-        app = decide(s, reference, decision, reason, _actor(by), utcnow())
-        click.echo(f"{app.reference}: {app.status}")
+        reply = decide(
+            s, c.settings, reference, decision, reason, _actor(by), utcnow(), force=force, mail=not no_mail
+        )
+        told = f"; {reply.kind} mail to {reply.to_address} queued" if reply else "; no mail"
+    click.echo(f"{reference}: {DECIDED_AS[decision]}{told}")
 
 
+DECIDED_AS = {"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}
 by_option = click.option("--by", help="Who decided (default: the OS user).")
 
 
-@cli.command()
-@click.argument("reference")
-@by_option
-@pass_ctx
-def approve(c: Context, reference: str, by: str | None) -> None:
-    """Approve an application."""
-    _decision(c, reference, "approve", "", by)
-
-
-@cli.command()
-@click.argument("reference")
-@click.option("--reason", required=True, help="Why it is rejected (kept in the history).")
-@by_option
-@pass_ctx
-def reject(c: Context, reference: str, reason: str, by: str | None) -> None:
-    """Reject an application, with a reason."""
-    _decision(c, reference, "reject", reason, by)
+def decision_options(f):
+    f = click.option("--no-mail", is_flag=True, help="Record the decision without mailing the applicant.")(f)
+    return click.option(
+        "--force", is_flag=True, help="Decide even an incomplete (approve) or already decided application."
+    )(f)
 
 
 @cli.command()
 @click.argument("reference")
 @by_option
+@decision_options
 @pass_ctx
-def withdraw(c: Context, reference: str, by: str | None) -> None:
-    """Mark an application as withdrawn by the applicant."""
-    _decision(c, reference, "withdraw", "", by)
+def approve(c: Context, reference: str, by: str | None, force: bool, no_mail: bool) -> None:
+    """Approve an application and mail the applicant (exit 2 when items are missing, unless --force)."""
+    _decision(c, reference, "approve", "", by, force, no_mail)
+
+
+@cli.command()
+@click.argument("reference")
+@click.option(
+    "--reason", required=True, help="Why it is rejected (kept in the history, quoted to the applicant)."
+)
+@by_option
+@decision_options
+@pass_ctx
+def reject(c: Context, reference: str, reason: str, by: str | None, force: bool, no_mail: bool) -> None:
+    """Reject an application, with a reason, and mail the applicant."""
+    _decision(c, reference, "reject", reason, by, force, no_mail)
+
+
+@cli.command()
+@click.argument("reference")
+@by_option
+@decision_options
+@pass_ctx
+def withdraw(c: Context, reference: str, by: str | None, force: bool, no_mail: bool) -> None:
+    """Mark an application as withdrawn by the applicant, and mail them."""
+    _decision(c, reference, "withdraw", "", by, force, no_mail)
 
 
 @cli.command()
@@ -581,14 +610,20 @@ def reprocess(c: Context, references: tuple[str, ...], everything: bool, by: str
 
 @cli.command()
 @click.argument("reference")
+@click.option(
+    "--decision",
+    type=click.Choice(["approve", "reject", "withdraw"]),
+    help="Show the mail this decision sends.",
+)
+@click.option("--reason", help="The rejection's reason, as the mail would quote it.")
 @pass_ctx
-def preview(c: Context, reference: str) -> None:
-    """Print the reply the application would get now, without sending it."""
+def preview(c: Context, reference: str, decision: str | None, reason: str | None) -> None:
+    """Print the mail the application would get now (or on --decision), without sending it."""
     from .staff import preview as render
     from .times import utcnow
 
     with c.database().transaction() as s:
-        rendered = render(s, c.settings, reference, utcnow())
+        rendered = render(s, c.settings, reference, utcnow(), decision, reason)
     import email  # here, not at the top: every other command would pay for it
     import email.policy
 
@@ -610,6 +645,57 @@ def resend(c: Context, reference: str, by: str | None) -> None:
     with c.database().transaction() as s:
         reply = queue(s, c.settings, reference, _actor(by), utcnow())
         click.echo(f"{reference}: {reply.kind} to {reply.to_address} queued as {reply.message_id}")
+
+
+@cli.command()
+@click.option("--now", "at", hidden=True, help="Tests only: the time to take as now (ISO 8601).")
+@pass_ctx
+def remind(c: Context, at: str | None) -> None:
+    """Queue the reminders due now and mark dormant the applications reminded enough (poll does this too)."""
+    from .lifecycle import queue_reminders
+    from .lock import run_lock
+    from .times import utcnow
+
+    now = _instant(at) if at else utcnow()
+    with run_lock(c.settings.storage_path, wait=True):
+        report = queue_reminders(c.settings, c.database(), now)
+    for label, refs in (("reminded", report.reminded), ("dormant", report.dormant), ("held", report.held)):
+        if refs:
+            click.echo(f"{label}: {' '.join(refs)}")
+
+
+@cli.command()
+@click.option("--now", "at", hidden=True, help="Tests only: the time to take as now (ISO 8601).")
+@pass_ctx
+def digest(c: Context, at: str | None) -> None:
+    """Mail [replies] digest_to what needs a person (nothing when nothing does); weekly from cron."""
+    from .digest import queue_digest
+    from .lock import Busy, run_lock
+    from .outbox import deliver_outbox, raise_if_unreachable
+    from .times import utcnow
+
+    db = c.database()
+    with db.transaction() as s:
+        reply = queue_digest(s, c.settings, _instant(at) if at else utcnow())
+    if reply is None:
+        click.echo("nothing needs a person: no digest sent")
+        return
+    click.echo(f"digest to {c.settings.digest_to} queued")
+    if c.settings.smtp is None:
+        return
+    try:
+        with run_lock(c.settings.storage_path, wait=True):
+            raise_if_unreachable(deliver_outbox(db, c.settings.smtp, utcnow))
+    except Busy:  # pragma: no cover - wait=True blocks instead
+        pass
+
+
+def _instant(value: str) -> datetime:
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"not an ISO 8601 time: {value!r}") from exc
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 @cli.group("config")

@@ -111,6 +111,9 @@ class Settings:
     trusted_authserv_ids: tuple[str, ...] = ()
     evidence_rules: EvidenceRules = field(default_factory=EvidenceRules)
     notify_address: str | None = None  # staff address told when an application becomes complete
+    remind_after_days: int = 14  # 0: no reminders (and no dormancy)
+    max_reminders: int = 2
+    digest_to: str | None = None  # staff address `digest` writes to
     source: Path | None = None  # the file these settings came from
 
 
@@ -155,6 +158,9 @@ def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Sett
         trusted_authserv_ids=tuple(_list(intake, "trusted_authserv_ids", where)),
         evidence_rules=_evidence(_table(data, "evidence", where), where),
         notify_address=_str(replies, "notify_staff", where, "") or None,
+        remind_after_days=_int(replies, "remind_after_days", where, 14),
+        max_reminders=_int(replies, "max_reminders", where, 2),
+        digest_to=_str(replies, "digest_to", where, "") or None,
         source=source,
     )
 

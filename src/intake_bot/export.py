@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,12 +14,15 @@ from sqlalchemy.orm import Session, selectinload
 from .assess import DEFAULT_RULES, assess, audit_status, certificate_findings, ipr_status
 from .cleantext import csv_cell, terminal_json
 from .config import EvidenceRules
+from .records import ApplicationStatus, ReplyKind, ReplyState
+from .replies import CATEGORY_LABELS, WORKING_GROUP_NAMES
 from .store import repository as repo
 from .store.schema import Application, StoredMessage
 from .times import as_utc
 
+log = logging.getLogger(__name__)
 THREADED = repo.THREADED
-STAFF_NOTIFICATION = "staff_notification"  # kept in the outbox, but not a reply to the applicant
+STAFF_NOTIFICATION = ReplyKind.STAFF_NOTIFICATION  # kept in the outbox, but not a reply to the applicant
 
 
 def export_data(s: Session, *, rules: EvidenceRules = DEFAULT_RULES) -> dict[str, Any]:
@@ -85,14 +89,14 @@ def application_record(
                 "message_id": r.message_id,
                 "in_reply_to": r.in_reply_to,
                 "items": list(r.items or []),
-                "sent": r.state == "sent",
+                "sent": r.state == ReplyState.SENT,
                 "state": r.state,
             }
             for r in app.replies
             if r.kind != STAFF_NOTIFICATION
         ],
         "staff_notifications": [
-            {"to": r.to_address, "message_id": r.message_id, "sent": r.state == "sent"}
+            {"to": r.to_address, "message_id": r.message_id, "sent": r.state == ReplyState.SENT}
             for r in app.replies
             if r.kind == STAFF_NOTIFICATION
         ],
@@ -151,6 +155,75 @@ def _csv_row(a: dict[str, Any]) -> dict[str, Any]:
         "audit_report_kind": (a.get("audit_report") or {}).get("kind") or "",
         "review": " | ".join(a.get("review") or []),
     }
+
+
+def members_data(s: Session) -> dict[str, Any]:
+    """Approved applications in the shape the Forum's web site reads from its member tools: by
+    working group, then category, each member once, in alphabetical order."""
+    groups: dict[str, dict[str, set[str]]] = {}
+    for app in _approved(s):
+        f = repo.current_fields(s, app.id)
+        organisation, category = f.get("organization_name"), f.get("category")
+        if not organisation or category not in CATEGORY_LABELS:
+            log.warning("%s is approved but names no organisation or category: not listed", app.reference)
+            continue
+        groups.setdefault(app.working_group, {}).setdefault(category, set()).add(organisation)
+    return {
+        "forumGroups": [
+            {
+                "name": WORKING_GROUP_NAMES.get(wg, wg),
+                "participantTypes": [
+                    {
+                        "participantType": label,
+                        "members": [
+                            {"memberOrganization": name}
+                            for name in sorted(by_category[code], key=str.casefold)
+                        ],
+                    }
+                    for code, label in CATEGORY_LABELS.items()
+                    if code in by_category
+                ],
+            }
+            for wg, by_category in sorted(groups.items(), key=lambda g: WORKING_GROUP_NAMES.get(g[0], g[0]))
+        ]
+    }
+
+
+REPRESENTATIVE_COLUMNS = (
+    "reference",
+    "working_group",
+    "organization_name",
+    "category",
+    "name",
+    "email",
+    "voting",
+)
+
+
+def representatives_csv(s: Session) -> str:
+    """One row per representative of an approved application, for the working groups' mailing lists."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPRESENTATIVE_COLUMNS)
+    for app in _approved(s):
+        f = repo.current_fields(s, app.id)
+        for r in f.get("representatives") or []:
+            row = (
+                app.reference,
+                app.working_group,
+                f.get("organization_name") or "",
+                f.get("category") or "",
+                r.get("name") or "",
+                r["email"],
+                "true" if r.get("voting") else "false",
+            )
+            writer.writerow([csv_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _approved(s: Session) -> list[Application]:
+    query = select(Application).where(Application.status == ApplicationStatus.APPROVED)
+    return list(s.scalars(query.order_by(Application.reference)))
 
 
 def to_json(data: dict[str, Any]) -> str:

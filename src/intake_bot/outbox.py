@@ -7,6 +7,10 @@ as the server is back; only a reply that keeps meeting a dead connection is put 
 the one that breaks it), and replies tried least go first. A crash between the server's
 acceptance and our commit can send a reply twice at most once, with the same Message-ID,
 so the copy is recognisable.
+
+A reply can go stale while it waits (a newer reply or a decision supersedes it). Just before each
+message goes to the server, the sender confirms in a transaction of its own that the reply is still
+its claim and still current; a superseded one is dropped, even from a claimed batch.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from .config import SmtpSettings
 from .errors import TransientError
+from .records import ReplyState
 from .send import PermanentFailure, SmtpSender, TemporaryFailure
 from .store import repository as repo
 from .store.db import Database
@@ -57,6 +63,9 @@ def deliver_outbox(db: Database, settings: SmtpSettings, clock: Callable[[], dat
             if not claimed:
                 break
             for n, (reply_id, raw, to) in enumerate(claimed):
+                if not _confirm(db, reply_id, owner, clock()):
+                    log.info("reply %s: superseded while waiting; not sent", reply_id)
+                    continue
                 if not _deliver_one(db, sender, settings.from_address, reply_id, raw, to, clock, report):
                     _unclaim(db, [c[0] for c in claimed[n + 1 :]])
                     break
@@ -69,8 +78,24 @@ def _claim(db: Database, now: datetime, owner: str) -> list[tuple[int, bytes, st
     with db.transaction() as s:
         due = list(s.scalars(_due_query(now).with_for_update(skip_locked=True)))
         for reply in due:
-            reply.state, reply.claimed_by, reply.next_attempt_at = "sending", owner, now + CLAIM_LEASE
+            reply.state, reply.claimed_by, reply.next_attempt_at = (
+                ReplyState.SENDING,
+                owner,
+                now + CLAIM_LEASE,
+            )
         return [(r.id, r.raw, r.to_address) for r in due]
+
+
+def _confirm(db: Database, reply_id: int, owner: str, now: datetime) -> bool:
+    """Still ours and still current, right before sending: a reply superseded since the batch was
+    claimed is no longer 'sending' (repository.supersede), so it is not sent. The lease is renewed."""
+    with db.transaction() as s:
+        done = s.execute(
+            update(Reply)
+            .where(Reply.id == reply_id, Reply.state == ReplyState.SENDING, Reply.claimed_by == owner)
+            .values(next_attempt_at=now + CLAIM_LEASE)
+        )
+        return bool(done.rowcount)
 
 
 def _unclaim(db: Database, ids: list[int]) -> None:
@@ -78,8 +103,8 @@ def _unclaim(db: Database, ids: list[int]) -> None:
         with db.transaction() as s:
             s.execute(
                 update(Reply)
-                .where(Reply.id.in_(ids), Reply.state == "sending")
-                .values(state="queued", claimed_by=None, next_attempt_at=None)
+                .where(Reply.id.in_(ids), Reply.state == ReplyState.SENDING)
+                .values(state=ReplyState.QUEUED, claimed_by=None, next_attempt_at=None)
             )
 
 
@@ -88,10 +113,10 @@ def _release_dead_claims(db: Database) -> None:
     host = socket.gethostname()
     with db.transaction() as s:
         for reply in s.scalars(
-            select(Reply).where(Reply.state == "sending", Reply.claimed_by.like(f"{host}:%"))
+            select(Reply).where(Reply.state == ReplyState.SENDING, Reply.claimed_by.like(f"{host}:%"))
         ):
             if not _alive(int(reply.claimed_by.rpartition(":")[2] or 0)):
-                reply.state, reply.claimed_by, reply.next_attempt_at = "queued", None, None
+                reply.state, reply.claimed_by, reply.next_attempt_at = ReplyState.QUEUED, None, None
 
 
 def _alive(pid: int) -> bool:
@@ -138,8 +163,10 @@ def _deliver_one(
 
 def _due_query(now: datetime):
     """Queued replies whose time has come (and claims whose lease ran out), those tried least first."""
-    queued = (Reply.state == "queued") & or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now)
-    abandoned = (Reply.state == "sending") & (Reply.next_attempt_at <= now)
+    queued = (Reply.state == ReplyState.QUEUED) & or_(
+        Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now
+    )
+    abandoned = (Reply.state == ReplyState.SENDING) & (Reply.next_attempt_at <= now)
     return select(Reply).where(queued | abandoned).order_by(Reply.attempts, Reply.id).limit(BATCH)
 
 
@@ -157,18 +184,26 @@ def _record(
         if reply is None:
             return
         reply.attempts += 1
-        reply.state, reply.claimed_by, reply.next_attempt_at = "queued", None, None
+        superseded = reply.state == ReplyState.SUPERSEDED  # while the server had it: sent is the truth
+        reply.state, reply.claimed_by, reply.next_attempt_at = ReplyState.QUEUED, None, None
         if not error:
-            reply.state, reply.sent_at, reply.last_error = "sent", now, ""
-            repo.add_event(s, reply.application_id, "reply_sent", f"{reply.kind} to {reply.to_address}", now)
+            reply.state, reply.sent_at, reply.last_error = ReplyState.SENT, now, ""
+            _event(s, reply, "reply_sent", f"{reply.kind} to {reply.to_address}", now)
             return
         reply.last_error = error[:2000]
-        if permanent or reply.attempts >= MAX_ATTEMPTS:
-            reply.state = "failed"
-            repo.add_event(s, reply.application_id, "reply_failed", f"to {reply.to_address}: {error}", now)
+        if superseded:
+            reply.state = ReplyState.SUPERSEDED
+        elif permanent or reply.attempts >= MAX_ATTEMPTS:
+            reply.state = ReplyState.FAILED
+            _event(s, reply, "reply_failed", f"to {reply.to_address}: {error}", now)
         elif not unreachable or reply.attempts >= UNREACHABLE_GRACE:
             reply.next_attempt_at = now + retry_delay(reply.attempts)
     log.info("reply %s: %s", reply_id, error or "sent")
+
+
+def _event(s: Session, reply: Reply, kind: str, detail: str, now: datetime) -> None:
+    if reply.application_id is not None:  # the digest belongs to no application
+        repo.add_event(s, reply.application_id, kind, detail, now)
 
 
 def raise_if_unreachable(report: DeliveryReport) -> None:

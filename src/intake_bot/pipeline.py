@@ -32,7 +32,7 @@ from .parse import parse_email
 from .reader import read
 from .reader.groups import working_groups_named
 from .recipients import recipient_domain, recipient_mailbox
-from .records import Assessment, Disposition, ParsedEmail, ReplyKind
+from .records import ApplicationStatus, Assessment, Disposition, ParsedEmail, ReplyKind, ReplyState
 from .replies import ReplyInput, render_reply, render_staff_notification, single_address
 from .storage import BlobStore
 from .store import repository as repo
@@ -225,17 +225,33 @@ class Pipeline:
             s, parsed, incoming, raw_sha, fp, disposition, received, verdict.reason, app.id
         )
         self._store_attachments(s, parsed, row)
+        repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
+        if ApplicationStatus(app.status).decided:
+            self._after_decision(s, app, received, now)
+            return Outcome(row.id, disposition, app.reference)
         repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
         s.flush()
-        was_complete = app.status == "complete"
-        assessment = self.reassess(s, app, received)  # activity is when the applicant wrote, not when we read
-        repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
+        before = app.status
+        # activity is when the applicant wrote, not when we read
+        assessment = self.reassess(s, app, received, wake=True)
+        if before == ApplicationStatus.DORMANT:
+            repo.add_event(s, app.id, "woken", f"applicant mail: {app.status}", now)
         kind = self._queue_reply(s, app, parsed, incoming, row, assessment, fp, now)
-        if app.status == "complete" and not was_complete and self.settings.notify_address:
+        if app.status == ApplicationStatus.COMPLETE and before != app.status and self.settings.notify_address:
             self._notify_staff(s, app, fp, now)
         return Outcome(row.id, disposition, app.reference, kind)
 
-    def reassess(self, s: Session, app: Application, now: datetime) -> Assessment:
+    @staticmethod
+    def _after_decision(s: Session, app: Application, received: datetime, now: datetime) -> None:
+        """Applicant mail after the decision: kept for staff to read (flag `new-mail`), its fields not
+        taken in (what was decided on stays as it was; `reprocess` reads it) and no automatic reply."""
+        app.new_mail_at = received
+        app.updated_at = received
+        repo.add_event(s, app.id, "new_mail", f"after the decision ({app.status}): left for staff", now)
+
+    def reassess(self, s: Session, app: Application, now: datetime, wake: bool = False) -> Assessment:
+        """Assess again and keep the application's summary; `wake`: applicant mail, which ends dormancy
+        (a staff correction wakes a dormant application only by completing it)."""
         fields = repo.current_fields(s, app.id)
         assessment = assess(
             fields,
@@ -248,8 +264,9 @@ class Pipeline:
         app.organization_name = fields.get("organization_name")
         app.category = fields.get("category")
         app.needs_review = bool(assessment.review)
-        if app.status in repo.OPEN_STATUSES:
-            app.status = "incomplete" if assessment.missing else "complete"
+        asleep = app.status == ApplicationStatus.DORMANT and not wake and assessment.missing
+        if app.status in repo.OPEN_STATUSES and not asleep:
+            app.status = ApplicationStatus.INCOMPLETE if assessment.missing else ApplicationStatus.COMPLETE
         app.updated_at = now
         return assessment
 
@@ -269,7 +286,7 @@ class Pipeline:
         app = Application(
             reference=repo.next_reference(s, wg, received.year),
             working_group=wg,
-            status="incomplete",
+            status=ApplicationStatus.INCOMPLETE,
             applicant_email=parsed.from_address,
             applicant_domain=thread.sender_domain(parsed.from_address),
             missing=[],
@@ -391,7 +408,7 @@ class Pipeline:
             if reply is None:
                 continue
             why = _bounce_reason(raw)
-            reply.state, reply.last_error = "bounced", why
+            reply.state, reply.last_error = ReplyState.BOUNCED, why
             repo.add_event(s, reply.application_id, "reply_bounced", f"to {reply.to_address}: {why}", now)
             found = reply.application_id
         return found
@@ -405,7 +422,7 @@ class Pipeline:
         repo.queue_reply(
             s,
             application_id=app.id,
-            kind="staff_notification",
+            kind=ReplyKind.STAFF_NOTIFICATION,
             to=self.settings.notify_address,
             message_id=rendered.message_id,
             raw=rendered.raw,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .config import ImapSettings, Settings
 from .errors import IntakeError
+from .lifecycle import queue_reminders
 from .lock import database_lock
 from .pipeline import ImapKey, Incoming, Pipeline
 from .records import Disposition
@@ -39,6 +40,8 @@ class PollReport:
     mailbox_id: int | None = None
     uidvalidity: int | None = None
     uidnext: int | None = None
+    reminded: int = 0  # reminders queued (lifecycle.remind)
+    dormant: int = 0
 
 
 def poll_once(
@@ -57,10 +60,14 @@ def poll_once(
         own = mailbox is None
         box = mailbox or connect(imap)
         try:
-            return _poll(box, imap, settings, db, clock, progress, silent)
+            report = _poll(box, imap, settings, db, clock, progress, silent)
         finally:
             if own:
                 box.close()
+    if not silent:
+        reminded = queue_reminders(settings, db, clock())
+        report.reminded, report.dormant = len(reminded.reminded), len(reminded.dormant)
+    return report
 
 
 def _poll(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import ImapSettings, Settings
@@ -28,7 +29,7 @@ from .store.readonly import connect, revision, sqlite_file
 from .store.revision import SCHEMA_HEAD
 
 STATE_FILE = ".intake-bot-poll-state.json"
-_DONE_STATES = ("sent", "failed", "bounced")  # any other reply state is work for the next poll
+_DONE_STATES = ("sent", "failed", "bounced", "superseded")  # any other reply state is work for a poll
 
 
 def nothing_new(settings: Settings) -> bool:
@@ -42,6 +43,8 @@ def nothing_new(settings: Settings) -> bool:
     except (OSError, ValueError):
         return False
     if not isinstance(state, dict) or state.get("key") != _key(settings, imap):
+        return False
+    if _reminder_due(state.get("remind_at")):  # reminders fall due with time, not with mail
         return False
     outbox = settings.smtp is not None  # without [smtp], queued replies are no work for a poll
     facts = _database_facts(database, state.get("mailbox_id"), state.get("uidvalidity"), outbox)
@@ -69,8 +72,11 @@ def _folder_status(imap: ImapSettings) -> tuple[int, int] | None:
     return status.uidvalidity, status.uidnext
 
 
-def remember(settings: Settings, mailbox_id: int, uidvalidity: int, uidnext: int) -> None:
-    """After a poll that completed (everything below `uidnext`, as SELECTed, is processed)."""
+def remember(
+    settings: Settings, mailbox_id: int, uidvalidity: int, uidnext: int, remind_at: datetime | None = None
+) -> None:
+    """After a poll that completed (everything below `uidnext`, as SELECTed, is processed);
+    `remind_at`: when the next reminder falls due (lifecycle.next_reminder_due)."""
     imap = settings.imap
     database = sqlite_file(settings.database_url)
     path = settings.storage_path / STATE_FILE
@@ -85,12 +91,22 @@ def remember(settings: Settings, mailbox_id: int, uidvalidity: int, uidnext: int
         "uidvalidity": uidvalidity,
         "uidnext": uidnext,
         "database": facts,
+        "remind_at": remind_at.isoformat() if remind_at else None,
     }
     temporary = path.with_name(f"{path.name}.{os.getpid()}")
     fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(state, out)
     os.replace(temporary, path)
+
+
+def _reminder_due(value: object) -> bool:
+    if value is None:
+        return False
+    try:
+        return datetime.now(UTC) >= datetime.fromisoformat(str(value))
+    except ValueError:
+        return True
 
 
 def forget(settings: Settings) -> None:

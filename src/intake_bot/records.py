@@ -31,9 +31,61 @@ class Disposition(StrEnum):
     QUARANTINED = "quarantined"
 
 
+class ApplicationStatus(StrEnum):
+    """Where an application stands (export: status). The README draws how one moves to another."""
+
+    INCOMPLETE = "incomplete"
+    COMPLETE = "complete"
+    DORMANT = "dormant"  # reminded max_reminders times, then silent: any applicant mail wakes it
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def decided(self) -> bool:
+        return self in DECIDED
+
+
+DECIDED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
+# Open to the applicant's mail: threaded by sender, reassessed, answered.
+OPEN = frozenset({ApplicationStatus.INCOMPLETE, ApplicationStatus.COMPLETE, ApplicationStatus.DORMANT})
+
+
 class ReplyKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     MISSING_ITEMS = "missing_items"
+    REMINDER = "reminder"
+    APPROVED = "approved"  # decision mails, named as the status they announce
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    STAFF_NOTIFICATION = "staff_notification"  # to staff: an application became complete
+    DIGEST = "digest"  # to staff: what needs a person (no application)
+
+    @property
+    def template(self) -> str:
+        """The template's name in templates/replies/ (without .txt.j2 / .html.j2)."""
+        return f"decision_{self.value}" if self in DECISION_KINDS else self.value
+
+    @property
+    def to_applicant(self) -> bool:
+        return self not in (ReplyKind.STAFF_NOTIFICATION, ReplyKind.DIGEST)
+
+
+DECISION_KINDS = frozenset({ReplyKind.APPROVED, ReplyKind.REJECTED, ReplyKind.WITHDRAWN})
+
+
+class ReplyState(StrEnum):
+    """An outgoing message's way through the outbox (export: replies[].state)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by one sender (claimed_by), lease in next_attempt_at
+    SENT = "sent"
+    FAILED = "failed"  # refused for good, or too many attempts: for staff
+    BOUNCED = "bounced"  # accepted, then a delivery report came back
+    SUPERSEDED = "superseded"  # a newer reply, or a decision, made it stale before it went: never sent
+
+
+UNSENT = (ReplyState.QUEUED, ReplyState.SENDING)
 
 
 @dataclass(frozen=True)

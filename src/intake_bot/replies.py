@@ -74,6 +74,8 @@ class ReplyInput:
     now: datetime
     # item code -> what was wrong with what the applicant sent for it (Assessment.problems)
     problems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    reason: str = ""  # a rejection's reason, as staff wrote it
+    last_reminder: bool = False  # the last reminder says what follows it
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,12 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
         "wg": reply.working_group,
         "organization_name": reply.organization_name,
         "category_label": CATEGORY_LABELS.get(reply.category or "", "category not yet known"),
+        "reason": reply.reason,
+        "last_reminder": reply.last_reminder,
     }
     context = clean_value(context)  # no control character of the applicant's reaches a reply
-    text = env.get_template(f"{reply.kind.value}.txt.j2").render(context)
-    html = env.get_template(f"{reply.kind.value}.html.j2").render(context)
+    text = env.get_template(f"{reply.kind.template}.txt.j2").render(context)
+    html = env.get_template(f"{reply.kind.template}.html.j2").render(context)
     message_id = reply_message_id(reply.seed, reply.from_address)
     refs = " ".join(dict.fromkeys(r for r in (*reply.references, reply.in_reply_to) if r))
     headers = {
@@ -229,6 +233,11 @@ def _single(value: str) -> ValidatedEmail:
         return validate_email(value, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid address: {value!r}") from exc
+
+
+def render_template(templates_dir: Path | None, name: str, context: Mapping[str, Any]) -> str:
+    """One template of templates/replies/ (or its override in `templates_dir`)."""
+    return _environment(templates_dir).get_template(name).render(context)
 
 
 @lru_cache(maxsize=8)

@@ -1,4 +1,5 @@
-"""What staff do to an application: decisions, notes, corrections, re-extraction, replies by hand.
+"""What staff do to an application: notes, corrections, re-extraction, replies by hand (decisions:
+lifecycle.py).
 
 Each function works inside the caller's transaction and records who did what in the history.
 """
@@ -12,42 +13,28 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .assess import assess
+from . import lifecycle
 from .config import Settings
 from .errors import UsageError
 from .fields import FIELDS, statements
 from .pipeline import Pipeline, parse_with_limits
 from .reader import read
-from .records import ReplyKind
-from .replies import RenderedReply, ReplyInput, render_reply
+from .replies import RenderedReply
 from .storage import BlobStore
 from .store import repository as repo
 from .store.schema import Application, FieldValue, Reply, StoredMessage
 from .times import as_utc
 
-DECISIONS = {"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}
 TEXT_FIELDS = ("category", "organization_name", "website_url", "audit_report_url")
 CATEGORIES = ("certificate_issuer", "certificate_consumer", "interested_party", "associate_member")
 
 
-def find(s: Session, reference: str) -> Application:
-    app = repo.application_by_reference(s, reference)
-    if app is None:
-        raise UsageError(f"no application {reference}")
-    return app
-
-
-def decide(s: Session, reference: str, decision: str, reason: str, actor: str, now: datetime) -> Application:
-    app = find(s, reference)
-    app.status = DECISIONS[decision]
-    app.updated_at = now
-    repo.add_event(s, app.id, app.status, reason, now, actor=actor)
-    return app
+find = lifecycle.find
 
 
 def add_note(s: Session, reference: str, text: str, actor: str, now: datetime) -> None:
     app = find(s, reference)
-    app.updated_at = now
+    app.updated_at, app.new_mail_at = now, None  # staff have read the mail that came after a decision
     repo.add_event(s, app.id, "note", text, now, actor=actor)
 
 
@@ -56,6 +43,7 @@ def set_field(
 ) -> tuple[str, ...]:
     """A staff correction: kept apart from extracted values, and wins over them."""
     app = find(s, reference)
+    app.new_mail_at = None
     value = parse_field_value(field, raw_value)
     repo.add_field_values(s, app.id, None, [(field, value)], "staff", now)
     s.flush()
@@ -93,59 +81,22 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
 
 
 def preview(
-    s: Session, settings: Settings, reference: str, now: datetime, seed: str = "preview"
+    s: Session,
+    settings: Settings,
+    reference: str,
+    now: datetime,
+    decision: str | None = None,
+    reason: str | None = None,
 ) -> RenderedReply:
-    """The reply the application would get now, answering its latest message."""
+    """The mail the application would get now (or on `decision`), answering the applicant's last message."""
     app = find(s, reference)
-    messages = _threaded_messages(s, app)
-    if not messages:
-        raise UsageError(f"{reference} has no message to answer")
-    last = messages[-1]
-    fields = repo.current_fields(s, app.id)
-    assessment = assess(
-        fields, app.working_group, rules=settings.evidence_rules, received_at=as_utc(app.created_at)
-    )
-    missing = assessment.missing
-    return render_reply(
-        ReplyInput(
-            kind=ReplyKind.MISSING_ITEMS if missing else ReplyKind.ACKNOWLEDGEMENT,
-            reference=app.reference,
-            working_group=app.working_group,
-            to_address=last.from_address,
-            to_name="",
-            from_address=settings.from_address,
-            in_reply_to=last.message_id,
-            references=(),
-            items=missing,
-            organization_name=fields.get("organization_name"),
-            category=fields.get("category"),
-            seed=seed,
-            now=now,
-            problems=assessment.problems,
-        ),
-        settings.templates_dir,
-    )
+    return lifecycle.current_letter(s, settings, app, now, "preview", decision, reason).rendered
 
 
 def resend(s: Session, settings: Settings, reference: str, actor: str, now: datetime) -> Reply:
-    """Queue the current reply again, with a Message-ID of its own."""
-    app = find(s, reference)
-    count = len(app.replies)
-    rendered = preview(s, settings, reference, now, seed=f"{app.reference}:resend:{count}:{now.isoformat()}")
-    last = _threaded_messages(s, app)[-1]
-    reply = repo.queue_reply(
-        s,
-        application_id=app.id,
-        kind=ReplyKind.MISSING_ITEMS if app.missing else ReplyKind.ACKNOWLEDGEMENT,
-        to=last.from_address,
-        message_id=rendered.message_id,
-        raw=rendered.raw,
-        now=now,
-        in_reply_to=last.message_id,
-        items=app.missing or [],
-    )
-    repo.add_event(s, app.id, "resend", f"{reply.kind} to {reply.to_address}", now, actor=actor)
-    return reply
+    """Queue what is true now again, with a Message-ID of its own."""
+    find(s, reference).new_mail_at = None
+    return lifecycle.resend(s, settings, reference, actor, now)
 
 
 def _threaded_messages(s: Session, app: Application) -> list[StoredMessage]:

@@ -50,6 +50,7 @@ LEGEND = (
 STATUS_COLOURS = {
     "complete": "green",
     "incomplete": "yellow",
+    "dormant": "bright_black",
     "approved": "cyan",
     "rejected": "red",
     "withdrawn": "bright_black",
@@ -87,7 +88,7 @@ def read_status(database_url: str, filters: Filters, now: datetime) -> tuple[lis
 
 APPLICATIONS = (
     "SELECT id, reference, working_group, status, missing, created_at, updated_at,"
-    " organization_name, category, needs_review FROM applications ORDER BY id"
+    " organization_name, category, needs_review, new_mail_at FROM applications ORDER BY id"
 )
 REPLY_PROBLEMS = (
     "SELECT application_id, state, created_at FROM replies"
@@ -101,13 +102,15 @@ def status_rows(query: Query, filters: Filters, now: datetime) -> list[dict[str,
     flags = _flags(query, now)
     filtering = any((filters.statuses, filters.working_group, filters.category, filters.since))
     rows = []
-    for app_id, reference, wg, status, missing, created, updated, org, category, review in query(
+    for app_id, reference, wg, status, missing, created, updated, org, category, review, new_mail in query(
         APPLICATIONS
     ):
         if filtering and not _matches(filters, status, wg, category, updated):
             continue
         if review:  # a scan, another company's name, a dead link
             flags.setdefault(app_id, set()).add("review")
+        if new_mail:  # the applicant wrote after the decision
+            flags.setdefault(app_id, set()).add("new-mail")
         rows.append(
             {
                 "reference": reference,

@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
 from ..recipients import recipient_domain, recipient_mailbox
+from ..records import OPEN, UNSENT, ReplyKind, ReplyState
 from .schema import Application, Event, FieldValue, ImapUid, Reply, StoredMessage
 
-OPEN_STATUSES = ("incomplete", "complete")
+OPEN_STATUSES = tuple(sorted(OPEN))
 THREADED = ("application", "follow_up")
 
 
@@ -151,8 +152,8 @@ def add_event(
 def queue_reply(
     s: Session,
     *,
-    application_id: int,
-    kind: str,
+    application_id: int | None,
+    kind: ReplyKind,
     to: str,
     message_id: str,
     raw: bytes,
@@ -161,7 +162,11 @@ def queue_reply(
     items: Sequence[str] = (),
     answers: int | None = None,
 ) -> Reply:
-    """Put a rendered message in the outbox (the caller's transaction sends it or neither)."""
+    """Put a rendered message in the outbox (the caller's transaction sends it or neither).
+
+    A reply to the applicant makes their older unsent replies stale: they are superseded, never sent."""
+    if application_id is not None and kind.to_applicant:
+        supersede(s, application_id, kinds=[k for k in ReplyKind if k.to_applicant])
     reply = Reply(
         application_id=application_id,
         answers_message_id=answers,
@@ -173,13 +178,26 @@ def queue_reply(
         in_reply_to=in_reply_to,
         items=list(items),
         raw=raw,
-        state="queued",
+        state=ReplyState.QUEUED,
         attempts=0,
         last_error="",
         created_at=now,
     )
     s.add(reply)
     return reply
+
+
+def supersede(s: Session, application_id: int, kinds: Sequence[ReplyKind] = tuple(ReplyKind)) -> int:
+    """Mark the application's unsent replies of these kinds superseded. A reply a sender has claimed
+    ('sending') is included: the sender checks again just before it sends (outbox._confirm), and a
+    claim left by a killed sender must not come back to life as a stale reply."""
+    done = s.execute(
+        update(Reply)
+        .where(Reply.application_id == application_id, Reply.state.in_(UNSENT), Reply.kind.in_(kinds))
+        .values(state=ReplyState.SUPERSEDED, claimed_by=None, next_attempt_at=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    return done.rowcount or 0
 
 
 def replies_to_mailbox_since(s: Session, address: str, since: datetime) -> int:

@@ -65,7 +65,7 @@ class Application(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     working_group: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # a records.ApplicationStatus
     applicant_email: Mapped[str] = mapped_column(CleanString(320), index=True)
     applicant_domain: Mapped[str] = mapped_column(CleanString(255), index=True)
     missing: Mapped[list[Any]] = mapped_column(default=list)
@@ -76,6 +76,9 @@ class Application(Base):
     organization_name: Mapped[str | None] = mapped_column(CleanText)
     category: Mapped[str | None] = mapped_column(String(40))
     needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # An applicant message that came after the decision, for staff to read (flag `new-mail`);
+    # cleared by the next staff command on the application (migration 0008).
+    new_mail_at: Mapped[datetime | None]
 
     messages: Mapped[list[StoredMessage]] = relationship(
         back_populates="application", order_by="StoredMessage.id"
@@ -151,7 +154,8 @@ class Reply(Base):
     __table_args__ = (UniqueConstraint("answers_message_id", name="uq_replies_answers_message"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    # None for mail to staff about no one application (the digest; migration 0008)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     answers_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     kind: Mapped[str] = mapped_column(String(20))
     to_address: Mapped[str] = mapped_column(CleanString(320))
@@ -162,7 +166,7 @@ class Reply(Base):
     in_reply_to: Mapped[str] = mapped_column(CleanString(998), default="")
     items: Mapped[list[Any]] = mapped_column(default=list)
     raw: Mapped[bytes] = mapped_column()
-    state: Mapped[str] = mapped_column(String(20), index=True)  # queued | sending | sent | failed | bounced
+    state: Mapped[str] = mapped_column(String(20), index=True)  # a records.ReplyState
     claimed_by: Mapped[str | None] = mapped_column(String(200))  # host:pid while state is "sending"
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(CleanText, default="")
