@@ -210,20 +210,6 @@ def test_attachment_names_never_become_paths(pipeline, tmp_path):
     assert pipeline.blobs.path_for(att.sha256).read_bytes() == b"root:x:0:0"
 
 
-def test_a_message_that_takes_too_long_is_quarantined(tmp_path, database_url, monkeypatch):
-    import time
-
-    import intake_bot.pipeline as pipeline_module
-
-    settings = Settings(
-        database_url=database_url, storage_path=tmp_path / "store", limits=Limits(max_seconds_per_message=1)
-    )
-    p = Pipeline(settings, open_database(settings.database_url))
-    monkeypatch.setattr(pipeline_module, "read", lambda parsed, **kw: time.sleep(5))
-    out = p.process(Incoming(raw=make_mail()))
-    assert out.disposition == Disposition.QUARANTINED and "longer than 1 s" in out.reason
-
-
 def test_an_application_naming_another_working_group_is_filed_there(pipeline):
     body = "We apply to join the Server Certificate Working Group as a Certificate Issuer.\n"
     out = run(pipeline, make_mail(body, subject="SCWG membership application"))

@@ -155,6 +155,8 @@ def _library_header_pattern() -> re.Pattern[str] | None:
         from mailparser_reply.parser import EmailMessage
 
         return EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
+    except MemoryError:
+        raise
     except Exception:  # the library is a help, never a point of failure
         return None
 
@@ -164,6 +166,8 @@ def _safe_match(pattern: re.Pattern[str], window: str) -> re.Match[str] | None:
     every line of the window, to throw those matches away)."""
     try:
         return pattern.match(window[:2000])
+    except MemoryError:
+        raise
     except Exception:
         return None
 

@@ -93,7 +93,8 @@ class Limits:
     max_depth: int = 50
     max_header_bytes: int = 2 * 1024 * 1024
     max_text_chars: int = 1_000_000
-    max_seconds_per_message: int = 60
+    max_seconds_per_message: int = 60  # CPU time, and wall-clock time plus a grace, in the worker
+    max_memory_mb: int = 768  # the worker's address space: with the parent, the run stays under 1 GB
     max_replies_per_recipient_per_day: int = 10  # per mailbox: case and +tag do not count
     max_replies_per_domain_per_day: int = 50  # to all addresses at one domain together
 
@@ -209,6 +210,7 @@ def _limits(t: dict[str, Any], where: str) -> Limits:
         max_header_bytes=_int(t, "max_header_bytes", where, d.max_header_bytes),
         max_text_chars=_int(t, "max_text_chars", where, d.max_text_chars),
         max_seconds_per_message=_int(t, "max_seconds_per_message", where, d.max_seconds_per_message),
+        max_memory_mb=_int(t, "max_memory_mb", where, d.max_memory_mb),
         max_replies_per_recipient_per_day=_int(
             t, "max_replies_per_recipient_per_day", where, d.max_replies_per_recipient_per_day
         ),

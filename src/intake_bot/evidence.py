@@ -169,6 +169,8 @@ def _open_pdf(payload: bytes):
             )
         _ = len(reader.pages)
         return reader, "ok"
+    except MemoryError:
+        raise
     except Exception as exc:  # pypdf raises many types on broken or hostile files
         log.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
         if "crypt" in type(exc).__name__.lower() or "password" in str(exc).lower():
@@ -184,6 +186,8 @@ def _pdf_text(reader) -> str:
     for page in _pages(reader):
         try:
             parts.append(page.extract_text() or "")
+        except MemoryError:
+            raise
         except Exception as exc:  # one broken page must not hide the others
             log.info("PDF page unreadable: %s", type(exc).__name__)
     return "\n".join(parts)
@@ -192,6 +196,8 @@ def _pdf_text(reader) -> str:
 def _pages(reader) -> list:
     try:
         return list(reader.pages)[:MAX_PDF_PAGES]
+    except MemoryError:
+        raise
     except Exception:
         return []
 
@@ -203,6 +209,8 @@ def _has_images(reader) -> bool:
             xobjects = resources.get_object().get("/XObject") or {}
             if any(obj.get_object().get("/Subtype") == "/Image" for obj in xobjects.get_object().values()):
                 return True
+        except MemoryError:
+            raise
         except Exception:
             continue
     return False
@@ -269,6 +277,8 @@ def _form_values(reader) -> dict:
     """AcroForm values typed into the form (as 'label: value' text) and any digital signature."""
     try:
         fields = reader.get_fields() or {}
+    except MemoryError:
+        raise
     except Exception:
         return {}
     found: dict = {"text": ""}
@@ -277,6 +287,8 @@ def _form_values(reader) -> dict:
         try:
             value = field.get("/V")
             kind = field.get("/FT")
+        except MemoryError:
+            raise
         except Exception:
             continue
         if kind == "/Sig":
@@ -294,6 +306,8 @@ def _form_values(reader) -> dict:
 def _signature_time(value) -> str | None:
     try:
         return str(value.get_object().get("/M") or "") or None
+    except MemoryError:
+        raise
     except Exception:
         return None
 
@@ -348,6 +362,8 @@ def _pem_file_count(payload: bytes) -> int:
         if b"-----BEGIN PKCS7-----" in payload:
             return len(pkcs7.load_pem_pkcs7_certificates(payload))
         return len(x509.load_pem_x509_certificates(payload))
+    except MemoryError:
+        raise
     except Exception:
         return len(pem_certificates(payload.decode("ascii", "replace")))
 
@@ -358,6 +374,8 @@ def _der_count(payload: bytes) -> int:
 
         x509.load_der_x509_certificate(payload)
         return 1
+    except MemoryError:
+        raise
     except Exception:
         pass
     try:
@@ -366,6 +384,8 @@ def _der_count(payload: bytes) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return len(pkcs7.load_der_pkcs7_certificates(payload))
+    except MemoryError:
+        raise
     except Exception:
         return 0
 
@@ -400,6 +420,8 @@ def _is_x509(der: bytes) -> bool:
 
         x509.load_der_x509_certificate(der)
         return True
+    except MemoryError:
+        raise
     except Exception:
         return False
 
@@ -476,6 +498,8 @@ def read_certificates(payload: bytes) -> list:
             with warnings.catch_warnings():  # BER fall-back warnings: the bytes are the applicant's
                 warnings.simplefilter("ignore")
                 certs = list(load(payload))
+        except MemoryError:
+            raise
         except Exception:
             continue
         if certs:
@@ -520,6 +544,8 @@ def certificate_info(cert):
 def _name(name) -> str:
     try:
         return name.rfc4514_string()
+    except MemoryError:
+        raise
     except Exception:
         return repr(name)
 
@@ -529,6 +555,8 @@ def _is_ca(cert) -> bool:
 
     try:
         return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except MemoryError:
+        raise
     except Exception:
         return False
 
@@ -550,6 +578,8 @@ def _extension(cert, what: str) -> list[str]:
             if other.type_id.dotted_string == _SMTP_UTF8_MAILBOX:
                 found.append(_utf8_string(other.value))
         return found
+    except MemoryError:
+        raise
     except Exception:  # absent or malformed extension: the fact is "none"
         return []
 

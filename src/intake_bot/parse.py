@@ -122,6 +122,8 @@ def parse_email(
         msg = email.message_from_bytes(raw.lstrip(b"\r\n"), policy=email.policy.compat32)
     except RecursionError as exc:
         raise LimitExceeded(f"MIME nesting too deep to parse (limit {limits.max_depth})") from exc
+    except MemoryError:
+        raise
     except Exception as exc:  # the stdlib parser is lenient; anything here means nothing usable
         raise ParseError(f"unparseable MIME: {type(exc).__name__}: {exc}") from exc
     return _Reader(limits).read(msg, raw)
@@ -138,9 +140,16 @@ def html_to_text(html: str) -> str:
             tree = document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses str + encoding
             _show_link_targets(tree)
             return Inscriptis(tree).get_text()
+        except MemoryError:
+            raise
         except (Exception, RecursionError):  # inscriptis/lxml on hostile markup
             pass
-    return re.sub(r"<[^>]*>", " ", html)
+    return _TAG.sub(" ", html)
+
+
+# No '<' inside a tag: with '[^>]*' every '<' that no '>' follows scanned on to the end of the text
+# (quadratic in the number of '<'); now each scan ends at the next '<'.
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def _show_link_targets(tree) -> None:  # lxml.html.HtmlElement
@@ -169,6 +178,8 @@ def decode_header_value(value: str) -> str:
         return value
     try:
         parts = email.header.decode_header(value)
+    except MemoryError:
+        raise
     except Exception:
         return value
     out = []
@@ -471,7 +482,10 @@ class TnefContents:
 
 _TNEF_CHILD = r"""
 import base64, json, resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+cap = 512 << 20  # within the worker's own limit, when that is lower (a process may only lower it)
+_, hard = resource.getrlimit(resource.RLIMIT_AS)
+cap = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 max_files, max_bytes = int(sys.argv[1]), int(sys.argv[2])
 from tnefparse.tnef import TNEF
 t = TNEF(sys.stdin.buffer.read(), do_checksum=False)
@@ -584,6 +598,8 @@ def _payload_text(part: Message) -> object:
     charset parameter here, which can be an RFC 2231 tuple or nonsense it cannot look up."""
     try:
         return part.get_payload()
+    except MemoryError:
+        raise
     except Exception:
         return None
 
@@ -591,6 +607,8 @@ def _payload_text(part: Message) -> object:
 def _charset(part: Message) -> str | None:
     try:
         return part.get_content_charset()
+    except MemoryError:
+        raise
     except Exception:  # an RFC 2231 charset* whose own charset is nonsense (e.g. a NUL in it)
         return None
 
@@ -604,6 +622,8 @@ def _decoded_payload(part: Message) -> bytes:
             pass  # the stdlib's decoder is more forgiving about broken padding
     try:
         data = part.get_payload(decode=True)
+    except MemoryError:
+        raise
     except Exception:  # a transfer encoding the stdlib chokes on: keep the bytes as they came
         data = None
     if isinstance(data, bytes):
@@ -614,6 +634,8 @@ def _decoded_payload(part: Message) -> bytes:
 def _content_type(part: Message) -> str:
     try:
         return (part.get_content_type() or "text/plain").lower()
+    except MemoryError:
+        raise
     except Exception:
         return "text/plain"
 
@@ -626,6 +648,8 @@ def _disposition(part: Message) -> str:
 def _filename(part: Message) -> str:
     try:
         name = part.get_filename()
+    except MemoryError:
+        raise
     except Exception:
         return ""
     return str(name or "")
@@ -689,6 +713,8 @@ def _addresses(value: str) -> list[tuple[str, str]]:
         masked = _mask_encoded_words(line[:MAX_HEADER_VALUE])
         try:
             pairs = email.utils.getaddresses([masked])
+        except MemoryError:
+            raise
         except Exception:
             continue
         for name, address in pairs:

@@ -3,6 +3,10 @@
 One message at a time. The raw bytes are stored first; any error in a message quarantines it
 with its reason, and the run goes on. A database that is unreachable is not the message's
 fault: that error propagates and nothing is recorded, so a later run retries.
+
+Parse, classify and extract read the attacker's bytes: they run in the worker process
+(untrusted.py through worker.py), within CPU, memory and time limits the sender cannot switch off.
+The stages that need the database (thread, store, reply) stay here.
 """
 
 from __future__ import annotations
@@ -10,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import signal
-import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,17 +24,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import thread
+from . import thread, untrusted, worker
 from .assess import PROFILES, assess
-from .classify import classify, looks_like_application
-from .config import Limits, Settings
+from .config import Settings
 from .errors import LimitExceeded
 from .fields import statements
-from .parse import parse_email
-from .reader import read
-from .reader.groups import working_groups_named
 from .recipients import recipient_domain, recipient_mailbox
-from .records import ApplicationStatus, Assessment, Disposition, ParsedEmail, ReplyKind, ReplyState
+from .records import (
+    ApplicationStatus,
+    Assessment,
+    Disposition,
+    Extraction,
+    ParsedEmail,
+    Reading,
+    ReplyKind,
+    ReplyState,
+)
 from .replies import ReplyInput, render_reply, render_staff_notification, single_address
 from .storage import BlobStore
 from .store import repository as repo
@@ -76,6 +83,7 @@ class Pipeline:
         self.blobs = BlobStore(settings.storage_path)
         self.clock = clock
         self.own_addresses = frozenset({settings.from_address.lower()})
+        self.worker = worker.shared(worker.WorkerLimits.of(settings.limits, preload=(untrusted.__name__,)))
 
     def process(self, incoming: Incoming, session: Session | None = None) -> Outcome:
         """One message, in a transaction of its own or, given the caller's `session`, in a savepoint
@@ -83,15 +91,28 @@ class Pipeline:
         raw_sha = self.blobs.put(incoming.raw)  # kept before anything else can fail
         try:
             self._check_size(incoming.raw)
-            with time_limit(self.settings.limits.max_seconds_per_message):
-                parsed = parse_with_limits(incoming.raw, self.settings.limits)
-                return self._process_once(parsed, incoming, raw_sha, session)
-        except SQLAlchemyError:
+            reading = self.read_in_worker(incoming)
+            return self._process_once(reading, incoming, raw_sha, session)
+        except (SQLAlchemyError, worker.WorkerUnavailable):
             raise
+        except worker.ReadFailed as exc:
+            log.warning("quarantined a message: %s", exc.reason)
+            return self.quarantine(incoming, raw_sha, exc.reason, session)
         except Exception as exc:  # a bad message must never stop the run
             log.warning("quarantined a message: %s", _reason(exc))
             log.debug("quarantine traceback:\n%s", traceback.format_exc())
             return self.quarantine(incoming, raw_sha, _reason(exc), session)
+
+    def read_in_worker(self, incoming: Incoming) -> Reading:
+        """Parse, classify and read the message in the worker; ReadFailed says why it could not."""
+        limits, own = self.settings.limits, self.own_addresses
+        return self.worker.call(
+            untrusted.read_message, incoming.raw, limits, own, incoming.received_at, self.clock()
+        )
+
+    def read_again(self, raw: bytes, received_at: datetime) -> Extraction:
+        """A stored message read again (reprocess), in the worker; ReadFailed says why it could not."""
+        return self.worker.call(untrusted.read_again, raw, self.settings.limits, received_at)
 
     @contextmanager
     def _unit(self, session: Session | None) -> Iterator[Session]:
@@ -104,7 +125,7 @@ class Pipeline:
                 yield session
 
     def _process_once(
-        self, parsed: ParsedEmail, incoming: Incoming, raw_sha: str, session: Session | None
+        self, reading: Reading, incoming: Incoming, raw_sha: str, session: Session | None
     ) -> Outcome:
         """One unit of work; when another process won a race (same UID, same reference), look again."""
         for attempt in range(RACE_RETRIES):
@@ -113,7 +134,7 @@ class Pipeline:
                     done = repo.imap_uid_processed(s, incoming.imap) if incoming.imap else None
                     if done is not None:
                         return Outcome(done, Disposition.DUPLICATE, reason="already processed by another run")
-                    outcome = self._process(s, parsed, incoming, raw_sha)
+                    outcome = self._process(s, reading, incoming, raw_sha)
                     self._record_source(s, incoming, outcome)
                     return outcome
             except IntegrityError:
@@ -166,7 +187,8 @@ class Pipeline:
 
     # -- the stages -------------------------------------------------------------------------
 
-    def _process(self, s: Session, parsed: ParsedEmail, incoming: Incoming, raw_sha: str) -> Outcome:
+    def _process(self, s: Session, reading: Reading, incoming: Incoming, raw_sha: str) -> Outcome:
+        parsed = reading.parsed
         now = self.clock()
         received = incoming.received_at or parsed.date or now
         fp = fingerprint(parsed)
@@ -186,7 +208,7 @@ class Pipeline:
             )
             return Outcome(row.id, Disposition.DUPLICATE, reason=row.reason)
 
-        verdict = classify(parsed, self.own_addresses)
+        verdict = reading.verdict
         app_id = self._thread(s, parsed)
         if verdict.automated:
             if verdict.disposition == Disposition.BOUNCE:
@@ -200,8 +222,9 @@ class Pipeline:
                 )
             return Outcome(row.id, verdict.disposition, reason=verdict.reason)
 
-        extraction = read(parsed, received_at=received)
-        if app_id is None and not looks_like_application(parsed, extraction):
+        extraction = reading.extraction
+        assert extraction is not None  # read unless automatic
+        if app_id is None and not reading.is_application:
             row = self._store_message(
                 s,
                 parsed,
@@ -219,7 +242,7 @@ class Pipeline:
         app = (
             s.get(Application, app_id)
             if app_id is not None
-            else self._new_application(s, parsed, received, now)
+            else self._new_application(s, reading, received, now)
         )
         row = self._store_message(
             s, parsed, incoming, raw_sha, fp, disposition, received, verdict.reason, app.id
@@ -280,9 +303,10 @@ class Pipeline:
         )
 
     def _new_application(
-        self, s: Session, parsed: ParsedEmail, received: datetime, now: datetime
+        self, s: Session, reading: Reading, received: datetime, now: datetime
     ) -> Application:
-        wg = self._working_group(parsed)
+        parsed = reading.parsed
+        wg = self._working_group(reading.working_groups)
         app = Application(
             reference=repo.next_reference(s, wg, received.year),
             working_group=wg,
@@ -298,11 +322,11 @@ class Pipeline:
         repo.add_event(s, app.id, "opened", f"application from {parsed.from_address}", now)
         return app
 
-    def _working_group(self, parsed: ParsedEmail) -> str:
+    def _working_group(self, named_in_mail: frozenset[str]) -> str:
         """The configured group, unless the mail names exactly one other group we have a profile for
         (an applicant to the SMCWG may well mention the Server Certificate WG in passing)."""
         default = self.settings.working_group
-        named = working_groups_named(f"{parsed.subject}\n{parsed.text}") & set(PROFILES)
+        named = set(named_in_mail & set(PROFILES))
         return named.pop() if len(named) == 1 and default not in named else default
 
     def _store_message(
@@ -456,38 +480,6 @@ class Pipeline:
         limit = self.settings.limits.max_message_bytes
         if len(raw) > limit:
             raise LimitExceeded(f"message is {len(raw)} bytes, over the limit of {limit}")
-
-
-def parse_with_limits(raw: bytes, limits: Limits) -> ParsedEmail:
-    return parse_email(
-        raw,
-        max_depth=limits.max_depth,
-        max_parts=limits.max_parts,
-        max_attachment_bytes=limits.max_attachment_bytes,
-        max_header_bytes=limits.max_header_bytes,
-        max_text_chars=limits.max_text_chars,
-    )
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Quarantine a message that takes too long (a pathological PDF, say) instead of hanging the run.
-
-    Uses SIGALRM, so it applies only in the main thread (the CLI); elsewhere it does nothing."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(_signum, _frame):
-        raise LimitExceeded(f"processing took longer than {seconds} s (limits.max_seconds_per_message)")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def fingerprint(parsed: ParsedEmail) -> str:

@@ -241,6 +241,17 @@ class Extraction:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """All that the untrusted stages (parse, classify, read; in the worker) made of one message."""
+
+    parsed: ParsedEmail
+    verdict: Classification
+    extraction: Extraction | None  # None for automatic mail (bounces, auto-replies, lists): not read
+    is_application: bool  # looks like one on its own (decides when no application threads it)
+    working_groups: frozenset[str]  # the working groups its subject and text name
+
+
+@dataclass(frozen=True)
 class Assessment:
     missing: tuple[str, ...]  # item codes, in the profile's order
     # item code -> what was wrong with what was sent for it (the item stays missing)

@@ -133,6 +133,8 @@ def _valid_email(address: str) -> str | None:
         return validate_email(address, check_deliverability=False, test_environment=True).normalized.lower()
     except EmailNotValidError:
         return None
+    except MemoryError:
+        raise
     except Exception:  # any failure of the validator means "not an address"
         return None
 

@@ -1,0 +1,124 @@
+"""Limits the sender cannot switch off (issue 16): mail is read in a worker process that the kernel
+keeps within a CPU-time and a memory limit and the parent kills after the wall-clock limit; over
+any of them the message is quarantined with the reason, its raw bytes kept, and the run goes on."""
+
+from __future__ import annotations
+
+import ast
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from intake_bot.config import Limits, Settings
+from intake_bot.pipeline import Incoming, Pipeline
+from intake_bot.records import Disposition
+from intake_bot.store.db import open_database
+from intake_bot.store.schema import StoredMessage
+from intake_bot.worker import ReadFailed, Worker, WorkerLimits
+from mails import make_mail
+from reproducers import many_forms_pdf, shared_stream_pdf, with_pdf
+
+
+@pytest.fixture
+def worker():
+    # a wall-clock limit well over the CPU limit: on a busy machine a CPU second takes longer
+    w = Worker(WorkerLimits(cpu_seconds=1, memory_bytes=256 << 20, wall_seconds=60))
+    yield w
+    w.close()
+
+
+def test_the_worker_answers_and_an_error_in_a_request_is_only_that_request(worker):
+    pid = worker.call(os.getpid)
+    assert pid != os.getpid()
+    with pytest.raises(ReadFailed, match="ValueError: invalid literal"):
+        worker.call(int, "x")
+    assert worker.call(os.getpid) == pid  # the same worker: nothing was over a limit
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "wall", "reason"),
+    [
+        (math.factorial, (10**8,), 60, "over the CPU limit of 1 s"),  # the kernel's SIGXCPU
+        (bytearray, (1 << 32,), 60, "over the memory limit of 256 MB"),  # RLIMIT_AS: MemoryError
+        (time.sleep, (600,), 2, "still reading after 2 s, over the time limit of 1 s"),  # the parent's kill
+    ],
+    ids=["cpu", "memory", "wall clock"],
+)
+def test_over_a_limit_the_worker_ends_and_the_next_request_gets_a_fresh_one(function, args, wall, reason):
+    worker = Worker(WorkerLimits(cpu_seconds=1, memory_bytes=256 << 20, wall_seconds=wall))
+    first = worker.call(os.getpid)
+    with pytest.raises(ReadFailed) as failed:
+        worker.call(function, *args)
+    assert failed.value.reason.startswith("LimitExceeded:") and reason in failed.value.reason
+    assert worker.call(os.getpid) not in (first, os.getpid())
+    worker.close()
+
+
+def _pipeline(tmp_path, database_url, **limits) -> Pipeline:
+    settings = Settings(database_url=database_url, storage_path=tmp_path / "store", limits=Limits(**limits))
+    return Pipeline(settings, open_database(settings.database_url))
+
+
+def _quarantined(pipeline: Pipeline, raw: bytes, reason: str) -> None:
+    out = pipeline.process(Incoming(raw=raw))
+    assert out.disposition == Disposition.QUARANTINED, out
+    assert reason in out.reason
+    with pipeline.db.transaction() as s:
+        row = s.get(StoredMessage, out.message_row_id)
+        assert row.reason == out.reason and pipeline.blobs.get(row.raw_sha256) == raw
+
+
+def test_a_pdf_that_costs_minutes_of_cpu_is_quarantined_at_the_limit_and_the_run_goes_on(
+    tmp_path, database_url
+):
+    pipeline = _pipeline(tmp_path, database_url, max_seconds_per_message=2)
+    # over the CPU limit, or (on a busy machine) still reading at the wall-clock limit
+    _quarantined(pipeline, with_pdf(shared_stream_pdf()), "over the")
+    assert pipeline.process(Incoming(raw=make_mail())).disposition == Disposition.APPLICATION
+
+
+def test_a_pdf_that_takes_all_memory_is_quarantined_at_the_memory_limit(tmp_path, database_url):
+    pipeline = _pipeline(tmp_path, database_url, max_memory_mb=256)
+    _quarantined(pipeline, with_pdf(many_forms_pdf(forms=12)), "over the memory limit of 256 MB")
+    assert pipeline.process(Incoming(raw=make_mail())).disposition == Disposition.APPLICATION
+
+
+def _worker_modules() -> list[Path]:
+    """The source files of intake-bot's modules that the worker imports: all that reads mail."""
+    listing = (
+        "import sys, intake_bot.untrusted, intake_bot.worker; print(*(m.__file__ for n, m in "
+        "sys.modules.items() if n.startswith('intake_bot') and getattr(m, '__file__', None)), sep='\\n')"
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", listing], capture_output=True, text=True, check=True)
+    return [Path(line) for line in done.stdout.split()]
+
+
+def _catches(handler: ast.ExceptHandler, names: set[str]) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True
+    types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(isinstance(t, ast.Name) and t.id in names for t in types)
+
+
+def test_no_handler_in_the_worker_swallows_a_memory_error():
+    """A MemoryError caught by `except Exception` would leave a half-read message looking whole:
+    every broad handler in the worker's code lets a MemoryError through first."""
+    swallowing = []
+    modules = _worker_modules()
+    assert any(path.name == "evidence.py" for path in modules)
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Try):
+                continue
+            for index, handler in enumerate(node.handlers):
+                if _catches(handler, {"Exception", "BaseException"}) and not any(
+                    _catches(earlier, {"MemoryError"}) for earlier in node.handlers[:index]
+                ):
+                    swallowing.append(f"{path.name}:{handler.lineno}")
+    assert swallowing == []
