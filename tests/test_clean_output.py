@@ -126,6 +126,11 @@ def test_values_stored_by_an_older_version_are_escaped_on_output(run, hostile):
     with database.transaction() as s:  # written around the column types, as an older version did
         s.execute(text("UPDATE applications SET organization_name = :v"), {"v": f"Old{HOSTILE}"})
         s.execute(text("UPDATE messages SET subject = :v, reason = :v"), {"v": f"Old{HOSTILE}"})
+        s.execute(text("UPDATE attachments SET filename = :v"), {"v": f"Old{HOSTILE}.pdf"})
+    database.engine.dispose()
+    code, out = run("attachment", hostile, "nope.pdf", "-o", str(run.config.parent / "x"))
+    assert code == 2 and "Old" in out and CONTROL_BYTES.search(out) is None  # the error lists the names
+    with database.transaction() as s:
         s.execute(text("UPDATE messages SET disposition = 'quarantined'"))
     database.engine.dispose()
     for args in (("status",), ("status", "--csv"), ("status", "--json"), ("quarantine",), ("show", hostile)):

@@ -365,7 +365,7 @@ def attachment(c: Context, reference: str, name: str, output: str) -> None:
         sys.stdout.buffer.write(data)
     else:
         Path(output).write_bytes(data)
-        click.echo(f"{filename}: {len(data)} bytes written to {output}", err=True)
+        click.echo(escape_controls(f"{filename}: {len(data)} bytes written to {output}"), err=True)
 
 
 @cli.command()
@@ -644,7 +644,7 @@ def resend(c: Context, reference: str, by: str | None) -> None:
 
     with c.database().transaction() as s:
         reply = queue(s, c.settings, reference, _actor(by), utcnow())
-        click.echo(f"{reference}: {reply.kind} to {reply.to_address} queued as {reply.message_id}")
+        say(f"{reference}: {reply.kind} to {reply.to_address} queued as {reply.message_id}")
 
 
 @cli.command()
@@ -765,13 +765,15 @@ def main(argv: list[str] | None = None) -> None:
     except IntakeError as exc:
         if "--debug" in sys.argv:
             raise
-        click.echo(f"intake-bot: {exc}", err=True)
+        click.echo(escape_controls(f"intake-bot: {exc}"), err=True)  # may quote a stored value
         sys.exit(exc.exit_code)
     except Exception as exc:
         if "--debug" in sys.argv:
             raise
         click.echo(
-            f"intake-bot: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            escape_controls(
+                f"intake-bot: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)"
+            ),
             err=True,
         )
         sys.exit(1)
