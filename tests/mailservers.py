@@ -300,6 +300,7 @@ class SmtpSink:
         self.tls = tls
         self.username = username
         self.password = password
+        self.oauth_token: str | None = None  # set it to accept this XOAUTH2 access token
         self.port = free_ports(1)[0]
         self.mode = "accept"
         self._messages: list[Received] = []
@@ -382,6 +383,24 @@ class SmtpSink:
 class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        """XOAUTH2 as Google and Microsoft take it: base64 of user=U^Aauth=Bearer TOKEN^A^A; the
+        token the sink accepts is its `oauth_token`."""
+        import base64
+
+        try:
+            fields = dict(
+                part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if "=" in part
+            )
+        except (IndexError, ValueError):
+            return AuthResult(success=False, handled=False)
+        ok = (
+            self.sink.oauth_token is not None
+            and fields.get("user") == self.sink.username
+            and fields.get("auth") == f"Bearer {self.sink.oauth_token}"
+        )
+        return AuthResult(success=ok, handled=False)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.sink.mode == "tempfail":

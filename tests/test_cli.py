@@ -126,7 +126,12 @@ def test_approving_an_incomplete_application_names_what_is_missing(run, ingested
 
 
 def test_set_corrects_a_field_and_reassesses(run, ingested):
-    code, out, _ = run("set", ingested, "ipr_agreement", '{"filename": "ipr.pdf", "sha256": "ab", "size": 1}')
+    code, out, _ = run(
+        "set",
+        ingested,
+        "ipr_agreement",
+        '{"filename": "ipr.pdf", "sha256": "abababababababababababababababababababababababababababababababab", "size": 1}',
+    )
     assert code == 0 and "missing: nothing" in out
     assert json.loads(run("export")[1])["applications"][0]["status"] == "complete"
     assert run("set", ingested, "organization_name", "Example Trust Limited")[0] == 0

@@ -10,11 +10,12 @@ def write(tmp_path, text: str):
     return path
 
 
-def test_defaults_without_a_file(tmp_path, monkeypatch):
+def test_defaults_of_an_empty_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("INTAKE_BOT_CONFIG", raising=False)
+    (tmp_path / "intake-bot.toml").write_text("")
     s = load_settings(None)
-    assert s.database_url == "sqlite:///intake.db"
+    assert s.database_url == f"sqlite:///{tmp_path}/intake.db"
     assert s.imap is None and s.smtp is None
 
 

@@ -67,7 +67,7 @@ def test_failing_token_command_is_a_config_error(dovecot: Dovecot, imap_user: st
 )
 def test_a_token_command_failure_names_only_the_program(command: str) -> None:
     """Its arguments and its output may hold a client secret or a refresh token."""
-    from intake_bot.sources.imap import _token_from_command
+    from intake_bot.oauth import _token_from_command
 
     with pytest.raises(ConfigError) as failed:
         _token_from_command(command.format(python=shlex.quote(sys.executable)))

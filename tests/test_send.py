@@ -129,3 +129,15 @@ def test_silent_server_is_a_temporary_failure(smtp_sink: SmtpSink) -> None:
         port = silent.getsockname()[1]
         with pytest.raises(TemporaryFailure, match="unreachable"):
             send(smtp_sink, port=port, timeout=0.3)
+
+
+def test_xoauth2_login_with_a_token_from_a_file_or_a_command(smtp_sink: SmtpSink, tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("ya29.test-access-token\n")
+    smtp_sink.oauth_token = "ya29.test-access-token"
+    send(smtp_sink, password=Secret(), oauth2_token_file=str(token))
+    send(smtp_sink, password=Secret(), oauth2_token_command="echo ya29.test-access-token")
+    assert [got.authenticated for got in smtp_sink.messages] == [True, True]
+    token.write_text("expired-token")
+    with pytest.raises(ConfigError, match="SMTP login as questions@cabforum.org .* failed: 535"):
+        send(smtp_sink, password=Secret(), oauth2_token_file=str(token))

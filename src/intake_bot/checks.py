@@ -29,6 +29,19 @@ def run_checks(settings: Settings) -> Iterator[Check]:
     yield _database(settings)
     yield _imap(settings)
     yield _smtp(settings)
+    if settings.imap is not None:
+        yield _polls(settings)
+
+
+def _polls(settings: Settings) -> Check:
+    """What the polls recorded (health.py): informative, never a failure of the configuration."""
+    from .health import describe, read_health
+    from .times import utcnow
+
+    try:
+        return "polls", Outcome.OK, describe(read_health(settings.database_url), utcnow()), 1
+    except IntakeError as exc:
+        return "polls", Outcome.WARN, f"not known ({exc})", 1
 
 
 def _senders(settings: Settings) -> Check:
@@ -38,10 +51,20 @@ def _senders(settings: Settings) -> Check:
 
 
 def _database(settings: Settings) -> Check:
-    from .store.db import open_database, safe_url
+    from .store.db import missing_sqlite_file, open_database, safe_url
+    from .store.readonly import sqlite_file
 
+    database = sqlite_file(settings.database_url)
     try:
-        open_database(settings.database_url)
+        if database is not None and not database.exists():
+            missing_sqlite_file(database, create=True)  # its folder must exist
+            return (
+                "database",
+                Outcome.OK,
+                f"{database} (not there yet: `db upgrade` or the first poll makes it)",
+                1,
+            )
+        open_database(settings.database_url, create=False)
     except IntakeError as exc:
         return "database", Outcome.FAIL, str(exc), exc.exit_code
     return "database", Outcome.OK, safe_url(settings.database_url), 1

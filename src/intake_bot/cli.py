@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,13 +32,25 @@ class Context:
             self._settings = load_settings(self.config_path)
         return self._settings
 
-    def database(self):
+    def database(self, create: bool = False):
+        """The database, brought up to date. Only the commands that take mail in (and `db upgrade`,
+        `demo`) pass CREATE: any other on a missing SQLite file says so instead of making an empty one."""
         from .store.db import open_database  # SQLAlchemy is imported only by commands that need it
 
-        return open_database(self.settings.database_url)
+        return open_database(self.settings.database_url, create=create)
+
+    def reader(self):
+        """The database for a command that only reads (status, show, export, ...): works on a file the
+        user may only read, writes nothing beside it, never migrates (store/readonly.py)."""
+        from .store.db import open_database
+
+        return open_database(self.settings.database_url, create=False, readonly=True)
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+by_option = click.option("--by", help="Who did it (default: the user who ran sudo, else the OS user).")
 
 
 def json_option(f):
@@ -46,33 +58,59 @@ def json_option(f):
 
 
 def output_options(f):
-    """--json / --csv for every listing: one shared set, so scripts can rely on it."""
-    f = click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")(f)
-    f = click.option("--json", "fmt", flag_value="json", help="Print JSON.")(f)
-    return click.option("--table", "fmt", flag_value="table", default=True, help="Print a table (default).")(
-        f
-    )
+    """--json / --csv for every listing: one shared set, so scripts can rely on it. The command gets
+    `fmt`: "table", "json" or "csv"; both flags at once is a usage error."""
+
+    @functools.wraps(f)
+    def wrapper(*args, as_json: bool, as_csv: bool, **kwargs):
+        if as_json and as_csv:
+            raise click.UsageError("--json and --csv cannot be used together; choose one")
+        return f(*args, fmt="json" if as_json else "csv" if as_csv else "table", **kwargs)
+
+    wrapper = click.option(
+        "--csv", "as_csv", is_flag=True, help="Print CSV (a header line even when empty)."
+    )(wrapper)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(wrapper)
 
 
-def emit(rows: list[dict], fmt: str, table: Callable[[list[dict]], str]) -> None:
+def choice(value: str | None, valid: Iterable[str], option: str) -> str | None:
+    """VALUE if it is one of VALID (any case); else a usage error listing them. For options whose
+    valid values are known only once the command runs (no import at start-up)."""
+    if value is None:
+        return None
+    valid = list(valid)
+    for candidate in valid:
+        if value.casefold() == candidate.casefold():
+            return candidate
+    raise click.BadParameter(f"{value!r} is not one of {', '.join(valid)}", param_hint=f"'{option}'")
+
+
+def colour_wanted() -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def emit(rows: list[dict], fmt: str, table: Callable[[list[dict]], str], columns: Sequence[str] = ()) -> None:
     """A listing on stdout. `table` renders rows whose control characters are already escaped
-    (values stored before they were removed on the way in), so it may add colour of its own."""
+    (values stored before they were removed on the way in), so it may add colour of its own.
+    COLUMNS: the CSV header when there are no rows to take it from."""
     if fmt == "json":
         click.echo(terminal_json(rows))
     elif fmt == "csv":
-        click.echo(rows_to_csv(rows), nl=False)
+        click.echo(rows_to_csv(rows, columns), nl=False)
     else:
         click.echo(table([escape_value(row) for row in rows]))
 
 
-def rows_to_csv(rows: list[dict]) -> str:
+def rows_to_csv(rows: list[dict], columns: Sequence[str] = ()) -> str:
     """CSV of a listing; every cell through cleantext.csv_cell (no formula, no control character)."""
     import csv
     import io
 
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    fieldnames = list(rows[0]) if rows else list(columns)
+    if fieldnames:
+        writer = csv.DictWriter(out, fieldnames=fieldnames)
         writer.writeheader()
         for row in rows:
             writer.writerow(
@@ -95,6 +133,7 @@ def say(text: str) -> None:
     help="Config file (default: $INTAKE_BOT_CONFIG, then ./intake-bot.toml).",
 )
 @click.option("--debug", is_flag=True, help="Log details and show tracebacks.")
+@click.version_option(package_name="intake-bot", prog_name="intake-bot", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     """intake-bot: answers the CA/Browser Forum's membership mailbox."""
@@ -108,16 +147,35 @@ def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--no-replies", is_flag=True, help="Import history silently: record every message, queue no reply."
+)
 @pass_ctx
-def ingest(c: Context, files: tuple[str, ...]) -> None:
-    """Process raw messages from .eml files, Maildir folders, mbox files or - (stdin)."""
-    from .pipeline import Incoming, Pipeline
-    from .sources.files import read_messages
+def ingest(c: Context, files: tuple[str, ...], no_replies: bool, warn_old: bool = True) -> None:
+    """Process raw messages from .eml files, Maildir folders, mbox files or - (stdin).
 
-    pipeline = Pipeline(c.settings, c.database())
-    for label, raw in read_messages(list(files)):
-        outcome = pipeline.process(Incoming(raw=raw))
-        log.info("%s: %s %s", label, outcome.disposition, outcome.reference or "")
+    On a terminal it ends with a one-line summary; files in a folder that are not mail are skipped
+    (and counted). It warns before it answers mail older than 30 days (--no-replies: answer none)."""
+    from .ingest import ingest_files, summary
+    from .pipeline import Pipeline
+
+    def old_mail(label: str, sent: datetime) -> None:
+        click.echo(
+            f"intake-bot: warning: {label} was sent {sent:%Y-%m-%d}, over 30 days ago, and will be answered;"
+            " to import history without replies use ingest --no-replies",
+            err=True,
+        )
+
+    pipeline = Pipeline(c.settings, c.database(create=True))
+    counts = ingest_files(
+        pipeline,
+        list(files),
+        may_reply=not no_replies,
+        on_old_mail=old_mail if warn_old else None,
+        on_message=lambda label, what: log.info("%s: %s", label, what),
+    )
+    if sys.stderr.isatty():
+        click.echo(summary(counts) + (", no replies" if no_replies else ""), err=True)
 
 
 @cli.command()
@@ -132,7 +190,12 @@ def poll(c: Context, wait: bool) -> None:
     if settings.imap is None:
         raise ConfigError("no [imap] section in the configuration: nothing to poll")
     if nothing_new(settings):  # before SQLAlchemy is even imported: idle cron runs stay cheap
+        from .health import record_in_sqlite
+        from .store.readonly import sqlite_file
+        from .times import utcnow
+
         log.info("nothing new and nothing to send")
+        record_in_sqlite(sqlite_file(settings.database_url), utcnow())  # nothing_new: a SQLite file
         return
     from .lock import Busy, run_lock
 
@@ -144,14 +207,28 @@ def poll(c: Context, wait: bool) -> None:
 
 
 def _poll_and_send(c: Context, wait: bool = False) -> None:
-    from .errors import TransientError
-    from .outbox import deliver_outbox, raise_if_unreachable
-    from .poll import poll_once
-    from .pollstate import forget, remember
+    """One poll and send; its success, or its error, is recorded for monitoring (health.py)."""
+    from .health import record
+    from .pollstate import forget
     from .times import utcnow
 
     forget(c.settings)  # written again only if this run completes
-    db = c.database()
+    db = c.database(create=True)
+    try:
+        _poll_and_send_to(c, db, wait)
+    except IntakeError as exc:
+        record(db, utcnow(), str(exc))
+        raise
+    record(db, utcnow())
+
+
+def _poll_and_send_to(c: Context, db, wait: bool) -> None:
+    from .errors import TransientError
+    from .outbox import deliver_outbox, raise_if_unreachable
+    from .poll import poll_once
+    from .pollstate import remember
+    from .times import utcnow
+
     imap_down: TransientError | None = None
     report = None
     try:
@@ -193,7 +270,9 @@ def backfill(c: Context, folder: str | None) -> None:
     settings = replace(c.settings, imap=replace(c.settings.imap, folder=folder or c.settings.imap.folder))
     try:
         with run_lock(settings.storage_path, wait=True), _progress("Importing history") as progress:
-            report = poll_once(settings, c.database(), utcnow, progress=progress, wait=True, silent=True)
+            report = poll_once(
+                settings, c.database(create=True), utcnow, progress=progress, wait=True, silent=True
+            )
     except Busy:  # pragma: no cover - wait=True blocks instead
         return
     click.echo(
@@ -219,7 +298,7 @@ def watch(c: Context, idle_timeout: int) -> None:
     # back and taken up again by the next run; a clean stop exits 0.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        watch_forever(c.settings, c.database(), idle_timeout)
+        watch_forever(c.settings, c.database(create=True), idle_timeout)
     except KeyboardInterrupt:
         log.info("watch stopped")
 
@@ -235,9 +314,16 @@ def send(c: Context) -> None:
 
     if c.settings.smtp is None:
         raise ConfigError("no [smtp] section in the configuration: replies stay queued")
+    from .store.readonly import sqlite_file
+
+    missing = sqlite_file(c.settings.database_url)
+    if missing is not None and not missing.exists():  # started beside the first poll, which makes it
+        log.info("no database at %s yet: nothing to send", missing)
+        return
+    database = c.database()  # before the lock: no run folder is made for a database that is not there
     try:
         with run_lock(c.settings.storage_path):
-            report = deliver_outbox(c.database(), c.settings.smtp, utcnow)
+            report = deliver_outbox(database, c.settings.smtp, utcnow)
     except Busy:
         log.info("another intake-bot run is in progress; it sends the outbox")
         return
@@ -277,12 +363,17 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
     help="json/csv: everything; members: approved members as the web site reads them (JSON);"
     " representatives: their representatives, for the mailing lists (CSV).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")
 @pass_ctx
-def export(c: Context, fmt: str) -> None:
+def export(c: Context, fmt: str, as_json: bool, as_csv: bool) -> None:
     """Dump every application and every other message (the spec's export format), or the members."""
     from .export import export_data, members_data, representatives_csv, to_csv, to_json
 
-    with c.database().transaction() as s:
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be used together; choose one")
+    fmt = "json" if as_json else "csv" if as_csv else fmt
+    with c.reader().transaction() as s:
         if fmt == "members":
             click.echo(to_json(members_data(s)))
             return
@@ -295,8 +386,16 @@ def export(c: Context, fmt: str) -> None:
 
 @cli.command()
 @output_options
-@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).")
-@click.option("--wg", "working_group", help="Only this working group (e.g. SMCWG).")
+@click.option(
+    "--status", "statuses", multiple=True, help="Only this status (repeatable); any status, decided too."
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="The table shows decided applications too (--json/--csv always do).",
+)
+@click.option("--wg", "working_group", help="Only this working group (SMCWG, SCWG, CSCWG).")
 @click.option(
     "--category",
     type=click.Choice(["certificate_issuer", "certificate_consumer", "interested_party", "associate_member"]),
@@ -313,28 +412,47 @@ def export(c: Context, fmt: str) -> None:
 @click.option(
     "--check",
     is_flag=True,
-    help="Exit 3 when something is stuck (failed or stuck replies, quarantined mail): for monitoring.",
+    help="Exit 3 when something is stuck (failed or stuck replies, quarantined mail, no successful poll"
+    " for [monitoring] max_silence_minutes): for monitoring.",
 )
 @pass_ctx
 def status(
     c: Context,
     fmt: str,
     statuses: tuple[str, ...],
+    everything: bool,
     working_group: str | None,
     category: str | None,
     since: datetime | None,
     sort: str,
     check: bool,
 ) -> None:
-    """The staff overview: one row per application, with what is missing and what is stuck."""
-    from .status import Filters, read_status, render_table, stuck  # no SQLAlchemy on a SQLite database
+    """The staff overview: one row per open application (--all: decided ones too), with what is
+    missing and what is stuck."""
+    from .health import describe, read_health, silence
+    from .records import WORKING_GROUPS
+    from .status import COLUMNS, DECIDED, STATUSES, Filters, read_status, render_table, stuck
     from .times import utcnow
 
+    statuses = tuple(choice(s, STATUSES, "--status") or s for s in statuses)
+    working_group = choice(working_group, WORKING_GROUPS, "--wg")
     now = utcnow()
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
     rows, quarantined = read_status(c.settings.database_url, filters, now)
-    emit(rows, fmt, lambda shown: render_table(shown, now, colour=sys.stdout.isatty()))
+    # The table is what a person reads each morning: the open applications. --json and --csv keep
+    # the contract of one row per application, for scripts.
+    hide_decided = fmt == "table" and not (everything or statuses)
+    shown = [r for r in rows if r["status"] not in DECIDED] if hide_decided else rows
+    width = None if sys.stdout.isatty() else sys.maxsize  # a pipe or file gets whole cells
+    emit(shown, fmt, lambda safe: render_table(safe, now, width=width, colour=colour_wanted()), COLUMNS)
+    if fmt == "table" and len(shown) < len(rows):
+        click.echo(f"({len(rows) - len(shown)} decided application(s) not shown: --all)", err=True)
     problems = stuck(rows, quarantined)
+    if c.settings.imap is not None or c.settings.max_silence_minutes:
+        health = read_health(c.settings.database_url)
+        problems += filter(None, [silence(health, c.settings.max_silence_minutes, now)])
+        if fmt == "table":
+            click.echo(describe(health, now), err=True)
     if fmt == "table" and quarantined:
         click.echo(f"\n{quarantined} message(s) in quarantine: see intake-bot quarantine", err=True)
     if check and problems:
@@ -358,13 +476,16 @@ def attachment(c: Context, reference: str, name: str, output: str) -> None:
     from .detail import attachment_blob
     from .storage import BlobStore
 
-    with c.database().transaction() as s:
+    with c.reader().transaction() as s:
         sha, filename = attachment_blob(s, reference, name)
     data = BlobStore(c.settings.storage_path).get(sha)
     if output == "-":
         sys.stdout.buffer.write(data)
     else:
-        Path(output).write_bytes(data)
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from exc
         click.echo(escape_controls(f"{filename}: {len(data)} bytes written to {output}"), err=True)
 
 
@@ -376,7 +497,7 @@ def show(c: Context, reference: str, as_json: bool) -> None:
     """One application in full: fields, missing items, messages, attachments, replies, history."""
     from .detail import application_detail, render_detail
 
-    with c.database().transaction() as s:
+    with c.reader().transaction() as s:
         detail = application_detail(s, reference, rules=c.settings.evidence_rules)
     if as_json:
         click.echo(terminal_json(detail))
@@ -418,18 +539,26 @@ def db_copy(c: Context, target_url: str) -> None:
     click.echo("Now point [database] url at it; [storage] path stays as it is.")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @output_options
-@pass_ctx
-def quarantine(c: Context, fmt: str) -> None:
-    """List the messages that could not be processed, with their reasons."""
+@click.pass_context
+def quarantine(ctx: click.Context, fmt: str) -> None:
+    """List the messages that could not be processed, with their reasons (`quarantine dismiss` one
+    that never will be)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from sqlalchemy import select
 
     from .export import iso
     from .store.schema import StoredMessage
 
-    with c.database().transaction() as s:
-        found = s.scalars(select(StoredMessage).where(StoredMessage.disposition == "quarantined")).all()
+    c = ctx.find_object(Context)
+    with c.reader().transaction() as s:
+        found = s.scalars(
+            select(StoredMessage)
+            .where(StoredMessage.disposition == "quarantined", StoredMessage.dismissed_at.is_(None))
+            .order_by(StoredMessage.id)
+        ).all()
         rows = [
             {
                 "id": m.id,
@@ -450,16 +579,40 @@ def quarantine(c: Context, fmt: str) -> None:
             f"{r['id']:>6}  {(r['received_at'] or '')[:16]:<16}  {r['message_id'][:36]:<36}  {r['reason'][:80]}"
             for r in rows
         ]
-        return "\n".join(lines + ["", "Retry one with: intake-bot requeue ID"])
+        return "\n".join(
+            [*lines, "", "Retry one with: intake-bot requeue ID; or, if it never will be processed:"]
+            + ["  intake-bot quarantine dismiss ID --reason TEXT"]
+        )
 
-    emit(rows, fmt, table)
+    emit(rows, fmt, table, ("id", "received_at", "message_id", "from", "size", "reason"))
+
+
+@quarantine.command("dismiss")
+@click.argument("message_row_id", type=int, metavar="ID")
+@click.option("--reason", required=True, help="Why it will never be processed (kept with it).")
+@by_option
+@pass_ctx
+def quarantine_dismiss(c: Context, message_row_id: int, reason: str, by: str | None) -> None:
+    """Clear a quarantined message that will never be processed: kept with its bytes, no longer
+    listed or counted by `status --check`."""
+    from .store.schema import StoredMessage
+    from .times import utcnow
+
+    with c.database().transaction() as s:
+        row = s.get(StoredMessage, message_row_id)
+        if row is None or row.disposition != "quarantined" or row.dismissed_at is not None:
+            raise UsageError(f"message {message_row_id} is not in quarantine (see intake-bot quarantine)")
+        row.dismissed_at = utcnow()
+        row.dismissed_by = _actor(by)
+        row.dismissal_reason = reason
+    click.echo(f"message {message_row_id}: dismissed")
 
 
 @cli.command()
-@click.argument("message_row_id", type=int)
+@click.argument("message_row_id", type=int, metavar="ID")
 @pass_ctx
 def requeue(c: Context, message_row_id: int) -> None:
-    """Process a quarantined message again (after a fix)."""
+    """Process a quarantined message again (after a fix); it keeps its id."""
     from .pipeline import Incoming, Pipeline
     from .storage import BlobStore
     from .store.schema import StoredMessage
@@ -471,15 +624,16 @@ def requeue(c: Context, message_row_id: int) -> None:
             raise UsageError(f"message {message_row_id} is not in quarantine")
         raw = BlobStore(c.settings.storage_path).get(row.raw_sha256)
         received = row.received_at
-        s.delete(row)
-    outcome = Pipeline(c.settings, database).process(Incoming(raw=raw, received_at=received))
+    incoming = Incoming(raw=raw, received_at=received, row_id=message_row_id)
+    outcome = Pipeline(c.settings, database).process(incoming)
     say(f"message {message_row_id}: {outcome.disposition} {outcome.reference or ''} {outcome.reason}")
 
 
 def _actor(by: str | None) -> str:
+    """--by, else the person behind sudo (SUDO_USER), else the OS user."""
     import getpass
 
-    return by or getpass.getuser()
+    return by or os.environ.get("SUDO_USER") or getpass.getuser()
 
 
 def _decision(
@@ -497,7 +651,6 @@ def _decision(
 
 
 DECIDED_AS = {"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}
-by_option = click.option("--by", help="Who decided (default: the OS user).")
 
 
 def decision_options(f):
@@ -555,14 +708,26 @@ def note(c: Context, reference: str, text: str, by: str | None) -> None:
     click.echo(f"{reference}: note added")
 
 
+def _fields_help(f):
+    """`set --help` lists every field and the shape of its value, from the one catalogue."""
+    from .corrections import shapes_help
+
+    f.__doc__ = (f.__doc__ or "") + "\n\n\b\nFIELDs and their VALUEs:\n" + shapes_help()
+    return f
+
+
 @cli.command("set")
 @click.argument("reference")
 @click.argument("field")
 @click.argument("value")
 @by_option
 @pass_ctx
+@_fields_help
 def set_(c: Context, reference: str, field: str, value: str, by: str | None) -> None:
-    """Correct a field (named as in the export); the correction wins over extracted values."""
+    """Correct a field (named as in the export); the correction wins over extracted values.
+
+    The value is checked as the reader checks what it reads (addresses, web addresses, JSON shapes);
+    `intake-bot unset REF FIELD` removes the correction again."""
     from .pipeline import Pipeline
     from .staff import set_field
     from .times import utcnow
@@ -571,6 +736,23 @@ def set_(c: Context, reference: str, field: str, value: str, by: str | None) -> 
     with db.transaction() as s:
         missing = set_field(s, Pipeline(c.settings, db), reference, field, value, _actor(by), utcnow())
     click.echo(f"{reference}: {field} set; missing: {', '.join(missing) or 'nothing'}")
+
+
+@cli.command()
+@click.argument("reference")
+@click.argument("field")
+@by_option
+@pass_ctx
+def unset(c: Context, reference: str, field: str, by: str | None) -> None:
+    """Remove a staff correction of a field: what the applicant sent counts again."""
+    from .pipeline import Pipeline
+    from .staff import unset_field
+    from .times import utcnow
+
+    db = c.database()
+    with db.transaction() as s:
+        missing = unset_field(s, Pipeline(c.settings, db), reference, field, _actor(by), utcnow())
+    click.echo(f"{reference}: {field} correction removed; missing: {', '.join(missing) or 'nothing'}")
 
 
 @cli.command()
@@ -618,7 +800,8 @@ def reprocess(c: Context, references: tuple[str, ...], everything: bool, by: str
 @click.option("--reason", help="The rejection's reason, as the mail would quote it.")
 @pass_ctx
 def preview(c: Context, reference: str, decision: str | None, reason: str | None) -> None:
-    """Print the mail the application would get now (or on --decision), without sending it."""
+    """Print the mail the application would get now (or on --decision), without sending it: its
+    headers, text and HTML parts."""
     from .staff import preview as render
     from .times import utcnow
 
@@ -628,9 +811,14 @@ def preview(c: Context, reference: str, decision: str | None, reason: str | None
     import email.policy
 
     msg = email.message_from_bytes(rendered.raw, policy=email.policy.default)
-    for name in ("From", "To", "Subject", "In-Reply-To"):
-        say(f"{name}: {msg[name]}")
-    say("\n" + msg.get_body(("plain",)).get_content())
+    for name in ("From", "To", "Subject", "Message-ID", "In-Reply-To", "References", "Auto-Submitted"):
+        if msg[name] is not None:
+            say(f"{name}: {msg[name]}")
+    for part in ("plain", "html"):
+        body = msg.get_body((part,))
+        if body is not None:
+            content = body.get_content().replace("\r\n", "\n")  # the SMTP line ends, as a terminal shows them
+            say(f"\n----- text/{part} -----\n" + content.rstrip("\n"))
 
 
 @cli.command()
@@ -723,31 +911,45 @@ def config_check(c: Context) -> None:
     "directory",
     default="demo",
     show_default=True,
-    type=click.Path(file_okay=False),
-    help="Where to put the demo database, storage and config.",
+    type=click.Path(),
+    help="Where to put the demo database, storage and config: a new or empty folder, or an earlier demo's.",
 )
 @click.pass_context
 def demo(ctx: click.Context, directory: str) -> None:
     """Ingest the bundled sample applications into a fresh SQLite database and show the status."""
+    from . import demo as folder
     from .paths import data_dir
 
     root = Path(directory).resolve()
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    config = root / "intake-bot.toml"
+    folder.prepare(root)
+    config = root / folder.CONFIG
     config.write_text(
-        f'[database]\nurl = "sqlite:///{root / "intake.db"}"\n\n[storage]\npath = "{root / "store"}"\n'
+        f'[database]\nurl = "sqlite:///{root / folder.DATABASE}"\n\n[storage]\npath = "{root / folder.STORE}"\n'
     )
     samples = sorted(str(p) for p in data_dir("samples").glob("*.eml"))
     ctx.obj = Context(str(config), ctx.obj.debug if ctx.obj else False)
-    ctx.invoke(ingest, files=tuple(samples))
-    click.echo(f"Ingested {len(samples)} sample messages into {root / 'intake.db'}\n")
+    ctx.invoke(ingest, files=tuple(samples), no_replies=False, warn_old=False)  # the samples are weeks old
+    click.echo(f"Ingested {len(samples)} sample messages into {root / folder.DATABASE}\n")
     ctx.invoke(status)
     program = sys.argv[0] if sys.argv[0].endswith("intake-bot") else "intake-bot"
     click.echo(
         f"\nTry: {program} --config {config} show SMCWG-2026-0001   (or: status, export --format json)"
     )
+
+
+GLOBAL_OPTIONS = ("--config", "--debug")
+
+
+def click_message(exc: click.ClickException) -> str:
+    """Click's complaint in intake-bot's style; a global option after the command says where it goes."""
+    if isinstance(exc, click.NoSuchOption) and exc.option_name in GLOBAL_OPTIONS:
+        command = exc.ctx.info_name if exc.ctx else "COMMAND"
+        return (
+            f"{exc.option_name} is a global option: give it before the command"
+            f" (intake-bot {exc.option_name} ... {command} ...)"
+        )
+    message = exc.format_message()
+    return message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -757,10 +959,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="intake-bot", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo("intake-bot: aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"intake-bot: {click_message(exc)}", err=True)
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            click.echo(f"Try '{exc.ctx.command_path} --help' for help.", err=True)
         sys.exit(2)
     except IntakeError as exc:
         if "--debug" in sys.argv:

@@ -1,10 +1,14 @@
 """Settings from a TOML file, loaded once and passed down as frozen records.
 
-Any problem is a ConfigError: one line naming the file and the key, exit code 2.
+Any problem is a ConfigError: one line naming the file and the key, exit code 2. A section or key
+this code never looks up is a mistake (a misspelt `[databse]` must not quietly mean "the default
+database"): the tables are read through `Table`, which remembers every key asked for, and whatever
+the file holds beyond those is refused, naming the closest valid name.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -15,6 +19,7 @@ from typing import Any
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "intake-bot.toml"
+SYSTEM_CONFIG = Path("/etc/intake-bot") / DEFAULT_CONFIG
 SECURITY_MODES = ("ssl", "starttls", "none")
 
 
@@ -83,6 +88,8 @@ class SmtpSettings:
     password: Secret = field(default_factory=Secret)
     from_address: str = "questions@cabforum.org"
     timeout: float = 30.0
+    oauth2_token_file: str | None = None  # XOAUTH2 (Google, Microsoft 365) instead of a password
+    oauth2_token_command: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,17 +122,37 @@ class Settings:
     remind_after_days: int = 14  # 0: no reminders (and no dormancy)
     max_reminders: int = 2
     digest_to: str | None = None  # staff address `digest` writes to
+    max_silence_minutes: int = 0  # `status --check` exits 3 after this long without a successful poll; 0: off
     source: Path | None = None  # the file these settings came from
 
 
-def load_settings(path: str | os.PathLike[str] | None) -> Settings:
-    """Read the config file: PATH, else $INTAKE_BOT_CONFIG, else ./intake-bot.toml, else defaults."""
+def config_search_path() -> list[Path]:
+    """Where a config file is looked for without --config and $INTAKE_BOT_CONFIG, first found wins."""
+    user_dir = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return [Path(DEFAULT_CONFIG), user_dir / "intake-bot" / DEFAULT_CONFIG, SYSTEM_CONFIG]
+
+
+def find_config(path: str | os.PathLike[str] | None) -> Path:
+    """PATH, else $INTAKE_BOT_CONFIG, else the first file of the search path that exists."""
     explicit = path or os.environ.get("INTAKE_BOT_CONFIG")
-    candidate = Path(explicit) if explicit else Path(DEFAULT_CONFIG)
-    if not candidate.exists():
-        if explicit:
-            raise ConfigError(f"config file {candidate} does not exist")
-        return Settings()
+    if explicit:
+        if not Path(explicit).exists():
+            raise ConfigError(f"config file {explicit} does not exist")
+        return Path(explicit)
+    searched = config_search_path()
+    for candidate in searched:
+        if candidate.exists():
+            return candidate
+    raise ConfigError(
+        "no configuration found (looked in "
+        + ", ".join(str(p) if p.is_absolute() else f"./{p}" for p in searched)
+        + "); give one with --config PATH or $INTAKE_BOT_CONFIG (config.example.toml shows every key)"
+    )
+
+
+def load_settings(path: str | os.PathLike[str] | None) -> Settings:
+    """Read the config file: PATH, else $INTAKE_BOT_CONFIG, else the search path (config_search_path)."""
+    candidate = find_config(path)
     try:
         data = tomllib.loads(candidate.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -135,8 +162,65 @@ def load_settings(path: str | os.PathLike[str] | None) -> Settings:
     return settings_from_dict(data, candidate)
 
 
+class Table(dict[str, Any]):
+    """A TOML table that remembers which keys the code looked up (present or not)."""
+
+    def __init__(self, data: dict[str, Any], name: str = "") -> None:
+        super().__init__(data)
+        self.name = name
+        self.asked: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.asked.add(key)
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> Any:
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+    def unknown(self) -> list[str]:
+        return [key for key in self if key not in self.asked]
+
+
+def refuse_unknown(tables: list[Table], where: str) -> None:
+    """The first key no reader asked for, as one line with the closest valid name."""
+    for table in tables:
+        for key in table.unknown():
+            what = f"section [{key}]" if not table.name else f"key {key!r} in [{table.name}]"
+            valid = sorted(table.asked - {"password"})  # an inline password is refused anyway
+            close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; valid: {', '.join(valid)}"
+            if close and not table.name:
+                hint = f"; did you mean [{close[0]}]?"
+            raise ConfigError(f"{where}: unknown {what}{hint}")
+
+
 def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
     where = str(source or "config")
+    top = Table(data)
+    settings = _settings(top, source, where)
+    refuse_unknown([top, *(v for v in dict.values(top) if isinstance(v, Table))], where)
+    _check_working_group(settings.working_group, where)
+    return settings
+
+
+def _check_working_group(name: str, where: str) -> None:
+    from .records import WORKING_GROUPS
+
+    if name not in WORKING_GROUPS:
+        close = difflib.get_close_matches(name, WORKING_GROUPS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(
+            f"{where}: [intake] working_group {name!r} is not one of {', '.join(WORKING_GROUPS)}{hint}"
+        )
+
+
+def _settings(data: Table, source: Path | None, where: str) -> Settings:
     base = source.parent if source else Path.cwd()
     db = _table(data, "database", where)
     storage = _table(data, "storage", where)
@@ -147,6 +231,9 @@ def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Sett
         smtp.from_address if smtp else _str(replies, "from_address", where, "questions@cabforum.org")
     )
     templates = _str(replies, "templates_dir", where, "")
+    monitoring = _table(data, "monitoring", where)
+    # Watched by default wherever mail is polled: a poll failing every time must not go unnoticed.
+    silence = _int(monitoring, "max_silence_minutes", where, 60 if "imap" in data else 0)
     return Settings(
         database_url=_sqlite_relative_to(_str(db, "url", where, "sqlite:///intake.db"), source),
         storage_path=_path(_str(storage, "path", where, "attachments"), base),
@@ -162,6 +249,7 @@ def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Sett
         remind_after_days=_int(replies, "remind_after_days", where, 14),
         max_reminders=_int(replies, "max_reminders", where, 2),
         digest_to=_str(replies, "digest_to", where, "") or None,
+        max_silence_minutes=silence,
         source=source,
     )
 
@@ -197,6 +285,8 @@ def _smtp(t: dict[str, Any], where: str) -> SmtpSettings:
         password=_secret(t, "smtp", where),
         from_address=_str(t, "from_address", where, "questions@cabforum.org"),
         timeout=float(_int(t, "timeout", where, 30)),
+        oauth2_token_file=_str(t, "oauth2_token_file", where, "") or None,
+        oauth2_token_command=_str(t, "oauth2_token_command", where, "") or None,
     )
 
 
@@ -272,11 +362,17 @@ def _since(value: Any, where: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+def _table(data: Table, name: str, where: str) -> Table:
+    """The section NAME, read through a Table that is kept in DATA (so its unknown keys are found)."""
     value = data.get(name, {})
+    if isinstance(value, Table):
+        return value
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: [{name}] must be a table")
-    return value
+    table = Table(value, name)
+    if name in data:
+        dict.__setitem__(data, name, table)
+    return table
 
 
 def _required(t: dict[str, Any], key: str, section: str, where: str) -> str:

@@ -65,6 +65,7 @@ class Incoming:
     received_at: datetime | None = None  # IMAP INTERNALDATE; else the Date header, else now
     may_reply: bool = True  # False for history older than the configured start
     imap: ImapKey | None = None  # recorded in the message's own transaction: processed exactly once
+    row_id: int | None = None  # a stored message processed again (requeue): it keeps its id
 
 
 @dataclass(frozen=True)
@@ -152,17 +153,16 @@ class Pipeline:
         )
         now = self.clock()
         with self._unit(session) as s:
-            row = StoredMessage(
-                message_id=message_id[:998],
-                raw_sha256=raw_sha,
-                fingerprint=raw_sha,
-                size=len(incoming.raw),
-                disposition=Disposition.QUARANTINED,
-                reason=reason[:2000],
-                received_at=incoming.received_at or now,
-                processed_at=now,
-            )
-            s.add(row)
+            row = self._row_to_reuse(s, incoming) or repo.quarantined_copy(s, raw_sha)
+            if row is None:  # the same bytes quarantined again stay one entry
+                row = StoredMessage(raw_sha256=raw_sha, received_at=incoming.received_at or now)
+                s.add(row)
+            row.message_id = message_id[:998]
+            row.fingerprint = raw_sha
+            row.size = len(incoming.raw)
+            row.disposition = Disposition.QUARANTINED
+            row.reason = reason[:2000]
+            row.processed_at = now
             s.flush()
             outcome = Outcome(row.id, Disposition.QUARANTINED, reason=reason)
             self._record_source(s, incoming, outcome)
@@ -342,7 +342,7 @@ class Pipeline:
         app_id: int | None,
         duplicate_of: int | None = None,
     ) -> StoredMessage:
-        row = StoredMessage(
+        values = dict(
             duplicate_of=duplicate_of,
             message_id=parsed.message_id[:998],
             raw_sha256=raw_sha,
@@ -356,9 +356,19 @@ class Pipeline:
             received_at=received,
             processed_at=self.clock(),
         )
-        s.add(row)
+        row = self._row_to_reuse(s, incoming)
+        if row is None:
+            row = StoredMessage(**values)
+            s.add(row)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
         s.flush()
         return row
+
+    @staticmethod
+    def _row_to_reuse(s: Session, incoming: Incoming) -> StoredMessage | None:
+        return s.get(StoredMessage, incoming.row_id) if incoming.row_id is not None else None
 
     def _store_attachments(self, s: Session, parsed: ParsedEmail, row: StoredMessage) -> None:
         for att in parsed.attachments:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+WORKING_GROUPS = ("SMCWG", "SCWG", "CSCWG")  # each has its requirement profile (assess.PROFILES)
+
 
 class Category(StrEnum):
     CERTIFICATE_ISSUER = "certificate_issuer"

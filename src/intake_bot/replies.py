@@ -97,6 +97,7 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
         "category_label": CATEGORY_LABELS.get(reply.category or "", "category not yet known"),
         "reason": reply.reason,
         "last_reminder": reply.last_reminder,
+        "contact_address": reply.from_address,  # read by the Forum's staff: the human contact
     }
     context = clean_value(context)  # no control character of the applicant's reaches a reply
     text = env.get_template(f"{reply.kind.template}.txt.j2").render(context)

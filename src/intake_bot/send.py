@@ -18,6 +18,7 @@ from types import TracebackType
 
 from .config import SmtpSettings
 from .errors import ConfigError, IntakeError, TransientError
+from .oauth import access_token, xoauth2_response
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,18 @@ class SmtpSender:
 
     def _login(self, smtp: smtplib.SMTP) -> None:
         username = self.settings.username or ""
+        token = access_token(self.settings.oauth2_token_file, self.settings.oauth2_token_command)
         try:
-            smtp.login(username, self.settings.password.value() or "")
+            if token is not None:
+                # Initial response at once; on a refusal the server sends a JSON challenge, which
+                # is answered with an empty line to get its final 535.
+                smtp.auth(
+                    "XOAUTH2",
+                    lambda challenge=None: xoauth2_response(username, token) if challenge is None else "",
+                    initial_response_ok=True,
+                )
+            else:
+                smtp.login(username, self.settings.password.value() or "")
         except smtplib.SMTPAuthenticationError as exc:
             if 400 <= exc.smtp_code < 500:
                 raise TemporaryFailure(f"SMTP server {self.where} cannot log in now: {_reply(exc)}") from exc

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from . import lifecycle
 from .config import Settings
+from .corrections import parse_correction
 from .errors import UsageError
 from .fields import FIELDS, statements
 from .pipeline import Pipeline
@@ -24,10 +24,6 @@ from .store import repository as repo
 from .store.schema import Application, FieldValue, Reply, StoredMessage
 from .times import as_utc
 from .worker import ReadFailed
-
-TEXT_FIELDS = ("category", "organization_name", "website_url", "audit_report_url")
-CATEGORIES = ("certificate_issuer", "certificate_consumer", "interested_party", "associate_member")
-
 
 find = lifecycle.find
 
@@ -44,25 +40,30 @@ def set_field(
     """A staff correction: kept apart from extracted values, and wins over them."""
     app = find(s, reference)
     app.new_mail_at = None
-    value = parse_field_value(field, raw_value)
+    value = parse_correction(field, raw_value)
     repo.add_field_values(s, app.id, None, [(field, value)], "staff", now)
     s.flush()
-    repo.add_event(s, app.id, "corrected", f"{field} = {raw_value[:200]}", now, actor=actor)
+    repo.add_event(s, app.id, "corrected", f"{field} = {json.dumps(value)[:200]}", now, actor=actor)
     return pipeline.reassess(s, app, now).missing
 
 
-def parse_field_value(field: str, raw_value: str) -> Any:
+def unset_field(
+    s: Session, pipeline: Pipeline, reference: str, field: str, actor: str, now: datetime
+) -> tuple[str, ...]:
+    """Remove the staff corrections of FIELD: what the applicant sent counts again."""
+    app = find(s, reference)
     if field not in FIELDS:
-        raise UsageError(f"unknown field {field!r}; one of: {', '.join(FIELDS)}")
-    if field in TEXT_FIELDS:
-        value = raw_value.strip() or None
-        if field == "category" and value not in (None, *CATEGORIES):
-            raise UsageError(f"category must be one of: {', '.join(CATEGORIES)}")
-        return value
-    try:
-        return json.loads(raw_value)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{field} takes a JSON value, e.g. {_json_example(field)}") from exc
+        parse_correction(field, "-")  # the unknown-field error, with its suggestion
+    removed = s.execute(
+        delete(FieldValue).where(
+            FieldValue.application_id == app.id, FieldValue.field == field, FieldValue.source == "staff"
+        )
+    ).rowcount
+    if not removed:
+        raise UsageError(f"{reference} has no correction of {field}")
+    s.flush()
+    repo.add_event(s, app.id, "uncorrected", field, now, actor=actor)
+    return pipeline.reassess(s, app, now).missing
 
 
 def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: datetime) -> tuple[str, ...]:
@@ -110,12 +111,3 @@ def _threaded_messages(s: Session, app: Application) -> list[StoredMessage]:
             .order_by(StoredMessage.id)
         )
     )
-
-
-def _json_example(field: str) -> str:
-    return {
-        "representatives": '\'[{"name": "A B", "email": "a@example.org", "voting": true}]\'',
-        "emergency_contact": '\'{"name": null, "email": "sec@example.org", "phone": "+1 555 0100"}\'',
-        "certificate_evidence": "'[\"https://crt.sh/?id=123\"]'",
-        "ipr_agreement": '\'{"filename": "ipr.pdf", "sha256": "...", "size": 1234}\'',
-    }.get(field, "null")

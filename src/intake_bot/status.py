@@ -55,6 +55,20 @@ STATUS_COLOURS = {
     "rejected": "red",
     "withdrawn": "bright_black",
 }
+STATUSES = tuple(STATUS_COLOURS)  # every status an application can have
+DECIDED = ("approved", "rejected", "withdrawn")  # not shown unless asked for (--all, --status)
+COLUMNS = (  # of a row, in order: the CSV header even when no row is printed
+    "reference",
+    "organization_name",
+    "working_group",
+    "category",
+    "status",
+    "missing",
+    "created_at",
+    "last_activity",
+    "age_days",
+    "flags",
+)
 SORTS = ("reference", "activity", "age", "status", "organisation")
 STALE_QUEUE = timedelta(hours=1)  # a reply queued longer than this means sending is stuck
 
@@ -81,7 +95,7 @@ def read_status(database_url: str, filters: Filters, now: datetime) -> tuple[lis
             conn.close()
     from .store.db import open_database  # SQLAlchemy, and migrations: only when the quick path won't do
 
-    with open_database(database_url).transaction() as s:
+    with open_database(database_url, create=False, readonly=True).transaction() as s:
         query = s.connection().exec_driver_sql
         return status_rows(query, filters, now), quarantined_count(query)
 
@@ -95,7 +109,7 @@ REPLY_PROBLEMS = (
     " WHERE state IN ('failed', 'bounced', 'queued', 'sending')"
 )
 NO_REPLY_EVENTS = "SELECT application_id, detail FROM events WHERE kind = 'no_reply'"
-QUARANTINED = "SELECT count(*) FROM messages WHERE disposition = 'quarantined'"
+QUARANTINED = "SELECT count(*) FROM messages WHERE disposition = 'quarantined' AND dismissed_at IS NULL"
 
 
 def status_rows(query: Query, filters: Filters, now: datetime) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from .config import Settings
 from .errors import TransientError
+from .health import record
 from .lock import Busy, run_lock
 from .outbox import deliver_outbox
 from .poll import poll_once
@@ -33,6 +34,7 @@ def watch_forever(
                     _poll_and_send(settings, db, box)
                     box.idle(idle_timeout)
         except TransientError as exc:
+            record(db, utcnow(), str(exc))
             log.warning("%s; reconnecting in %.0f s", exc, backoff)
             time.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
@@ -46,5 +48,6 @@ def _poll_and_send(settings: Settings, db: Database, box) -> None:
                 report = deliver_outbox(db, settings.smtp, utcnow)
                 if report.unreachable:
                     log.warning("replies stay queued: %s", report.unreachable)
+            record(db, utcnow())
     except Busy:  # pragma: no cover - wait=True blocks instead
         pass

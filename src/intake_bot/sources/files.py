@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import mailbox
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import UsageError
 
+# A file that starts as mail does: a header field ("Name:") or an mbox "From " line.
+_MAIL_START = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:From |[\x21-\x39\x3b-\x7e]{1,76}:)")
 
-def read_messages(paths: list[str]) -> Iterator[tuple[str, bytes]]:
-    """(label, raw bytes) for every message, in the order given."""
+
+def looks_like_mail(head: bytes) -> bool:
+    return bool(_MAIL_START.match(head))
+
+
+def read_messages(paths: list[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(label, raw bytes) for every message, in the order given; (label, None) for a file in a folder
+    that is not mail (a note, a picture, .DS_Store: neither named .eml nor starting as mail does):
+    skipped, never stored as a message. A file named on its own, or named .eml, is taken as mail
+    whatever it holds (it is quarantined if it is not)."""
     for name in paths:
         if name == "-":
             yield "<stdin>", sys.stdin.buffer.read()
@@ -25,7 +36,7 @@ def read_messages(paths: list[str]) -> Iterator[tuple[str, bytes]]:
             raise UsageError(f"no such file or folder: {name}")
 
 
-def _file(path: Path) -> Iterator[tuple[str, bytes]]:
+def _file(path: Path) -> Iterator[tuple[str, bytes | None]]:
     with path.open("rb") as f:
         head = f.read(5)
     if head == b"From ":
@@ -35,13 +46,12 @@ def _file(path: Path) -> Iterator[tuple[str, bytes]]:
         yield str(path), path.read_bytes()
 
 
-def _maildir(path: Path) -> Iterator[tuple[str, bytes]]:
+def _maildir(path: Path) -> Iterator[tuple[str, bytes | None]]:
     if not (path / "cur").is_dir() and not (path / "new").is_dir():
-        for child in sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".eml"):
-            yield str(child), child.read_bytes()
-        return
-    for sub in ("new", "cur"):
-        folder = path / sub
-        if folder.is_dir():
-            for child in sorted(p for p in folder.iterdir() if p.is_file()):
-                yield str(child), child.read_bytes()
+        folders = [path]  # a plain folder of .eml files
+    else:
+        folders = [path / sub for sub in ("new", "cur") if (path / sub).is_dir()]
+    for folder in folders:
+        for child in sorted(p for p in folder.iterdir() if p.is_file()):
+            raw = child.read_bytes()
+            yield str(child), raw if child.suffix.lower() == ".eml" or looks_like_mail(raw[:80]) else None

@@ -7,15 +7,12 @@ untrusted certificate becomes ConfigError (exit 2: retrying will not help).
 from __future__ import annotations
 
 import logging
-import shlex
 import ssl
-import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
 
 from imapclient import IMAPClient
@@ -23,6 +20,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 
 from ..config import ImapSettings
 from ..errors import ConfigError, IntakeError, TransientError
+from ..oauth import access_token
 
 log = logging.getLogger(__name__)
 
@@ -92,37 +90,7 @@ def _login(client: IMAPClient, settings: ImapSettings, where: str) -> None:
 
 
 def _oauth2_token(settings: ImapSettings) -> str | None:
-    if settings.oauth2_token_file:
-        try:
-            return Path(settings.oauth2_token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"cannot read oauth2_token_file {settings.oauth2_token_file}: {exc}") from exc
-    if settings.oauth2_token_command:
-        return _token_from_command(settings.oauth2_token_command)
-    return None
-
-
-def _token_from_command(command: str) -> str:
-    """Run the token helper. Its arguments and its output may hold a client secret or a refresh
-    token, so a failure names only the program (and the exceptions are not chained: --debug
-    would print them)."""
-    try:  # run without a shell (quoting as in sh); a pipeline can be written as sh -c '...'
-        argv = shlex.split(command)
-    except ValueError:
-        raise ConfigError("oauth2_token_command cannot be split into words (check its quoting)") from None
-    name = Path(argv[0]).name if argv else "(empty)"
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
-    except subprocess.TimeoutExpired:
-        raise ConfigError(f"oauth2_token_command {name} took longer than 60 s") from None
-    except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or type(exc).__name__
-        raise ConfigError(f"oauth2_token_command {name} could not be run: {why}") from None
-    if done.returncode != 0:
-        raise ConfigError(f"oauth2_token_command {name} failed (exit status {done.returncode})")
-    if not done.stdout.strip():
-        raise ConfigError(f"oauth2_token_command {name} printed no token")
-    return done.stdout.strip()
+    return access_token(settings.oauth2_token_file, settings.oauth2_token_command)
 
 
 class ImapMailbox:

@@ -10,30 +10,34 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import ConfigError, IntakeError
+from ..errors import ConfigError, IntakeError, TransientError, UsageError
 from ..paths import data_dir
+from .readonly import open_for_reading
 from .revision import SCHEMA_HEAD  # the newest migration (a module of its own: see revision.py)
 
 MIGRATION_LOCK_KEY = 0x1A7AC3B0  # pg_advisory_lock key held while migrating
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, create: bool = True, readonly: bool = False) -> None:
+        """CREATE: a SQLite file that does not exist yet is made (never its folder); else it is an error.
+        READONLY: nothing is written to the database or beside it (store/readonly.py); never migrated."""
         self.url = url
-        self.engine = _engine(url)
+        self.readonly = readonly
+        self.engine = _read_engine(url) if readonly else _engine(url, create)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """The one place a transaction begins and ends: commit on success, else roll back."""
-        with self._sessions() as session, session.begin():
+        with explained(self.url), self._sessions() as session, session.begin():
             yield session
 
     def revision(self) -> str | None:
-        with self.engine.connect() as conn:
+        with explained(self.url), self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -41,14 +45,17 @@ class Database:
     def upgrade(self, revision: str = "head") -> None:
         from alembic import command  # imported here: only needed when the schema changes
 
-        command.upgrade(alembic_config(self.url), revision)
+        with explained(self.url):
+            command.upgrade(alembic_config(self.url), revision)
 
     def ensure_schema(self) -> None:
         """Bring a new or older database up to date, through the migrations."""
-        try:
-            current = self.revision()
-        except OperationalError as exc:
-            raise IntakeError(f"cannot open database {safe_url(self.url)}: {exc.orig}") from exc
+        current = self.revision()
+        if current != SCHEMA_HEAD and self.readonly:
+            raise UsageError(
+                f"database {safe_url(self.url)} is at schema {current or 'none'}, this intake-bot reads"
+                f" {SCHEMA_HEAD}; run `intake-bot db upgrade`"
+            )
         if current != SCHEMA_HEAD:
             with self._migration_lock():  # two first runs at once: one migrates, the other waits
                 if self.revision() != SCHEMA_HEAD:
@@ -86,10 +93,41 @@ def alembic_config(url: str):  # -> alembic.config.Config
     return cfg
 
 
-def open_database(url: str) -> Database:
-    db = Database(url)
+def open_database(url: str, create: bool = True, readonly: bool = False) -> Database:
+    db = Database(url, create, readonly)
     db.ensure_schema()
     return db
+
+
+@contextmanager
+def explained(url: str) -> Iterator[None]:
+    """A database that is damaged, locked or unreachable is one line that says so (and what to do),
+    with its exit code; any other database error stays what it is."""
+    try:
+        yield
+    except DBAPIError as exc:
+        problem = database_problem(exc, url)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def database_problem(exc: DBAPIError, url: str) -> IntakeError | None:
+    reason = (str(exc.orig) or type(exc.orig).__name__).strip().splitlines()[0]
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    where = make_url(url).database if sqlite else safe_url(url)
+    said = reason.lower()
+    if "locked" in said or "could not obtain lock" in said:
+        return TransientError(f"database {where} is locked by another process ({reason}); try again later")
+    if sqlite and any(word in said for word in ("not a database", "malformed", "disk image")):
+        return IntakeError(f"database file {where} is damaged ({reason}); restore it from a backup")
+    if sqlite and "unable to open" in said:
+        return IntakeError(
+            f"cannot open database file {where} ({reason}); check it and its folder's permissions"
+        )
+    if not sqlite and isinstance(exc, OperationalError):
+        return TransientError(f"cannot reach database {where}: {reason}")
+    return None
 
 
 def safe_url(url: str) -> str:
@@ -99,19 +137,51 @@ def safe_url(url: str) -> str:
         return "<invalid database url>"
 
 
-def _engine(url: str) -> Engine:
+def _parsed(url: str):
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError as exc:
         raise ConfigError(f"[database] url is not a database URL: {safe_url(url)}") from exc
+
+
+def _engine(url: str, create: bool = True) -> Engine:
+    parsed = _parsed(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except (ModuleNotFoundError, NoSuchModuleError) as exc:
+            raise ConfigError(
+                f"[database] url {safe_url(url)} needs a driver that is not installed ({exc}): "
+                "pip install 'intake-bot[postgres]' and use postgresql+psycopg://"
+            ) from exc
     if parsed.database and parsed.database != ":memory:":
-        _create_private_file(Path(parsed.database))
+        database = Path(parsed.database)
+        if not database.exists():
+            missing_sqlite_file(database, create)
+            _create_private_file(database)
     engine = create_engine(url, connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
+
+
+def _read_engine(url: str) -> Engine:
+    """An engine that only reads: a SQLite file is opened as store/readonly.py says."""
+    parsed = _parsed(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return _engine(url, create=False)
+    database = Path(parsed.database)
+    if not database.exists():
+        missing_sqlite_file(database, create=False)
+    engine = create_engine("sqlite://", creator=lambda: open_for_reading(database, check_same_thread=False))
+    event.listen(engine, "connect", _sqlite_read_pragmas)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def _sqlite_read_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None
+    dbapi_conn.execute("PRAGMA busy_timeout=30000")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -129,12 +199,21 @@ def _sqlite_begin_immediate(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def missing_sqlite_file(database: Path, create: bool) -> None:
+    """A SQLite file that is not there: a mistake unless this command may create it (then its folder
+    must exist: a misspelt path must not quietly grow a new tree)."""
+    if not create:
+        raise UsageError(f"no database at {database}; run `intake-bot db upgrade` (or check [database] url)")
+    if not database.parent.is_dir():
+        raise ConfigError(
+            f"the folder of the database {database} does not exist; create it (intake-bot never does)"
+            " or correct [database] url"
+        )
+
+
 def _create_private_file(path: Path) -> None:
     """The database holds applicants' data: readable by its owner only."""
-    if path.exists():
-        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
     except OSError as exc:

@@ -1,10 +1,24 @@
-"""A SQLite database read with the standard library, for commands that answer before SQLAlchemy is
-imported (an idle poll, status). Anything unusual gives None, and the caller takes the full path."""
+"""Reading a SQLite database without writing to it or beside it.
+
+Staff who may only read the file (a group with read access) must be able to run status, show and
+export, and no reader may leave files beside the database. How the file is opened (`read_uri`):
+- writable by us: opened as usual but query-only, so SQLite removes its -wal/-shm files when the
+  connection closes (a `mode=ro` connection leaves them behind);
+- read-only, with a -wal file (a writer is at work, or stopped mid-way): `mode=ro`, which reads the
+  writer's shared index;
+- read-only and at rest: `immutable=1`, which needs no lock or index file at all. A writer that
+  starts during this short read is not seen (it cannot have started one in a folder we may only read
+  without the -wal file appearing; a reader then sees the snapshot it began with).
+
+Also: the standard-library path for commands that answer before SQLAlchemy is imported (an idle
+poll, status). Anything unusual gives None, and the caller takes the full path."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from .revision import SCHEMA_HEAD
 
@@ -18,9 +32,27 @@ def sqlite_file(url: str) -> Path | None:
     return Path(name) if name and name != ":memory:" else None
 
 
+def read_uri(database: Path) -> tuple[str, bool]:
+    """(URI, writable): how to open DATABASE for reading only (see the module's doc)."""
+    uri = "file:" + quote(str(database.resolve()))
+    if os.access(database, os.W_OK) and os.access(database.resolve().parent, os.W_OK):
+        return uri, True
+    if Path(f"{database}-wal").exists():
+        return uri + "?mode=ro", False
+    return uri + "?mode=ro&immutable=1", False
+
+
+def open_for_reading(database: Path, **kwargs) -> sqlite3.Connection:
+    uri, writable = read_uri(database)
+    conn = sqlite3.connect(uri, uri=True, timeout=30, **kwargs)
+    if writable:
+        conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
 def connect(database: Path) -> sqlite3.Connection | None:
     try:
-        return sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+        return open_for_reading(database)
     except sqlite3.Error:
         return None
 

@@ -27,6 +27,13 @@ _DUPLICATE = (
     .order_by(StoredMessage.id)
     .limit(1)
 )
+_QUARANTINED_COPY = (
+    select(StoredMessage)
+    .where(StoredMessage.raw_sha256 == bindparam("sha"), StoredMessage.disposition == "quarantined")
+    .where(StoredMessage.dismissed_at.is_(None))
+    .order_by(StoredMessage.id)
+    .limit(1)
+)
 _BY_REFERENCE = select(Application).where(func.upper(Application.reference) == bindparam("ref"))
 _MESSAGE_APPLICATION = (
     select(StoredMessage.application_id)
@@ -218,3 +225,8 @@ def imap_uid_processed(s: Session, key: Any) -> int | None:
 
 def day_ago(now: datetime) -> datetime:
     return now - timedelta(days=1)
+
+
+def quarantined_copy(s: Session, raw_sha: str) -> StoredMessage | None:
+    """The quarantined, undismissed message with exactly these bytes, if any."""
+    return s.scalars(_QUARANTINED_COPY, {"sha": raw_sha}).first()

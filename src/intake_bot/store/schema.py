@@ -117,6 +117,10 @@ class StoredMessage(Base):
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime]
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    # A quarantined message staff dismissed: kept, no longer listed or counted as stuck.
+    dismissed_at: Mapped[datetime | None] = mapped_column(default=None)
+    dismissed_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    dismissal_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
     application: Mapped[Application | None] = relationship(back_populates="messages")
     attachments: Mapped[list[StoredAttachment]] = relationship(order_by="StoredAttachment.id")
@@ -223,3 +227,14 @@ class ImapUid(Base):
 Index("ix_replies_to_mailbox", Reply.to_mailbox, Reply.created_at)
 Index("ix_replies_to_domain", Reply.to_domain, Reply.created_at)
 Index("ix_applications_applicant_email_lower", func.lower(Application.applicant_email))
+
+
+class PollHealth(Base):
+    """Per host: when a poll last succeeded, and the last error (health.py)."""
+
+    __tablename__ = "poll_health"
+
+    host: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)

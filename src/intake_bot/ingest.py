@@ -1,0 +1,71 @@
+"""`ingest`: messages from files through the pipeline, as if they had come by IMAP, counted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.parser import BytesHeaderParser
+from email.utils import parsedate_to_datetime
+
+from .pipeline import Incoming, Pipeline
+from .records import Disposition
+from .sources.files import read_messages
+from .times import as_utc
+
+OLD = timedelta(days=30)  # mail older than this is history: answering it is worth a warning
+
+
+def ingest_files(
+    pipeline: Pipeline,
+    files: list[str],
+    may_reply: bool = True,
+    on_old_mail: Callable[[str, datetime], None] | None = None,
+    on_message: Callable[[str, str], None] | None = None,
+) -> Counter[str]:
+    """Process every message of FILES in order; counts by summary group (see `summary`).
+    ON_OLD_MAIL is told once, before the first message older than OLD that would be answered."""
+    counts: Counter[str] = Counter()
+    warned = not may_reply or on_old_mail is None
+    for label, raw in read_messages(files):
+        if raw is None:
+            counts["skipped"] += 1
+            continue
+        if not warned:
+            sent = _date(raw)
+            if sent is not None and pipeline.clock() - sent > OLD:
+                on_old_mail(label, sent)
+                warned = True
+        outcome = pipeline.process(Incoming(raw=raw, may_reply=may_reply))
+        counts[_group(outcome.disposition)] += 1
+        if on_message:
+            on_message(label, f"{outcome.disposition} {outcome.reference or ''}".strip())
+    return counts
+
+
+def summary(counts: Counter[str]) -> str:
+    """'7 messages: 2 applications, 1 follow-up, 3 other, 1 quarantined; 2 files skipped (not mail)'"""
+    messages = sum(n for group, n in counts.items() if group != "skipped")
+    parts = [
+        f"{counts['application']} application(s)",
+        f"{counts['follow_up']} follow-up(s)",
+        f"{counts['other']} other",
+        f"{counts['quarantined']} quarantined",
+    ]
+    line = f"{messages} message(s): " + ", ".join(parts)
+    return line + (f"; {counts['skipped']} file(s) skipped (not mail)" if counts["skipped"] else "")
+
+
+def _group(disposition: str) -> str:
+    if disposition in (Disposition.APPLICATION, Disposition.FOLLOW_UP, Disposition.QUARANTINED):
+        return str(disposition)
+    return "other"
+
+
+def _date(raw: bytes) -> datetime | None:
+    """The Date header, which is what `ingest` takes as the time a message arrived; None if unusable."""
+    try:
+        header = BytesHeaderParser().parsebytes(raw[:65536]).get("Date")
+        return as_utc(parsedate_to_datetime(str(header))) if header else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
