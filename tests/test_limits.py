@@ -15,13 +15,23 @@ from pathlib import Path
 import pytest
 
 from intake_bot.config import Limits, Settings
+from intake_bot.errors import LimitExceeded
+from intake_bot.parse import parse_email
 from intake_bot.pipeline import Incoming, Pipeline
 from intake_bot.records import Disposition
 from intake_bot.store.db import open_database
 from intake_bot.store.schema import StoredMessage
 from intake_bot.worker import ReadFailed, Worker, WorkerLimits
 from mails import make_mail
-from reproducers import many_forms_pdf, shared_stream_pdf, with_pdf
+from reproducers import (
+    blank_lines,
+    long_quoted_parameter,
+    many_angle_brackets,
+    many_forms_pdf,
+    separated_representatives,
+    shared_stream_pdf,
+    with_pdf,
+)
 
 
 @pytest.fixture
@@ -122,3 +132,55 @@ def test_no_handler_in_the_worker_swallows_a_memory_error():
                 ):
                     swallowing.append(f"{path.name}:{handler.lineno}")
     assert swallowing == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [long_quoted_parameter, blank_lines, separated_representatives],
+    ids=["400 KB quoted parameter", "40,000 blank lines", "20,000 ';' parts"],
+)
+def test_mail_that_once_took_minutes_is_read_well_inside_the_limit(tmp_path, database_url, make):
+    """Read, not quarantined: each now finishes inside a 10 s CPU limit (minutes before)."""
+    pipeline = _pipeline(tmp_path, database_url, max_seconds_per_message=10)
+    raw = make()
+    out = pipeline.process(Incoming(raw=raw))
+    assert out.disposition != Disposition.QUARANTINED, out.reason
+    with pipeline.db.transaction() as s:
+        assert pipeline.blobs.get(s.get(StoredMessage, out.message_row_id).raw_sha256) == raw
+
+
+def test_html_of_many_angle_brackets_is_recorded_with_its_raw_bytes(tmp_path, database_url):
+    """3 MB of '<' go to the tag-stripping fallback (linear now); the megabyte of text left is read
+    or, on a busy machine, quarantined at the limit: recorded either way."""
+    pipeline = _pipeline(tmp_path, database_url, max_seconds_per_message=10)
+    raw = many_angle_brackets()
+    out = pipeline.process(Incoming(raw=raw))
+    with pipeline.db.transaction() as s:
+        assert pipeline.blobs.get(s.get(StoredMessage, out.message_row_id).raw_sha256) == raw
+
+
+def test_a_boundary_in_rfc_2231_pieces_still_counts_toward_the_part_limit():
+    parts = b"".join(b"--abcdef\r\nContent-Type: text/plain\r\n\r\nx\r\n" for _ in range(30))
+    head = b"From: a@b.example\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+    raw = (
+        head
+        + b'Content-Type: multipart/mixed; boundary*0="abc"; boundary*1="def"\r\n\r\n'
+        + parts
+        + b"--abcdef--\r\n"
+    )
+    with pytest.raises(LimitExceeded, match="more than 10 MIME parts"):
+        parse_email(raw, max_parts=10)
+    assert parse_email(raw, max_parts=100).text.count("x") == 30
+
+
+def test_the_same_pdf_attached_twice_is_read_once_and_pypdf_warnings_are_only_counted(caplog):
+    import logging
+
+    from intake_bot import evidence
+
+    broken = shared_stream_pdf(pages=2, operators=10).replace(b"startxref", b"startxref\n999999\n")
+    with caplog.at_level(logging.INFO):
+        first = evidence.check_ipr(broken + b"%1")
+        assert evidence.check_ipr(broken + b"%1") is first  # the answer of the first reading
+    assert not any("pypdf" in r.name for r in caplog.records)  # pypdf's own lines, quoting the file
+    assert sum("warnings about a PDF" in r.getMessage() for r in caplog.records) <= 1

@@ -10,35 +10,37 @@ from __future__ import annotations
 import functools
 import re
 
+# Whitespace at a line's start or end is [^\S\n] (not \s, which runs on over blank lines: tried at every
+# line start of a run of blank lines, that was quadratic), and possessive where a pattern follows it.
 _WROTE = re.compile(
-    r"^\s*(?:On\b.{0,200}?\bwrote\s*:|Am\b.{0,200}?\bschrieb\b.{0,100}?:|Le\b.{0,200}?\ba\s+écrit\s*:"
+    r"^[^\S\n]*+(?:On\b.{0,200}?\bwrote\s*:|Am\b.{0,200}?\bschrieb\b.{0,100}?:|Le\b.{0,200}?\ba\s+écrit\s*:"
     r"|El\b.{0,200}?\bescribió\s*:|Il\b.{0,200}?\bha\s+scritto\s*:|Op\b.{0,200}?\bschreef\b.{0,100}?:"
-    r"|Dne\b.{0,200}?\bnapsal(?:a)?\b.{0,100}?:)\s*$",
+    r"|Dne\b.{0,200}?\bnapsal(?:a)?\b.{0,100}?:)[^\S\n]*$",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
 _ORIGINAL = re.compile(
-    r"^\s*(?:-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|"
-    r"Mensaje original|Původní zpráva)\s*-{2,}|_{10,})\s*$",
+    r"^[^\S\n]*+(?:-{2,}+\s*+(?:Original Message|Ursprüngliche Nachricht|Message d'origine|"
+    r"Mensaje original|Původní zpráva)\s*+-{2,}+|_{10,}+)[^\S\n]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_HEADER_LINE = re.compile(r"^\s*\**(?:From|Von|De|Od|Van|Från|Da)\s*:\**\s*\S", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"^\s*+\**+(?:From|Von|De|Od|Van|Från|Da)\s*+:\**+\s*+\S", re.IGNORECASE)
 _HEADER_NEXT = re.compile(
-    r"^\s*\**(?:Sent|Date|To|Subject|Gesendet|Datum|An|Betreff|Envoyé|Date|À|Objet|Odesláno|Komu|Předmět|"
+    r"^\s*+\**+(?:Sent|Date|To|Subject|Gesendet|Datum|An|Betreff|Envoyé|Date|À|Objet|Odesláno|Komu|Předmět|"
     r"Enviado|Para|Asunto|Cc)\s*:",
     re.IGNORECASE,
 )
 _SIGNOFF = re.compile(
-    r"^\s*(?:(?:best|kind|warm|warmest|many|with|with kind|yours)?\s*(?:regards|wishes|greetings)"
+    r"^\s*+(?:(?:best|kind|warm|warmest|many|with|with kind|yours)?\s*+(?:regards|wishes|greetings)"
     r"|(?:many\s+)?thanks(?:\s+(?:a lot|again|in advance|and regards|so much))?|thank you(?:\s+(?:very much|"
     r"in advance|again))?|cheers|sincerely|yours(?:\s+(?:sincerely|truly|faithfully))?|best|all the best|"
     r"respectfully|mit freundlichen grüßen|viele grüße|beste grüße|freundliche grüße|liebe grüße|cordialement|"
     r"bien cordialement|bien à vous|salutations(?: distinguées)?|saludos(?: cordiales)?|un saludo|"
     r"atentamente|cordiali saluti|distinti saluti|met vriendelijke groet(?:en)?|s pozdravem|pozdrawiam|"
-    r"med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|regards)\s*[,.!]?\s*$",
+    r"med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|regards)\s*+[,.!]?\s*$",
     re.IGNORECASE,
 )
 _DISCLAIMER = re.compile(
-    r"^\s*\**\s*(?:confidential(?:ity)?(?:\s+(?:notice|note|statement))?\s*[:\-]|disclaimer\b|caution\s*:|"
+    r"^\s*+\**+\s*+(?:confidential(?:ity)?(?:\s+(?:notice|note|statement))?\s*[:\-]|disclaimer\b|caution\s*:|"
     r"important(?:\s+notice)?\s*:|privileged\b|this (?:e-?mail|message|communication)\b.{0,80}?"
     r"\b(?:confidential|intended (?:solely|only)|privileged)|the information (?:contained )?in this "
     r"(?:e-?mail|message)|please consider the environment|sent from my\b|get outlook for\b)",
@@ -92,18 +94,24 @@ _OUR_REFERENCE = re.compile(r"\[[A-Z]{2,8}-\d{4}-\d{4,}\]")  # in the subject of
 
 def _drop_attributions(text: str) -> str:
     """'On ... wrote:' above '>' lines is dropped (answers may follow below); above plain text it ends the reply."""
-    match = _WROTE.search(text)
-    while match:
+    kept = []
+    start = 0
+    for match in _WROTE.finditer(text):
+        kept.append(text[start : match.start()])
         if not _quoted_below(text, match.end()):
-            return text[: match.start()]  # un-prefixed quote: everything below is the old message
-        text = text[: match.start()] + text[match.end() :]
-        match = _WROTE.search(text, match.start())
-    return text
+            return "".join(kept)  # un-prefixed quote: everything below is the old message
+        start = match.end()
+    kept.append(text[start:])
+    return "".join(kept)
 
 
 def _quoted_below(text: str, index: int) -> bool:
-    following = [line for line in text[index:].split("\n") if line.strip()]
-    return not following or following[0].lstrip().startswith(">")
+    """Whether the first line with content after `index` is quoted ('>')."""
+    found = _CONTENT.search(text, index)
+    return found is None or found.group() == ">"
+
+
+_CONTENT = re.compile(r"\S")
 
 
 def _cut_at_reply_header(text: str) -> str:
@@ -130,17 +138,26 @@ def _outlook_header_start(text: str) -> int:
 _LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "cs", "pl", "sv", "da"]
 
 
+_LIBRARY_TRIES = 200  # windows a message may cost: a pattern costs up to the square of a line's length
+
+
 def _library_header_start(text: str) -> int:
     """mail-parser-reply's multi-language reply headers, where what it found is a real header.
 
-    Tried on short windows of lines ending in or holding a colon: its patterns are slow on long lines."""
+    Tried on short windows of lines ending in or holding a colon (its patterns are slow on long lines),
+    and on the first _LIBRARY_TRIES of them only: 'On a a a ... :' lines make each try cost thousands
+    of steps, and a real reply header comes before any number of such lines."""
     pattern = _library_header_pattern()
     if pattern is None:
         return len(text)
     lines = text.split("\n")
     offset = 0
+    tries = 0
     for index, line in enumerate(lines):
         if ":" in line and len(line) <= 300:
+            tries += 1
+            if tries > _LIBRARY_TRIES:
+                break
             window = "\n".join(lines[index : index + 6])
             match = _safe_match(pattern, window)
             if match and _is_reply_header(match.group(0)) and not _quoted_below(text, offset + match.end()):
@@ -182,17 +199,28 @@ def _is_reply_header(found: str) -> bool:
 def strip_signature(text: str, from_name: str = "") -> str:
     """Cut at '-- ', at a closing line ('Regards,') and at legal disclaimers."""
     lines = text.split("\n")
+    closing_from = _closing_from(lines)
     for index, line in enumerate(lines):
         if line.rstrip() in ("--", "-- ", "—") or _DISCLAIMER.match(line):
             return "\n".join(lines[:index])
-        if _SIGNOFF.match(line) and _only_signature_below(lines[index + 1 :]):
+        if index >= closing_from and _SIGNOFF.match(line):
             return "\n".join(lines[:index])
     return _drop_trailing_name_block(lines, from_name)
 
 
-def _only_signature_below(rest: list[str]) -> bool:
-    content = [line for line in rest if line.strip()]
-    return len(content) <= 25 and not any(_STRONG_LABEL_AFTER_SIGNOFF.search(line) for line in content)
+def _closing_from(lines: list[str]) -> int:
+    """The first line a closing may stand on: below it at most 25 lines of content, and none of them
+    what only an application says. Found once, from the end (a mail of 'Regards,' lines must not
+    read the rest of itself at each)."""
+    content = 0
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        content += 1
+        if content > 25 or _STRONG_LABEL_AFTER_SIGNOFF.search(line):
+            return index
+    return 0
 
 
 def _drop_trailing_name_block(lines: list[str], from_name: str) -> str:
@@ -209,11 +237,16 @@ def _drop_trailing_name_block(lines: list[str], from_name: str) -> str:
 
 def evidence_free(text: str) -> str:
     """The body without pasted PEM blocks (their base64 lines are noise for the field readers)."""
-    return re.sub(r"-----BEGIN [A-Z0-9 ]+-----.*?-----END [A-Z0-9 ]+-----", " ", text, flags=re.DOTALL)
+    return _PEM_ANY.sub(" ", text)
+
+
+# A block ends at its END line, and never runs past the next BEGIN: '.*?' alone scanned on to the end
+# of the text from every BEGIN that no END follows (quadratic in the number of BEGIN lines).
+_PEM_ANY = re.compile(r"-----BEGIN [A-Z0-9 ]++-----(?:(?!-----BEGIN )(?:[^-]++|-))*?-----END [A-Z0-9 ]++-----")
 
 
 def tidy(text: str) -> str:
     """Undo Outlook's 'text<mailto:text>' doubling, drop inline image tags and invisible characters."""
     text = re.sub(r"(?<=\S)<(?:mailto:|https?://)[^<>\s]*>", "", text)
-    text = re.sub(r"\[cid:[^\]]*\]", "", text)
+    text = re.sub(r"\[cid:[^\[\]]*\]", "", text)  # not '[^\]]*': every unclosed '[cid:' scanned to the end
     return re.sub(r"[\u200b\u200c\u200d\ufeff\u00ad]", "", text).replace("\u00a0", " ")

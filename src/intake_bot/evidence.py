@@ -17,6 +17,8 @@ import io
 import logging
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
@@ -27,9 +29,11 @@ MAX_PDF_PAGES = 12
 MAX_CERT_FILE = 2_000_000
 
 CERT_EXTENSIONS = (".pem", ".crt", ".cer", ".der", ".p7b", ".p7c", ".p7s", ".cert")
+# A block never runs past the next BEGIN: '.*?' alone scanned on to the end of the text from every
+# BEGIN that no END follows (quadratic in the number of BEGIN lines).
 _PEM_BLOCK = re.compile(
-    r"-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----(.*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----",
-    re.DOTALL,
+    r"-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----((?:(?!-----BEGIN )(?:[^-]++|-))*?)"
+    r"-----END (?:X509 |TRUSTED )?CERTIFICATE-----"
 )
 _CRTSH = re.compile(r"(?:https?://)?crt\.sh/?\?[^\s<>\"')\],;]+", re.IGNORECASE)
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -103,7 +107,55 @@ def ipr_verdict(payload: bytes, filename: str = "") -> IprVerdict:
 
 
 def check_ipr(payload: bytes, filename: str = "", content_type: str = "") -> IprCheck:
-    """Read a document offered as the IPR agreement: which form, which version, signed, dated, by whom."""
+    """Read a document offered as the IPR agreement: which form, which version, signed, dated, by whom.
+
+    Each document is read once: again (a copy attached twice, or sent again in a follow-up to the same
+    worker) it gets the same answer. pypdf's warnings quote the file's bytes: they are counted, not shown."""
+    digest = hashlib.sha256(payload).digest()
+    check = _IPR_CHECKED.get(digest)
+    if check is None:
+        with _pypdf_warnings_counted():
+            check = _check_ipr(payload)
+        if len(_IPR_CHECKED) >= 64:
+            _IPR_CHECKED.clear()
+        _IPR_CHECKED[digest] = check
+    return check
+
+
+_IPR_CHECKED: dict[bytes, IprCheck] = {}  # SHA-256 of a document -> what it is
+
+
+@contextmanager
+def _pypdf_warnings_counted() -> Iterator[None]:
+    counter = _Counter()
+    logger = logging.getLogger("pypdf")
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(counter)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        logger.removeHandler(counter)
+        logger.propagate = propagate
+        if counter.count or caught:
+            log.info(
+                "pypdf: %d warnings about a PDF (not shown: they quote its bytes)",
+                counter.count + len(caught),
+            )
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += record.levelno >= logging.WARNING
+
+
+def _check_ipr(payload: bytes) -> IprCheck:
     image = _image_kind(payload)
     if image:
         return IprCheck("scan", review=(f"a {image} image (a photo or scan): {_SCAN_REVIEW}",))

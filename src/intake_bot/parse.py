@@ -41,6 +41,7 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]{1,75}\?[bBqQ]\?[^?\s]{0,2000}\?=")
 _PLACEHOLDER = re.compile(r"xencodedword(\d+)x")
 _ESCAPED_RUN = re.compile(r"[\udc80-\udcff]+")
 _BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.I)
+_SPLIT_BOUNDARY = re.compile(rb"boundary\*", re.I)  # RFC 2231: boundary*0="ab"; boundary*1="cd"
 _DELIMITER_LINE = re.compile(rb"^--([^\r\n]{1,202})", re.M)
 _HEADER_LINE = re.compile(rb"^[A-Za-z0-9_-]{1,76}+[ \t]*+:", re.M)
 TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"
@@ -119,7 +120,7 @@ def parse_email(
     _precheck(raw, limits)
     try:
         # blank lines before the first header would make every header body text
-        msg = email.message_from_bytes(raw.lstrip(b"\r\n"), policy=email.policy.compat32)
+        msg = email.message_from_bytes(raw.lstrip(b"\r\n"), _BoundedMessage, policy=email.policy.compat32)
     except RecursionError as exc:
         raise LimitExceeded(f"MIME nesting too deep to parse (limit {limits.max_depth})") from exc
     except MemoryError:
@@ -264,12 +265,14 @@ def _precheck(raw: bytes, limits: Limits) -> None:
     boundaries = {a or b for a, b in _BOUNDARY_PARAM.findall(raw)}
     if len(boundaries) > limits.max_parts:
         raise LimitExceeded(f"more than {limits.max_parts} MIME parts")
-    if not boundaries:
+    # A boundary written in RFC 2231 pieces is not put together here: every delimiter-like line counts.
+    split = _SPLIT_BOUNDARY.search(raw) is not None
+    if not boundaries and not split:
         return
     parts = 0
     for match in _DELIMITER_LINE.finditer(raw):
         token = match.group(1).rstrip(b" \t")
-        if token in boundaries or (token.endswith(b"--") and token[:-2] in boundaries):
+        if split or token in boundaries or (token.endswith(b"--") and token[:-2] in boundaries):
             parts += 1
             if parts > 2 * limits.max_parts + 2:  # an opening and a closing line per multipart
                 raise LimitExceeded(f"more than {limits.max_parts} MIME parts")
@@ -281,6 +284,34 @@ def _header_end(raw: bytes) -> int:
 
 
 # -- the walk over the MIME tree -----------------------------------------------------------------
+
+
+class _BoundedMessage(Message):
+    """The stdlib's compat32 Message, reading a Content-Type or Content-Disposition parameter list only
+    as far as its first MAX_PARAMETERS parameters and MAX_PARAMETER_TEXT characters. Its parameter parser
+    counts the quotes from the start again at each ';': a 400 KB quoted parameter took minutes, and the
+    parser asks for the boundary while it parses, before any limit of ours is checked."""
+
+    def get(self, name, failobj=None):  # type: ignore[override]
+        value = super().get(name, failobj)
+        if isinstance(value, str) and len(value) > 1024 and name.lower() in _PARAMETER_HEADERS:
+            return _first_parameters(value)
+        return value
+
+
+_PARAMETER_HEADERS = ("content-type", "content-disposition")
+MAX_PARAMETERS = 100
+MAX_PARAMETER_TEXT = 16 * 1024
+
+
+def _first_parameters(value: str) -> str:
+    value = value[:MAX_PARAMETER_TEXT]
+    cut = -1
+    for _ in range(MAX_PARAMETERS + 1):
+        cut = value.find(";", cut + 1)
+        if cut < 0:
+            return value
+    return value[:cut]
 
 
 class _Reader:
@@ -585,10 +616,12 @@ def _recover_epilogue(part: Message) -> list[Message]:
         if not chunk.strip():
             continue
         if len(chunks) == 1:
-            recovered = Message()
+            recovered = _BoundedMessage()
             recovered.set_payload(epilogue.decode("utf-8", "surrogateescape"))
         else:
-            recovered = email.message_from_bytes(chunk.lstrip(b"\r\n"), policy=email.policy.compat32)
+            recovered = email.message_from_bytes(
+                chunk.lstrip(b"\r\n"), _BoundedMessage, policy=email.policy.compat32
+            )
         found.append(recovered)
     return found
 

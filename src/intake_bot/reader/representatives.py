@@ -136,7 +136,7 @@ def _segments(value: str) -> list[str]:
     carry = ""
     for piece in pieces:
         text = f"{carry} {piece}".strip() if carry else piece
-        if emails_in(text):
+        if emails_in(piece):  # not in `text`: the carry has none, and reading it again was quadratic
             merged.append(text)
             carry = ""
         elif merged and re.fullmatch(r"\s*[-–(]*\s*\(?(?:non[-\s]?)?voting(?:\s+\w+)?\)?\s*\.?", piece, re.I):
