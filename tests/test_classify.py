@@ -1,8 +1,8 @@
 import pytest
 
-from intake_bot.classify import classify, looks_like_application
+from intake_bot.classify import application_verdict, classify, looks_like_application
 from intake_bot.parse import parse_email
-from intake_bot.records import Category, Disposition, Extraction, Representative
+from intake_bot.records import QUESTION_ABOUT_JOINING, Category, Disposition, Extraction, Representative
 from mails import make_mail
 
 
@@ -123,3 +123,70 @@ def test_a_question_with_a_representative_named_is_an_application():
     )
     reps = (Representative(name=None, email="jane@k.test", voting=False),)
     assert looks_like_application(p, Extraction(category=Category.INTERESTED_PARTY, representatives=reps))
+
+
+# ---------------------------------------------------------------- who is applying? (application_verdict)
+
+FULL = (
+    "Category: Certificate Issuer\nOrganisation: Kestrel Trust Ltd\nWebsite: https://kestrel.test\n"
+    "Emergency contact: soc@kestrel.test, +44 20 5555 0100 (24/7)\n"
+)
+STATED = Extraction(
+    category=Category.CERTIFICATE_ISSUER, organization_name="Kestrel Trust Ltd", website_url="https://k.test"
+)
+
+
+def judged(body: str, subject: str = "SMCWG", attachments=(), stated: Extraction = STATED):
+    p = parse_email(make_mail(f"Hello,\n\n{body}\n\nRegards\n", subject=subject, attachments=attachments))
+    return application_verdict(p, stated)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Our consultancy helps Certificate Issuers join the S/MIME Certificate Working Group.\n" + FULL,
+        "I'm a recruiter placing Heads of PKI at Certificate Issuers who want to join the SMCWG.\n" + FULL,
+        "Please accept my application for the PKI Analyst position advertised; my CV is attached.\n" + FULL,
+        "Join our webinar on the membership categories of the CA/Browser Forum.\n" + FULL,
+        "Congratulations to our clients who joined the SMCWG as Certificate Issuers.\n" + FULL,
+        "Review the membership application documents. Sign in with your mailbox credentials.\n" + FULL,
+    ],
+)
+def test_mail_about_joining_from_someone_not_applying_is_no_application(body):
+    assert judged(body).disposition == Disposition.NOT_APPLICATION
+
+
+def test_a_document_disguised_as_a_pdf_is_no_application():
+    page = ("IPR_Agreement_signed.pdf.htm", "text/html", b"<form action='https://x.test'>")
+    v = judged("Please find our membership application attached.\n" + FULL, attachments=[page])
+    assert v.disposition != Disposition.APPLICATION and "disguised" in v.reason
+
+
+def test_mixed_signals_go_to_a_person():
+    v = judged("Our team helps Certificate Issuers join the SMCWG; we would like to join ourselves.\n" + FULL)
+    assert v.disposition == Disposition.POSSIBLE_APPLICATION and "mixed signals" in v.reason
+
+
+def test_application_data_without_words_of_joining_we_know_goes_to_a_person():
+    v = judged("Tagsági kategória: Certificate Issuer, S/MIME Certificate Working Group", subject="SMCWG")
+    assert v.disposition == Disposition.POSSIBLE_APPLICATION
+    english = judged("The SMCWG welcomed Kestrel Trust Ltd and our other clients, who are issuers.")
+    assert english.disposition == Disposition.NOT_APPLICATION  # a language we read, without intent
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We are planning to apply to the SMCWG next quarter as a Certificate Issuer. Before we put the "
+        "application together, could you help with two questions?",
+        "Would the SMCWG accept our application before the S/MIME audit report is available?",
+    ],
+)
+def test_an_application_still_to_come_is_a_question(body):
+    v = judged(body, stated=Extraction(category=Category.CERTIFICATE_ISSUER))
+    assert v.disposition == Disposition.NOT_APPLICATION and v.reason == QUESTION_ABOUT_JOINING
+
+
+def test_customers_of_a_ca_are_no_pitch():
+    v = judged("We would like to join the SMCWG. A certificate issued to one of our customers:\n" + FULL)
+    assert v.disposition == Disposition.APPLICATION

@@ -161,3 +161,38 @@ def test_cjk_prose_without_spaces():
     assert found.organization_name == "示例信息技术有限公司"
     assert found.website_url == "https://www.example-zh.test"
     assert looks_like_application(p, found)
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ("We operate a publicly trusted CA issuing S/MIME certificates and would like to join.", "ci"),
+        (
+            "Wir betreiben eine öffentlich vertrauenswürdige Zertifizierungsstelle und möchten beitreten.",
+            "ci",
+        ),
+        ("Sviluppiamo un client di posta che verifica le firme S/MIME. Chiediamo l'adesione.", "cc"),
+        ("A empresa opera um serviço de webmail que processa certificados S/MIME.", "cc"),
+        # both definitions fit: no category
+        ("We operate a certification authority and also develop a mail client; we would like to join.", None),
+        # planned, not yet so: no category
+        (
+            "Our certification authority plans to issue S/MIME certificates in 2027; we want to join now.",
+            None,
+        ),
+        # a name given, though undecided: the description does not decide instead
+        (
+            "We run a certification authority. We are not sure which membership category applies to us: "
+            "perhaps Associate Member, or Interested Party until we become a Certificate Issuer?",
+            None,
+        ),
+    ],
+)
+def test_a_category_described_counts_only_when_one_definition_fits(body, category):
+    expected = {"ci": Category.CERTIFICATE_ISSUER, "cc": Category.CERTIFICATE_CONSUMER, None: None}[category]
+    assert read(parsed(f"Hello,\n\n{body}\n\nRegards\n", subject="SMCWG")).category == expected
+
+
+def test_a_description_in_a_reply_changes_nothing():
+    p = parsed("Hello,\n\nWe develop a mail client.\n", subject="Re: [SMCWG-2026-0001] SMCWG")
+    assert read(p).category is None

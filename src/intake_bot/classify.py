@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .reader.lexicon import or_words
-from .records import Classification, Disposition, Extraction, ParsedEmail
+from .reader.lexicon import in_known_language, or_words
+from .records import QUESTION_ABOUT_JOINING, Classification, Disposition, Extraction, ParsedEmail
 
 _BOUNCE_SENDER = re.compile(r"^(mailer-?daemon|post_?master|mail-?daemon|mail-?delivery)@", re.I)
 _BOUNCE_FROM = re.compile(  # anywhere in the From header: also "MAILER-DAEMON <>" and broken forms
@@ -88,18 +88,116 @@ def classify(parsed: ParsedEmail, own_addresses: frozenset[str] = frozenset()) -
 
 
 def looks_like_application(parsed: ParsedEmail, extraction: Extraction) -> bool:
-    """An intent to join, and application data stated (a category alone is enough)."""
+    return application_verdict(parsed, extraction).disposition == Disposition.APPLICATION
+
+
+def application_verdict(parsed: ParsedEmail, extraction: Extraction) -> Classification:
+    """An application, a possible one (for a person: mixed signals, or words the reader does not know),
+    or none. Conservative: an application needs an intent to join and application data (a category
+    alone is enough), and no sign that the writer is someone other than the applicant."""
     text = f"{parsed.subject}\n{parsed.text}"
-    if not _INTENT.search(text):
-        return False
-    if extraction.ipr_agreement:
-        return True
-    if _only_asks_about_joining(text) and not (extraction.representatives or extraction.emergency_contact):
-        return False  # "what are the requirements to join as a ...?": a question for staff, no applicant yet
-    if extraction.category:
-        return True
     stated = extraction.stated()
-    return len(stated) >= 2
+    data = bool(extraction.category) or len(stated) >= 2 or bool(extraction.ipr_agreement)
+    if not _INTENT.search(text):
+        known = in_known_language(parsed.text)
+        if not known and data and _FORUM.search(text) and (extraction.category or len(stated) >= 3):
+            return _verdict(Disposition.POSSIBLE_APPLICATION, "application data in a language I do not read")
+        return _verdict(Disposition.NOT_APPLICATION, "no membership application found")
+    asks = _only_asks_about_joining(parsed.text if _INTENT.search(parsed.text) else parsed.subject)
+    contact = extraction.emergency_contact
+    if asks and not (extraction.representatives or contact and contact.email):  # (a phone: a signature's)
+        return _verdict(Disposition.NOT_APPLICATION, QUESTION_ABOUT_JOINING)  # no applicant yet
+    others = _not_the_applicant(parsed, text)
+    if others and data:
+        if _applies_in_first_person(text) or extraction.ipr_agreement:
+            return _verdict(
+                Disposition.POSSIBLE_APPLICATION, f"mixed signals: an application, and {others[0]}"
+            )
+        return _verdict(Disposition.NOT_APPLICATION, f"not from an applicant: {others[0]}")
+    if data:
+        return _verdict(Disposition.APPLICATION, "an intent to join, and application data")
+    if stated and _FORUM.search(text) and _applies_in_first_person(text):
+        return _verdict(
+            Disposition.POSSIBLE_APPLICATION, "asks to join, but too little of an application to be sure"
+        )
+    return _verdict(Disposition.NOT_APPLICATION, "no membership application found")
+
+
+def _verdict(disposition: Disposition, reason: str) -> Classification:
+    return Classification(disposition, reason, False)
+
+
+_FORUM = re.compile(
+    r"CA\s*/\s*B(?:rowser)?\s*Forum|cabforum|\b(?:SMC|CSC|SC|NS)WG\b|S/MIME\s+Certificate\s+Working\s+Group|"
+    r"Working\s+Group",
+    re.I,
+)
+# The writer applies: "we/I (would like to) join/apply", "our application", in English and in the
+# lexicon's words for joining after a first-person pronoun.
+_FIRST_PERSON_JOIN = re.compile(
+    r"\b(?:we|I)(?:\s+(?:would|wish|want|like|hereby|to|kindly|formally|also|now|therefore|herewith|hope|"
+    r"intend|are|am|should))*\s+(?:apply|join|submit|request|become)\b|\bour\s+(?:membership\s+)?application\b|"
+    r"\b(?:we|I)\s+(?:are|am)\s+(?:applying|writing\s+to\s+apply)",
+    re.I,
+)
+# Mail that uses an application's words but whose writer is not applying: who is the subject of "join"?
+_NOT_APPLYING = (
+    (
+        "an offer of services to applicants",
+        re.compile(
+            r"\b(?:help|helps|helping|assist|assists|support|supports|guide|guides)\s+(?:\w+\s+){0,3}?(?:certificate\s+"
+            r"issuers|certificate\s+consumers|CAs|companies|organi[sz]ations|clients|customers|applicants|you)\b|"
+            r"\b(?:we|I)\s+can\s+help\s+you\b|\bbook\s+a\s+(?:[\w-]+\s+)?(?:call|meeting|demo)|"
+            r"\bfree\s+(?:consultation|assessment|quote)|\bour\s+(?:[\w\"-]+\s+){0,2}(?:package|offer|services?)\s+"
+            r"(?:covers?|includes?)",
+            re.I,
+        ),
+    ),
+    (
+        "a recruiter's or a job seeker's mail",
+        re.compile(
+            r"\brecruit(?:er|ing|ment)\b|\bsuccessful\s+candidates?|\bhiring\b|\bjob\s+(?:offer|opening|application)|"
+            r"\bposition\s+advertised|\bmy\s+CV\b|\bcurriculum\s+vitae|\bcover\s+letter|\brole\s+summary|"
+            r"\bcandidature\s+spontan",
+            re.I,
+        ),
+    ),
+    (
+        "an invitation to an event",
+        re.compile(
+            r"\bcall\s+for\s+(?:speakers|papers|proposals)|\bwebinar|\bregister\s+(?:now|here)\b", re.I
+        ),
+    ),
+    (
+        "an announcement about others",
+        re.compile(
+            r"\bcongratulations\s+to\b|\bpleased\s+to\s+announce|\bnewly\s+(?:licensed|accredited)", re.I
+        ),
+    ),
+    (
+        "a request to sign in elsewhere (phishing?)",
+        re.compile(
+            r"\bsign\s+in\s+with\s+your|\bmailbox\s+credentials|\bverify\s+your\s+(?:account|mailbox)|"
+            r"\blink\s+(?:expires|will\s+expire)",
+            re.I,
+        ),
+    ),
+)
+
+
+def _not_the_applicant(parsed: ParsedEmail, text: str) -> list[str]:
+    """What says the writer is not the applicant (a vendor, a recruiter, a job seeker, an event, ...)."""
+    found = [what for what, pattern in _NOT_APPLYING if pattern.search(text)]
+    if any(_DISGUISED.search(a.filename) for a in parsed.attachments):
+        found.append("an attachment disguised as a document (phishing?)")
+    return found
+
+
+_DISGUISED = re.compile(r"\.(?:pdf|docx?|xlsx?)\.(?:html?|exe|js|scr|lnk)$", re.I)
+
+
+def _applies_in_first_person(text: str) -> bool:
+    return bool(_FIRST_PERSON_JOIN.search(text))
 
 
 _ASKING = or_words(
@@ -116,9 +214,20 @@ _ASKING = or_words(
 
 def _only_asks_about_joining(text: str) -> bool:
     """Every sentence about joining asks how, whether or on what terms ('We would like to join as an
-    Interested Party; how do we send the agreement?' applies, and asks something besides)."""
+    Interested Party; how do we send the agreement?' applies, and asks something besides). The body's
+    sentences are judged; the subject ('Joining the SMCWG') only when the body says nothing of joining."""
     about = [part for part in re.split(r"(?<=[.?!;])\s+|\n\s*\n", text) if _INTENT.search(part)]
-    return bool(about) and all(_ASKING.search(part) for part in about)
+    return bool(about) and all(
+        _ASKING.search(part) or _NOT_YET.search(part) or part.rstrip().endswith("?") for part in about
+    )
+
+
+# An application still to come: "we are planning to apply next quarter", "before we apply".
+_NOT_YET = re.compile(
+    r"\b(?:plan|planning|intend|intending|prepar(?:e|ing)|consider(?:ing)?)\s+(?:to\s+)?(?:apply|join|applying|joining)\b|"
+    r"\bbefore\s+(?:applying|joining|we\s+(?:apply|join|put|send|submit))\b",
+    re.I,
+)
 
 
 def _bounce(p: ParsedEmail) -> Classification | None:

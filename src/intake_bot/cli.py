@@ -431,7 +431,17 @@ def status(
     missing and what is stuck."""
     from .health import describe, read_health, silence
     from .records import WORKING_GROUPS
-    from .status import COLUMNS, DECIDED, STATUSES, Filters, read_status, render_table, stuck
+    from .status import (
+        COLUMNS,
+        DECIDED,
+        STATUSES,
+        Filters,
+        inbox_counts,
+        inbox_line,
+        read_status,
+        render_table,
+        stuck,
+    )
     from .times import utcnow
 
     statuses = tuple(choice(s, STATUSES, "--status") or s for s in statuses)
@@ -455,6 +465,9 @@ def status(
             click.echo(describe(health, now), err=True)
     if fmt == "table" and quarantined:
         click.echo(f"\n{quarantined} message(s) in quarantine: see intake-bot quarantine", err=True)
+    waiting = inbox_line(inbox_counts(c.settings.database_url)) if fmt == "table" else None
+    if waiting:
+        click.echo(waiting, err=True)
     if check and problems:
         click.echo("stuck: " + "; ".join(problems), err=True)
         sys.exit(3)
@@ -627,6 +640,58 @@ def requeue(c: Context, message_row_id: int) -> None:
     incoming = Incoming(raw=raw, received_at=received, row_id=message_row_id)
     outcome = Pipeline(c.settings, database).process(incoming)
     say(f"message {message_row_id}: {outcome.disposition} {outcome.reference or ''} {outcome.reason}")
+
+
+@cli.command()
+@output_options
+@pass_ctx
+def inbox(c: Context, fmt: str) -> None:
+    """List the messages that need a person: possible applications and questions about joining."""
+    from .inbox import rows, waiting
+
+    with c.database().transaction() as s:
+        found = rows(waiting(s))
+
+    def table() -> str:
+        if not found:
+            return "nothing waiting for a person"
+        lines = [f"{'ID':>6}  {'RECEIVED':<16}  {'FROM':<30}  {'SUBJECT':<40}  WHY"]
+        lines += [
+            f"{r['id']:>6}  {(r['received_at'] or '')[:16]:<16}  {_printable(r['from'])[:30]:<30}  "
+            f"{_printable(r['subject'])[:40]:<40}  {_printable(r['why'])[:70]}"
+            for r in found
+        ]
+        return "\n".join(lines + ["", "Make an application of one with: intake-bot open ID [--category C]"])
+
+    emit(found, fmt, table)
+
+
+def _printable(text: str) -> str:
+    """A sender's words on a terminal: no control characters (escape sequences), one line."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+@cli.command("open")
+@click.argument("message")
+@click.option(
+    "--category",
+    type=click.Choice(["certificate_issuer", "certificate_consumer", "interested_party", "associate_member"]),
+    help="The category, when the message does not say (or says it wrong).",
+)
+@click.option("--by", help="Who opened it (default: the OS user).")
+@pass_ctx
+def open_(c: Context, message: str, category: str | None, by: str | None) -> None:
+    """Make an application of a message in the inbox (its id there, or its Message-ID); it is answered as usual."""
+    from .inbox import open_message
+    from .pipeline import Pipeline
+    from .times import utcnow
+
+    database = c.database()
+    with database.transaction() as s:
+        outcome = open_message(s, Pipeline(c.settings, database), message, category, _actor(by), utcnow())
+    click.echo(
+        f"message {outcome.message_row_id}: {outcome.reference} opened; reply {outcome.reply_kind or 'none'}"
+    )
 
 
 def _actor(by: str | None) -> str:

@@ -223,20 +223,13 @@ class Pipeline:
             return Outcome(row.id, verdict.disposition, reason=verdict.reason)
 
         extraction = reading.extraction
-        assert extraction is not None  # read unless automatic
-        if app_id is None and not reading.is_application:
+        assert extraction is not None and reading.judgement is not None  # read unless automatic
+        judged = reading.judgement if app_id is None else None
+        if judged and judged.disposition != Disposition.APPLICATION:  # not one, or one for a person to judge
             row = self._store_message(
-                s,
-                parsed,
-                incoming,
-                raw_sha,
-                fp,
-                Disposition.NOT_APPLICATION,
-                received,
-                "no membership application found",
-                None,
+                s, parsed, incoming, raw_sha, fp, judged.disposition, received, judged.reason, None
             )
-            return Outcome(row.id, Disposition.NOT_APPLICATION, reason=row.reason)
+            return Outcome(row.id, judged.disposition, reason=row.reason)
 
         disposition = Disposition.FOLLOW_UP if app_id is not None else Disposition.APPLICATION
         app = (
@@ -263,6 +256,29 @@ class Pipeline:
         if app.status == ApplicationStatus.COMPLETE and before != app.status and self.settings.notify_address:
             self._notify_staff(s, app, fp, now)
         return Outcome(row.id, disposition, app.reference, kind)
+
+    def open_by_hand(
+        self, s: Session, row: StoredMessage, category: str | None, actor: str, now: datetime
+    ) -> Outcome:
+        """Staff say a message kept apart (a possible application, a question) is an application: open
+        one, read the message into it (a category staff give is a correction), and reply as usual."""
+        raw = self.blobs.get(row.raw_sha256)
+        received = as_utc(row.received_at)
+        incoming = Incoming(raw=raw, received_at=received)
+        reading = self.read_in_worker(incoming)
+        extraction = reading.extraction or self.read_again(raw, received)
+        app = self._new_application(s, reading, received, now)
+        row.reason = f"opened by {actor} (was {row.disposition}: {row.reason})"[:2000]
+        row.application_id, row.disposition = app.id, Disposition.APPLICATION
+        self._store_attachments(s, reading.parsed, row)
+        repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
+        if category:
+            repo.add_field_values(s, app.id, None, [("category", category)], "staff", now)
+        s.flush()
+        repo.add_event(s, app.id, "opened_by_staff", f"message {row.message_id[:200]}", now, actor=actor)
+        assessment = self.reassess(s, app, received)
+        kind = self._queue_reply(s, app, reading.parsed, incoming, row, assessment, row.fingerprint, now)
+        return Outcome(row.id, Disposition.APPLICATION, app.reference, kind)
 
     @staticmethod
     def _after_decision(s: Session, app: Application, received: datetime, now: datetime) -> None:

@@ -25,6 +25,7 @@ class Disposition(StrEnum):
     APPLICATION = "application"  # opened a new application
     FOLLOW_UP = "follow_up"  # joined an existing application
     NOT_APPLICATION = "not_application"
+    POSSIBLE_APPLICATION = "possible_application"  # could not be read with confidence: for a person
     AUTO_REPLY = "auto_reply"
     BOUNCE = "bounce"
     MAILING_LIST = "mailing_list"
@@ -51,6 +52,10 @@ class ApplicationStatus(StrEnum):
 DECIDED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
 # Open to the applicant's mail: threaded by sender, reassessed, answered.
 OPEN = frozenset({ApplicationStatus.INCOMPLETE, ApplicationStatus.COMPLETE, ApplicationStatus.DORMANT})
+
+
+# The reason stored with a not_application message that asks how to join: `inbox` lists these for a person.
+QUESTION_ABOUT_JOINING = "a question about joining"
 
 
 class ReplyKind(StrEnum):
@@ -249,7 +254,7 @@ class Reading:
     parsed: ParsedEmail
     verdict: Classification
     extraction: Extraction | None  # None for automatic mail (bounces, auto-replies, lists): not read
-    is_application: bool  # looks like one on its own (decides when no application threads it)
+    judgement: Classification | None  # application or not, on its own (when no application threads it)
     working_groups: frozenset[str]  # the working groups its subject and text name
 
 

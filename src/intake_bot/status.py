@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from .records import QUESTION_ABOUT_JOINING
 from .store.readonly import connect_at_head
 from .times import as_utc
 
@@ -110,6 +111,12 @@ REPLY_PROBLEMS = (
 )
 NO_REPLY_EVENTS = "SELECT application_id, detail FROM events WHERE kind = 'no_reply'"
 QUARANTINED = "SELECT count(*) FROM messages WHERE disposition = 'quarantined' AND dismissed_at IS NULL"
+assert "'" not in QUESTION_ABOUT_JOINING
+INBOX_COUNTS = (  # what inbox.waiting() lists
+    "SELECT disposition, count(*) FROM messages WHERE application_id IS NULL AND duplicate_of IS NULL"
+    " AND (disposition = 'possible_application'"
+    f" OR (disposition = 'not_application' AND reason = '{QUESTION_ABOUT_JOINING}')) GROUP BY disposition"
+)
 
 
 def status_rows(query: Query, filters: Filters, now: datetime) -> list[dict[str, Any]]:
@@ -140,6 +147,30 @@ def status_rows(query: Query, filters: Filters, now: datetime) -> list[dict[str,
             }
         )
     return _sorted(rows, filters.sort)
+
+
+def inbox_counts(database_url: str) -> dict[str, int]:
+    """How many messages wait in `intake-bot inbox`, by disposition (possible_application, not_application)."""
+    conn = connect_at_head(database_url)
+    if conn is not None:
+        try:
+            return dict(conn.execute(INBOX_COUNTS).fetchall())
+        except sqlite3.Error:
+            pass
+        finally:
+            conn.close()
+    from .store.db import open_database
+
+    with open_database(database_url).transaction() as s:
+        return dict(s.connection().exec_driver_sql(INBOX_COUNTS).fetchall())
+
+
+def inbox_line(counts: dict[str, int]) -> str | None:
+    """'2 possible applications: intake-bot inbox' (and questions from would-be applicants), or None."""
+    possible, questions = counts.get("possible_application", 0), counts.get("not_application", 0)
+    parts = [f"{possible} possible application{'s' * (possible != 1)}"] if possible else []
+    parts += [f"{questions} question{'s' * (questions != 1)} about joining"] if questions else []
+    return f"{', '.join(parts)}: intake-bot inbox" if parts else None
 
 
 def quarantined_count(query: Query) -> int:

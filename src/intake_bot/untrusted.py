@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .classify import classify, looks_like_application
+from .classify import application_verdict, classify
 from .config import Limits
 from .parse import parse_email
 from .reader import read
@@ -31,7 +31,7 @@ def read_message(
         parsed,
         verdict,
         extraction,
-        looks_like_application(parsed, extraction),
+        application_verdict(parsed, extraction),
         frozenset(working_groups_named(f"{parsed.subject}\n{parsed.text}")),
     )
 

@@ -67,7 +67,32 @@ def extract_category(
     found = latest(candidates)
     if found or is_reply(parsed):
         return found
-    return category_in_prose(parsed.subject, subject=True)
+    named = category_in_prose(parsed.subject, subject=True)
+    if named or any(_mentions(s.text, _STRONG) for s in sentences):
+        return named  # a name given, even undecided ('perhaps Associate Member or Interested Party?')
+    return category_described(sentences)
+
+
+_DESCRIPTIONS = (
+    (Category.CERTIFICATE_ISSUER, LEXICON.word("describes_issuer")),
+    (Category.CERTIFICATE_CONSUMER, LEXICON.word("describes_consumer")),
+)
+_NOT_YET = LEXICON.word("not_yet")
+
+
+def category_described(sentences: list[Sentence]) -> Category | None:
+    """A category described, not named: 'we operate a publicly trusted CA issuing S/MIME certificates'
+    is a Certificate Issuer, 'we develop a mail client that verifies S/MIME signatures' a Certificate
+    Consumer (the definitions in the bylaws). Only a description that fits exactly one category counts;
+    what is planned or not yet so describes nothing."""
+    fits = {
+        category
+        for sentence in sentences
+        if not _NOT_YET.search(sentence.text)
+        for category, pattern in _DESCRIPTIONS
+        if pattern.search(sentence.text)
+    }
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _label_category(label: str) -> Category | None:

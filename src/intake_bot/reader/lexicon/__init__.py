@@ -7,7 +7,10 @@ Each file (en.toml, de.toml, ...) has the same sections:
   [words]       voting, non_voting, representative, emergency, website, organization, join (intent to
                 become a member), joining_as (the words around "as a <category>"), asking (a question),
                 myself (the sender means themself), change (a later change of mind), negation
-                (right before a category name: not that one), negation_after (the same, written after it)
+                (right before a category name: not that one), negation_after (the same, written after it),
+                common (frequent little words: is the mail written in a language we read at all?),
+                describes_issuer / describes_consumer (what a Certificate Issuer / Consumer does, for a
+                category described rather than named), not_yet (what is planned is not described)
 
 A term matches as a whole word, case-insensitively; "*" at its start or end leaves that side open
 ("*kategorie" also matches "Mitgliedskategorie"); a space matches any run of white space. Scripts
@@ -55,6 +58,10 @@ WORD_KINDS = (
     "change",
     "negation",
     "negation_after",
+    "common",
+    "describes_issuer",
+    "describes_consumer",
+    "not_yet",
 )
 
 
@@ -114,6 +121,16 @@ def load(folder: Path = _HERE) -> Lexicon:
 
 
 LEXICON = load()
+
+
+def in_known_language(text: str, enough: int = 3) -> bool:
+    """Whether the text is written in a language the lexicon has a table for (a few of its common words)."""
+    seen: set[str] = set()
+    for match in LEXICON.word("common").finditer(text[:20000]):
+        seen.add(match.group(0).lower())
+        if len(seen) >= enough:
+            return True
+    return False
 
 
 def or_words(kind: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
