@@ -196,3 +196,22 @@ def test_a_category_described_counts_only_when_one_definition_fits(body, categor
 def test_a_description_in_a_reply_changes_nothing():
     p = parsed("Hello,\n\nWe develop a mail client.\n", subject="Re: [SMCWG-2026-0001] SMCWG")
     assert read(p).category is None
+
+
+def test_a_later_change_of_category_wins_and_a_plan_for_later_does_not():
+    body = (
+        "Gentili signori,\n\ndesideriamo aderire come Interested Party e non come Certificate Issuer. "
+        "Presenteremo una nuova domanda come Certificate Issuer dopo l'audit di marzo.\n\n"
+        "Cordiali saluti,\nValeria\n\n"
+        "Da: CA/Browser Forum <questions@cabforum.org>\nInviato: mercoledì 2 dicembre 2026 16:07\n"
+        "A: Valeria <valeria@torre.test>\nOggetto: [SMCWG-2026-0001] Application\n\n"
+        "Emergency contact: soc@torre.test, +39 051 555 0199\nCategory: Certificate Issuer\n"
+    )
+    found = read(parsed(body, subject="R: [SMCWG-2026-0001] Application"))
+    assert found.category == Category.INTERESTED_PARTY
+    assert found.emergency_contact is None  # quoted under an Italian reply header: old text
+
+
+def test_certificate_issuer_is_no_certificate_issue():
+    body = "Hello,\n\nWe would like to change our category to Certificate\nIssuer (see ETSI EN 319 411-1).\n"
+    assert read(parsed(body, subject="Re: [SMCWG-2026-0001] x")).emergency_contact is None

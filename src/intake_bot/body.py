@@ -15,7 +15,8 @@ import re
 _WROTE = re.compile(
     r"^[^\S\n]*+(?:On\b.{0,200}?\bwrote\s*:|Am\b.{0,200}?\bschrieb\b.{0,100}?:|Le\b.{0,200}?\ba\s+écrit\s*:"
     r"|El\b.{0,200}?\bescribió\s*:|Il\b.{0,200}?\bha\s+scritto\s*:|Op\b.{0,200}?\bschreef\b.{0,100}?:"
-    r"|Dne\b.{0,200}?\bnapsal(?:a)?\b.{0,100}?:)[^\S\n]*$",
+    r"|Dne\b.{0,200}?\bnapsal(?:a)?\b.{0,100}?:|W[^\S\n]+dniu\b.{0,200}?\bpisze\s*:|Em\b.{0,200}?\bescreveu\s*:"
+    r"|Den\b.{0,200}?\bskrev\b.{0,100}?:)[^\S\n]*$",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
 _ORIGINAL = re.compile(
@@ -23,10 +24,14 @@ _ORIGINAL = re.compile(
     r"Mensaje original|Původní zpráva)\s*+-{2,}+|_{10,}+)[^\S\n]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_HEADER_LINE = re.compile(r"^\s*+\**+(?:From|Von|De|Od|Van|Från|Da)\s*+:\**+\s*+\S", re.IGNORECASE)
+_HEADER_LINE = re.compile(  # in the languages mail programs write them
+    r"^\s*+\**+(?:From|Von|De|Od|Van|Från|Fra|Da|Kimden|Lähettäjä|差出人|发件人|寄件者|보낸\s?사람)\s*+[:：]\**+\s*+\S",
+    re.IGNORECASE,
+)
 _HEADER_NEXT = re.compile(
     r"^\s*+\**+(?:Sent|Date|To|Subject|Gesendet|Datum|An|Betreff|Envoyé|Date|À|Objet|Odesláno|Komu|Předmět|"
-    r"Enviado|Para|Asunto|Cc)\s*:",
+    r"Enviado|Enviada|Para|Asunto|Assunto|Cc|Inviato|A|Oggetto|Gönderildi|Kime|Konu|Wysłano|Do|Temat|Verzonden|"
+    r"Aan|Onderwerp|Skickat|Sendt|Till|Til|Ämne|Emne|送信日時|宛先|件名|发送时间|收件人|主题|보낸\s?날짜|받는\s?사람|제목)\s*[:：]",
     re.IGNORECASE,
 )
 _SIGNOFF = re.compile(
@@ -242,7 +247,9 @@ def evidence_free(text: str) -> str:
 
 # A block ends at its END line, and never runs past the next BEGIN: '.*?' alone scanned on to the end
 # of the text from every BEGIN that no END follows (quadratic in the number of BEGIN lines).
-_PEM_ANY = re.compile(r"-----BEGIN [A-Z0-9 ]++-----(?:(?!-----BEGIN )(?:[^-]++|-))*?-----END [A-Z0-9 ]++-----")
+_PEM_ANY = re.compile(
+    r"-----BEGIN [A-Z0-9 ]++-----(?:(?!-----BEGIN )(?:[^-]++|-))*?-----END [A-Z0-9 ]++-----"
+)
 
 
 def tidy(text: str) -> str:

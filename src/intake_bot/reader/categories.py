@@ -63,8 +63,11 @@ def extract_category(
         (s.pos, (category_in_value(s.value) if s.field == "category" else None) or _label_category(s.label))
         for s in statements
     ]
-    candidates += [(s.pos, category_in_prose(s.text)) for s in sentences]
-    found = latest(candidates)
+    candidates += [(s.pos, category_in_prose(s.text)) for s in sentences if not _NOT_YET.search(s.text)]
+    # A sentence about later ('we will apply again as a Certificate Issuer after the audit') names the
+    # category only when nothing else does.
+    later = [(s.pos, category_in_prose(s.text)) for s in sentences if _NOT_YET.search(s.text)]
+    found = latest(candidates) or latest(later)
     if found or is_reply(parsed):
         return found
     named = category_in_prose(parsed.subject, subject=True)
@@ -80,6 +83,12 @@ _DESCRIPTIONS = (
 _NOT_YET = LEXICON.word("not_yet")
 
 
+def _in_a_name(words: str) -> bool:
+    """'Acorn Certificate Authority Ltd': words of a description, capitalised as a name's are, describe nothing."""
+    parts = words.split()
+    return len(parts) > 1 and all(part[:1].isupper() for part in parts)
+
+
 def category_described(sentences: list[Sentence]) -> Category | None:
     """A category described, not named: 'we operate a publicly trusted CA issuing S/MIME certificates'
     is a Certificate Issuer, 'we develop a mail client that verifies S/MIME signatures' a Certificate
@@ -90,7 +99,8 @@ def category_described(sentences: list[Sentence]) -> Category | None:
         for sentence in sentences
         if not _NOT_YET.search(sentence.text)
         for category, pattern in _DESCRIPTIONS
-        if pattern.search(sentence.text)
+        for match in pattern.finditer(sentence.text)
+        if not _in_a_name(match.group(0))
     }
     return fits.pop() if len(fits) == 1 else None
 

@@ -14,7 +14,7 @@ EMERGENCY_PROSE = or_words(  # the English words, and the lexicon's in other lan
     "emergency",
     re.compile(
         r"emergenc|incident|security\s+(?:issues?|contact|matters?|problems?|incidents?)|24\s*[x/*]\s*7|on-?call|urgent|"
-        r"security-related|certificate\s+(?:trust\s+)?(?:issue|problem)s?|out of hours",
+        r"security-related|certificate\s+(?:trust\s+)?(?:issue|problem)s?\b|out of hours",
         re.I,
     ),
 )
