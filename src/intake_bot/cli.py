@@ -652,23 +652,18 @@ def inbox(c: Context, fmt: str) -> None:
     with c.database().transaction() as s:
         found = rows(waiting(s))
 
-    def table() -> str:
-        if not found:
+    def table(rows: list[dict]) -> str:
+        if not rows:
             return "nothing waiting for a person"
         lines = [f"{'ID':>6}  {'RECEIVED':<16}  {'FROM':<30}  {'SUBJECT':<40}  WHY"]
         lines += [
-            f"{r['id']:>6}  {(r['received_at'] or '')[:16]:<16}  {_printable(r['from'])[:30]:<30}  "
-            f"{_printable(r['subject'])[:40]:<40}  {_printable(r['why'])[:70]}"
-            for r in found
+            f"{r['id']:>6}  {(r['received_at'] or '')[:16]:<16}  {r['from'][:30]:<30}  "
+            f"{r['subject'][:40]:<40}  {r['why'][:70]}"
+            for r in rows
         ]
         return "\n".join(lines + ["", "Make an application of one with: intake-bot open ID [--category C]"])
 
     emit(found, fmt, table)
-
-
-def _printable(text: str) -> str:
-    """A sender's words on a terminal: no control characters (escape sequences), one line."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 @cli.command("open")
