@@ -107,7 +107,7 @@ def application_verdict(parsed: ParsedEmail, extraction: Extraction) -> Classifi
     contact = extraction.emergency_contact
     if asks and not (extraction.representatives or contact and contact.email):  # (a phone: a signature's)
         return _verdict(Disposition.NOT_APPLICATION, QUESTION_ABOUT_JOINING)  # no applicant yet
-    others = _not_the_applicant(parsed, text)
+    others = _not_the_applicant(parsed, text) if data else []
     if others and data:
         if _applies_in_first_person(text) or extraction.ipr_agreement:
             return _verdict(

@@ -40,8 +40,8 @@ _NEGATED = re.compile(
     r"\bby\s+(?:an?\s+|the\s+)?|\bno\s+longer\s+(?:an?\s+)?)$",
     re.I,
 )
-_NEGATED_WORDS = re.compile(rf"(?:{LEXICON.word('negation').pattern})\W*$", re.I)
-_NEGATED_AFTER = re.compile(rf"[\s)）」』\]]*(?:{LEXICON.word('negation_after').pattern})", re.I)
+_NEGATED_WORDS = re.compile(rf"(?:{LEXICON.word('negation').pattern})\W*$")
+_NEGATED_AFTER = re.compile(rf"[\s)）」』\]]*(?:{LEXICON.word('negation_after').pattern})")
 _CONTEXT_BEFORE = re.compile(
     r"\bas\b|categor|\bapply|applying|application|\bjoin|\bwe\s+are\b|\bI\s+am\b|\bam\s+an?\b|membership|"
     r"\bbecome\b|\bparticipat|\bchange\b|\bswitch|\bupdate|\bwould like\b",
@@ -49,7 +49,7 @@ _CONTEXT_BEFORE = re.compile(
 )
 _CONTEXT_BEFORE = or_words("change", or_words("joining_as", or_words("join", _CONTEXT_BEFORE)))
 _CONTEXT_AFTER = re.compile(
-    rf"[\s)）」』\]]*(?:{LEXICON.word('joining_as').pattern}|{LEXICON.word('join').pattern})", re.I
+    rf"[\s)）」』\]]*(?:{LEXICON.word('joining_as').pattern}|{LEXICON.word('join').pattern})"
 )
 _UNDECIDED = re.compile(
     r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import LABEL_FIELDS, or_label
+from .lexicon import LABEL_FIELDS, LEXICON, or_label
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Each field's English pattern, extended by the lexicon's labels for it in every language (in this order:
 # the first field whose pattern a label matches is the one it names).
-_LABELS = tuple(
+_IN_ANY_LANGUAGE = tuple(
     (field, or_label(field, pattern) if field in LABEL_FIELDS else pattern) for field, pattern in _LABELS
 )
 
@@ -137,7 +137,7 @@ def classify_label(label: str) -> str | None:
     label = re.sub(r"\s+", " ", label)
     if not label or len(label.split()) > 14:
         return None
-    for field, pattern in _LABELS:
+    for field, pattern in _IN_ANY_LANGUAGE if LEXICON.any_label.search(label) else _LABELS:
         if pattern.search(label):
             return field
     return None

@@ -12,7 +12,7 @@ Each file (en.toml, de.toml, ...) has the same sections:
                 describes_issuer / describes_consumer (what a Certificate Issuer / Consumer does, for a
                 category described rather than named), not_yet (what is planned is not described)
 
-A term matches as a whole word, case-insensitively; "*" at its start or end leaves that side open
+A term matches as a whole word, however capitalised (as written, lower, UPPER, Capitalised, Title); "*" at its start or end leaves that side open
 ("*kategorie" also matches "Mitgliedskategorie"); a space matches any run of white space. Scripts
 written without spaces between words (Chinese, Japanese) match anywhere. Everything is compiled
 once, at import: a new language is a new file.
@@ -67,27 +67,74 @@ WORD_KINDS = (
 
 def term_pattern(term: str) -> str:
     """One term as a regular expression (see the module's doc for the syntax)."""
-    open_start, open_end = term.startswith("*"), term.endswith("*")
-    core = term.strip("*").strip()
-    body = r"\s+".join(re.escape(part) for part in core.split())
-    if _UNSPACED.search(core):
-        return body
-    start = "" if open_start else r"(?<!\w)"
-    end = "" if open_end else r"(?!\w)"
-    return f"{start}{body}{end}"
+    return compile_terms([term]).pattern
 
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
-    """Every term as one pattern, longest first (so that the longest name wins at a position)."""
-    unique = sorted(set(terms), key=lambda t: (-len(t), t))
-    if not unique:
+    """Every term as one pattern. Terms are grouped by the boundaries they need and each group is one
+    trie (shared beginnings written once), so that matching picks a branch by the next character
+    instead of trying hundreds of terms at every position of every message."""
+    groups: dict[tuple[bool, bool], set[str]] = {}
+    for term in terms:
+        core = " ".join(term.strip("*").split())
+        if not core:
+            continue
+        unspaced = bool(_UNSPACED.search(core))
+        start = not term.startswith("*") and not unspaced
+        end = not term.endswith("*") and not unspaced
+        groups.setdefault((start, end), set()).update(_casings(core))
+    if not groups:
         return re.compile(r"(?!)")
-    return re.compile("|".join(term_pattern(t) for t in unique), re.I)
+    parts = [
+        _trie_regex(sorted(words), bounded_start=start) + (r"(?!\w)" if end else "")
+        for (start, end), words in sorted(groups.items())
+    ]
+    return re.compile("|".join(parts))
+
+
+def _casings(term: str) -> set[str]:
+    """The ways a term is capitalised in mail (as written, lower, UPPER, Capitalised, Title Case).
+    Listing them is much faster than matching case-insensitively, which keeps Python's engine from
+    skipping ahead to the characters a term can begin with."""
+    lower = term.lower()
+    return {
+        term,
+        lower,
+        term.upper(),
+        lower[:1].upper() + lower[1:],
+        term[:1].upper() + term[1:],
+        lower.title(),
+    }
+
+
+def _trie_regex(words: list[str], bounded_start: bool) -> str:
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    # The start boundary is checked after the first character ('k(?<!\\w.)...', not '(?<!\\w)k...'):
+    # the pattern then begins with its set of first characters, and the engine skips ahead to them.
+    return _node_regex(trie, r"(?<!\w.)" if bounded_start else "")
+
+
+def _node_regex(node: dict[str, dict], after_first: str = "") -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + after_first + _node_regex(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body  # longer words first: the engine backtracks to shorter
 
 
 @dataclass(frozen=True)
 class Lexicon:
     languages: tuple[str, ...]
+    any_label: re.Pattern[str]  # a label for any field: most lines have none, and skip the rest
     labels: dict[str, re.Pattern[str]]
     categories: tuple[tuple[re.Pattern[str], Category], ...]
     words: dict[str, re.Pattern[str]]
@@ -114,6 +161,7 @@ def load(folder: Path = _HERE) -> Lexicon:
             names[Category(key)] += terms
     return Lexicon(
         languages=tuple(tables),
+        any_label=compile_terms(term for terms in labels.values() for term in terms),
         labels={field: compile_terms(terms) for field, terms in labels.items()},
         categories=tuple((compile_terms(terms), category) for category, terms in names.items()),
         words={kind: compile_terms(terms) for kind, terms in words.items()},
@@ -144,5 +192,5 @@ def or_label(field: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 
 def _union(pattern: re.Pattern[str], other: re.Pattern[str]) -> re.Pattern[str]:
-    english = pattern.pattern if pattern.flags & re.I else f"(?-i:{pattern.pattern})"
-    return re.compile(f"(?:{english})|(?:{other.pattern})", re.I)
+    english = f"(?i:{pattern.pattern})" if pattern.flags & re.I else f"(?:{pattern.pattern})"
+    return re.compile(f"{english}|(?:{other.pattern})")
