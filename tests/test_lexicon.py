@@ -215,3 +215,13 @@ def test_a_later_change_of_category_wins_and_a_plan_for_later_does_not():
 def test_certificate_issuer_is_no_certificate_issue():
     body = "Hello,\n\nWe would like to change our category to Certificate\nIssuer (see ETSI EN 319 411-1).\n"
     assert read(parsed(body, subject="Re: [SMCWG-2026-0001] x")).emergency_contact is None
+
+
+def test_a_table_marks_the_vote_in_its_own_cell():
+    body = (
+        "Hello,\n\nWe apply as a Certificate Issuer.\n\nVertegenwoordigers:\n"
+        "| Joris Verbeek | Hoofd PKI | joris@zilver.test | stemgerechtigd |\n"
+        "| Lotte Smits | Compliance | lotte@zilver.test | plaatsvervanger |\n"
+    )
+    reps = read(parsed(body, subject="SMCWG")).representatives
+    assert [(r.email, r.voting) for r in reps] == [("joris@zilver.test", True), ("lotte@zilver.test", False)]

@@ -139,11 +139,20 @@ def _segments(value: str) -> list[str]:
         if emails_in(piece):  # not in `text`: the carry has none, and reading it again was quadratic
             merged.append(text)
             carry = ""
-        elif merged and re.fullmatch(r"\s*[-–(]*\s*\(?(?:non[-\s]?)?voting(?:\s+\w+)?\)?\s*\.?", piece, re.I):
-            merged[-1] += " " + piece  # "... jane@x.com\n  (voting)"
+        elif merged and not carry and _marks_the_vote(piece):
+            merged[-1] += " " + piece  # "... jane@x.com\n  (voting)", a table's "| stemgerechtigd |"
         else:
             carry = text
     return [segment for text in merged for segment in _split_between_addresses(text)]
+
+
+def _marks_the_vote(piece: str) -> bool:
+    """A piece that only says whether the one before votes: '(voting)', 'non-voting', a table cell
+    'stemgerechtigd' or 'zastępca', in any language the lexicon knows."""
+    words = piece.strip(" \t-–()[].|").split()
+    return (
+        0 < len(words) <= 3 and ":" not in piece and bool(_VOTING.search(piece) or _NON_VOTING.search(piece))
+    )
 
 
 def _split_between_addresses(text: str) -> list[str]:
