@@ -107,7 +107,7 @@ def application_verdict(parsed: ParsedEmail, extraction: Extraction) -> Classifi
     contact = extraction.emergency_contact
     if asks and not (extraction.representatives or contact and contact.email):  # (a phone: a signature's)
         return _verdict(Disposition.NOT_APPLICATION, QUESTION_ABOUT_JOINING)  # no applicant yet
-    others = _not_the_applicant(parsed, text) if data else []
+    others = _not_the_applicant(parsed, parsed.text) if data else []
     if others and data:
         if _applies_in_first_person(text) or extraction.ipr_agreement:
             return _verdict(
@@ -186,7 +186,8 @@ _NOT_APPLYING = (
 
 
 def _not_the_applicant(parsed: ParsedEmail, text: str) -> list[str]:
-    """What says the writer is not the applicant (a vendor, a recruiter, a job seeker, an event, ...)."""
+    """What in the body says the writer is not the applicant (a vendor, a recruiter, a job seeker, an event,
+    ...). Not the subject: a forged one is no evidence of who wrote the body."""
     found = [what for what, pattern in _NOT_APPLYING if pattern.search(text)]
     if any(_DISGUISED.search(a.filename) for a in parsed.attachments):
         found.append("an attachment disguised as a document (phishing?)")
