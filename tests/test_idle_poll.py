@@ -5,6 +5,7 @@ Real Dovecot and aiosmtpd; the quick path says "nothing new" in the --debug log.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -91,3 +92,25 @@ def test_the_quick_path_imports_neither_sqlalchemy_nor_imapclient(
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.rstrip().endswith("imported: []")
+
+
+def test_poll_queues_the_reminders_that_fall_due_even_when_idle(
+    dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=datetime.now(UTC) - timedelta(days=1))
+    dovecot.append(imap_user, make_mail(sender="a@first.test", message_id="<r1@first.test>"))
+    assert not quick(bot)
+    assert len(smtp_sink.wait_for(1)) == 1
+    state_file = tmp_path / "store" / STATE_FILE
+    due = datetime.fromisoformat(json.loads(state_file.read_text())["remind_at"])
+    assert timedelta(days=13) < due - datetime.now(UTC) <= timedelta(days=14)  # remind_after_days
+    assert quick(bot)
+
+    # Fifteen days on: the applicant's mail is that old, and the reminder the state file noted is due.
+    bot.query("UPDATE messages SET received_at = '2026-01-01 00:00:00'")
+    state = json.loads(state_file.read_text())
+    state_file.write_text(json.dumps({**state, "remind_at": "2026-01-15T00:00:00+00:00"}))
+    assert not quick(bot)
+    assert len(smtp_sink.wait_for(2)) == 2
+    assert [r["kind"] for r in bot.export()["applications"][0]["replies"]] == ["missing_items", "reminder"]
+    assert quick(bot)  # the next one is due fourteen days after this reminder
