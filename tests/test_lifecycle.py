@@ -271,3 +271,22 @@ def test_members_are_listed_by_working_group_and_category_approved_only(pipeline
                 }
             ]
         }
+
+
+def test_a_bounced_digest_is_marked_and_belongs_to_no_application(pipeline):
+    settings = settings_of(pipeline, digest_to="membership@cabforum.org")
+    pipeline.quarantine(Incoming(raw=b"broken"), pipeline.blobs.put(b"broken"), "ParseError: a test")
+    with pipeline.db.transaction() as s:
+        digest_id = queue_digest(s, settings, NOW).message_id
+    bounce = make_mail(
+        f"Delivery failed.\n\nOriginal-Message-ID: {digest_id}\n",
+        sender="MAILER-DAEMON@cabforum.org",
+        subject="Undelivered Mail Returned to Sender",
+        headers={"Auto-Submitted": "auto-replied", "Content-Type": "text/plain"},
+    )
+    out = pipeline.process(Incoming(raw=bounce))
+    assert out.disposition == Disposition.BOUNCE
+    with pipeline.db.transaction() as s:
+        assert (
+            s.scalars(select(Reply.state).where(Reply.application_id.is_(None))).one() == ReplyState.BOUNCED
+        )

@@ -177,15 +177,15 @@ def _schedule(s: Session, settings: Settings) -> dict[int, _Step]:
         return {}
     incomplete = (Application.status == ApplicationStatus.INCOMPLETE,)
     last_mail = s.execute(
-        select(StoredMessage.application_id, func.max(StoredMessage.received_at))
-        .join(Application, Application.id == StoredMessage.application_id)
+        select(Application.id, func.max(StoredMessage.received_at))
+        .join(StoredMessage, Application.id == StoredMessage.application_id)
         .where(*incomplete, StoredMessage.disposition.in_(repo.THREADED))
-        .group_by(StoredMessage.application_id)
+        .group_by(Application.id)
     )
     sent: dict[int, list[tuple[str, datetime]]] = {}
     for app_id, kind, created in s.execute(
-        select(Reply.application_id, Reply.kind, Reply.created_at)
-        .join(Application, Application.id == Reply.application_id)
+        select(Application.id, Reply.kind, Reply.created_at)
+        .join(Reply, Application.id == Reply.application_id)
         .where(*incomplete, Reply.kind.in_(_TO_APPLICANT))
     ):
         sent.setdefault(app_id, []).append((kind, as_utc(created)))

@@ -90,12 +90,11 @@ def _confirm(db: Database, reply_id: int, owner: str, now: datetime) -> bool:
     """Still ours and still current, right before sending: a reply superseded since the batch was
     claimed is no longer 'sending' (repository.supersede), so it is not sent. The lease is renewed."""
     with db.transaction() as s:
-        done = s.execute(
-            update(Reply)
-            .where(Reply.id == reply_id, Reply.state == ReplyState.SENDING, Reply.claimed_by == owner)
-            .values(next_attempt_at=now + CLAIM_LEASE)
-        )
-        return bool(done.rowcount)
+        reply = s.get(Reply, reply_id, with_for_update=True)
+        if reply is None or reply.state != ReplyState.SENDING or reply.claimed_by != owner:
+            return False
+        reply.next_attempt_at = now + CLAIM_LEASE
+        return True
 
 
 def _unclaim(db: Database, ids: list[int]) -> None:

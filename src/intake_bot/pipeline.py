@@ -459,6 +459,8 @@ class Pipeline:
                 continue
             why = _bounce_reason(raw)
             reply.state, reply.last_error = ReplyState.BOUNCED, why
+            if reply.application_id is None:  # the staff digest: no application to note it on
+                continue
             repo.add_event(s, reply.application_id, "reply_bounced", f"to {reply.to_address}: {why}", now)
             found = reply.application_id
         return found

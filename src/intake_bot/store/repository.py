@@ -194,17 +194,16 @@ def queue_reply(
     return reply
 
 
-def supersede(s: Session, application_id: int, kinds: Sequence[ReplyKind] = tuple(ReplyKind)) -> int:
+def supersede(s: Session, application_id: int, kinds: Sequence[ReplyKind] = tuple(ReplyKind)) -> None:
     """Mark the application's unsent replies of these kinds superseded. A reply a sender has claimed
     ('sending') is included: the sender checks again just before it sends (outbox._confirm), and a
     claim left by a killed sender must not come back to life as a stale reply."""
-    done = s.execute(
+    s.execute(
         update(Reply)
         .where(Reply.application_id == application_id, Reply.state.in_(UNSENT), Reply.kind.in_(kinds))
         .values(state=ReplyState.SUPERSEDED, claimed_by=None, next_attempt_at=None)
         .execution_options(synchronize_session="fetch")
     )
-    return done.rowcount or 0
 
 
 def replies_to_mailbox_since(s: Session, address: str, since: datetime) -> int:
