@@ -68,6 +68,35 @@ def test_a_message_without_message_id_gets_a_stable_one():
 
 
 @pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("12345@host.example", "<12345@host.example>"),  # real mailers send it without brackets
+        ("  <abc@host.example>  ", "<abc@host.example>"),
+        ("<abc@host.example> (comment)", "<abc@host.example>"),
+    ],
+)
+def test_a_message_id_is_kept_as_written_and_bracketed(header, expected):
+    raw = f"From: a@example.test\r\nMessage-Id: {header}\r\nSubject: x\r\n\r\nbody\r\n".encode()
+    assert parse_email(raw).message_id == expected
+
+
+@pytest.mark.parametrize("header", ["not an id", "@host", "x@", "<>"])
+def test_a_message_id_that_is_no_id_gets_the_stable_one(header):
+    raw = f"From: a@example.test\r\nMessage-Id: {header}\r\nSubject: x\r\n\r\nbody\r\n".encode()
+    assert parse_email(raw).message_id.endswith("@no-message-id.intake-bot.invalid>")
+
+
+def test_a_reply_to_an_unbracketed_message_id_names_it_bracketed():
+    raw = (
+        b"From: a@example.test\r\nMessage-Id: <r@example.test>\r\nIn-Reply-To: 12345@host.example\r\n"
+        b"References: 12345@host.example\r\nSubject: Re: x\r\n\r\nbody\r\n"
+    )
+    parsed = parse_email(raw)
+    assert parsed.in_reply_to == ("<12345@host.example>",)
+    assert parsed.references == ("<12345@host.example>",)
+
+
+@pytest.mark.parametrize(
     ("data", "charset", "expected"),
     [
         ("Grüße".encode(), "utf-8", "Grüße"),

@@ -35,6 +35,7 @@ from .records import Attachment, ParsedEmail
 log = logging.getLogger(__name__)
 
 _MSGID = re.compile(r"<[^<>\s]+>")
+_BARE_MSGID = re.compile(r"[^<>\s@()\"]+@[^<>\s@()\"]+")  # "12345@host": real mailers omit the brackets
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]{1,75}\?[bBqQ]\?[^?\s]{0,2000}\?=")
@@ -350,8 +351,8 @@ class _Reader:
             to=tuple(a for _, a in _addresses(_address_header(msg, "to"))),
             cc=tuple(a for _, a in _addresses(_address_header(msg, "cc"))),
             date=_date(headers.get("date", "")),
-            in_reply_to=tuple(_MSGID.findall(headers.get("in-reply-to", ""))),
-            references=tuple(_MSGID.findall(headers.get("references", ""))),
+            in_reply_to=message_ids(headers.get("in-reply-to", "")),
+            references=message_ids(headers.get("references", "")),
             headers=headers,
             text=text,
             html=html,
@@ -774,8 +775,22 @@ def _first_address(value: str) -> tuple[str, str]:
     return pairs[0] if pairs else ("", "")
 
 
+def message_ids(value: str) -> tuple[str, ...]:
+    """The message ids of a Message-ID, In-Reply-To or References header, each in angle brackets.
+    Ids written without brackets ('12345@host', as some mailers send them) count when the header
+    holds nothing but such ids: they are bracketed, so that threading finds the stored message."""
+    value = value[:65536]
+    found = _MSGID.findall(value)
+    if found:
+        return tuple(found)
+    tokens = re.sub(r"\([^()]*\)", " ", value).split()  # comments aside
+    if tokens and all(_BARE_MSGID.fullmatch(token) for token in tokens):
+        return tuple(f"<{token}>" for token in tokens)
+    return ()
+
+
 def _message_id(value: str, raw: bytes) -> str:
-    found = _MSGID.findall(value[:4096])
+    found = message_ids(value[:4096])
     if found and len(found[0]) <= 998:
         return found[0]
     # No usable Message-ID: derive one from the content, so a re-delivery still matches.
