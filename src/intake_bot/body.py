@@ -253,7 +253,6 @@ _PEM_ANY = re.compile(
 
 
 def tidy(text: str) -> str:
-    """Undo Outlook's 'text<mailto:text>' doubling, drop inline image tags and invisible characters."""
-    text = re.sub(r"(?<=\S)<(?:mailto:|https?://)[^<>\s]*>", "", text)
+    """Inline image tags and invisible characters dropped (links' targets: reader.links, before)."""
     text = re.sub(r"\[cid:[^\[\]]*\]", "", text)  # not '[^\]]*': every unclosed '[cid:' scanned to the end
     return re.sub(r"[\u200b\u200c\u200d\ufeff\u00ad]", "", text).replace("\u00a0", " ")

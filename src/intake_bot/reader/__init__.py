@@ -19,6 +19,7 @@ from .certificates import certificate_evidence
 from .emergency import emergency_by_reference, extract_emergency
 from .groups import extract_working_group
 from .ipr import extract_ipr
+from .links import expose
 from .organisation import extract_organization
 from .positions import apply_positions
 from .prose import prose_sentences
@@ -32,7 +33,7 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
     """What this message states; None/empty for everything it does not.
 
     received_at (else the Date header) is the time certificates are judged valid at."""
-    unquoted = strip_quoted(answers_labelled(parsed.text))
+    unquoted = strip_quoted(answers_labelled(expose(parsed.text)))
     pem_ders = evidence.pem_certificates(unquoted)
     body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
     statements = apply_positions(label_statements(body))
