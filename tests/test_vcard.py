@@ -1,0 +1,101 @@
+"""Representatives' contact cards (.vcf) attached to the application."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from intake_bot.parse import parse_email
+from intake_bot.reader import read
+from intake_bot.reader.vcard import Card, read_cards, with_card_addresses
+from intake_bot.records import Attachment
+from mails import make_mail
+
+V21 = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:Kj=C3=A6r;Mette\r\n"
+    "FN;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:Mette Kj=C3=A6r\r\nTITLE:CTO\r\n"
+    "EMAIL;INTERNET:old@acme.example\r\nEMAIL;PREF;INTERNET:mette@acme.example\r\nEND:VCARD\r\n"
+)
+V30 = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Rasmus Holm\r\nN:Holm;Rasmus;;;\r\n"
+    "EMAIL;TYPE=INTERNET;TYPE=WORK:rasmus@acme.example\r\nORG:Acme Mail A/S\r\nEND:VCARD\r\n"
+)
+V40 = "BEGIN:VCARD\r\nVERSION:4.0\r\nN:Doe;Jane;;;\r\nEMAIL;PREF=1:jane@acme.example\r\nEND:VCARD\r\n"
+
+
+@pytest.mark.parametrize(
+    ("card", "expected"),
+    [
+        (V21, Card("Mette Kjær", ("mette@acme.example", "old@acme.example"), title="CTO")),
+        (V30, Card("Rasmus Holm", ("rasmus@acme.example",), organization="Acme Mail A/S")),
+        (V40, Card("Jane Doe", ("jane@acme.example",))),  # no FN: the N field's given and family name
+    ],
+)
+def test_cards_of_every_version_are_read(card, expected):
+    assert read_cards(card.encode()) == [expected]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"",
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Address\r\nEND:VCARD\r\n",  # a card without an address
+        b"BEGIN:VCARD\r\n" + b"X" * 5000,
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:x@acme.example\r\nN:;;;\r\nEND:VCARD\r\n",  # no name
+        b"\xff\xfeB\x00E\x00",
+    ],
+)
+def test_unreadable_cards_are_no_cards(payload):
+    assert read_cards(payload) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=600))
+def test_any_bytes_are_safe(data):
+    assert isinstance(read_cards(b"BEGIN:VCARD\r\n" + data), list)
+
+
+def test_a_named_person_takes_the_address_of_their_card():
+    cards = [Card("Mette Kjær", ("mette@acme.example",)), Card("Not Named", ("nn@acme.example",))]
+    text = "Mette Kjær (CTO) will vote; Mette Kjær <other@acme.example> twice."
+    assert with_card_addresses(text, cards) == (
+        "Mette Kjær <mette@acme.example> (CTO) will vote; Mette Kjær <other@acme.example> twice."
+    )
+
+
+def _attachment(name: str, payload: bytes) -> tuple[str, str, bytes]:
+    return (name, "text/x-vcard", payload)
+
+
+def test_representatives_named_in_the_text_with_their_addresses_in_attached_cards():
+    body = (
+        "Hello,\n\nAcme Mail A/S would like to join the S/MIME Certificate Working Group as a Certificate "
+        "Consumer.\n\nRepresentatives: Mette Kjær (CTO) will be our voting representative and Rasmus Holm "
+        "(Security Architect) the alternate - both contact cards are attached.\n\nRegards,\nMette\n"
+    )
+    raw = make_mail(
+        body,
+        attachments=[_attachment("Mette.vcf", V21.encode()), _attachment("Rasmus.vcf", V30.encode())],
+    )
+    reps = read(parse_email(raw)).representatives
+    assert [(r.name, r.email, r.voting) for r in reps] == [
+        ("Mette Kjær", "mette@acme.example", True),
+        ("Rasmus Holm", "rasmus@acme.example", False),
+    ]
+
+
+def test_a_card_of_someone_the_text_does_not_name_adds_nobody():
+    body = "Representatives: Ann Lee, ann@acme.example (voting)\n"
+    raw = make_mail(body, attachments=[_attachment("Rasmus.vcf", V30.encode())])
+    assert [r.email for r in read(parse_email(raw)).representatives] == ["ann@acme.example"]
+
+
+def test_a_card_too_large_is_not_read():
+    big = V30.replace("END:VCARD", "NOTE:" + "x" * 300_000 + "\r\nEND:VCARD").encode()
+    attachment = Attachment("x.vcf", "text/vcard", big, hashlib.sha256(big).hexdigest(), len(big))
+    from intake_bot.reader.vcard import cards_in
+
+    assert cards_in([attachment]) == []
