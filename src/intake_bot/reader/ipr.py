@@ -61,8 +61,14 @@ def _is_pdf(attachment: Attachment) -> bool:
     return attachment.content_type == "application/pdf" or attachment.filename.lower().endswith(".pdf")
 
 
-def _ipr_rank(check: evidence.IprCheck) -> tuple[int, int]:
-    """A complete agreement before a scan before a flawed agreement before anything else; dated first."""
+def _ipr_rank(check: evidence.IprCheck) -> tuple[int, tuple[int, ...], int]:
+    """A complete agreement before a scan before a flawed agreement before anything else; of two
+    alike, the newer policy version (an outdated one sent beside the current one never counts
+    for more), then the dated one."""
     if check.kind == "ipr_agreement":
-        return (3 if not check.problems else 1, int(check.dated))
-    return (2, 0) if check.kind == "scan" else (0, 0)
+        return (3 if not check.problems else 1, _version(check.version), int(check.dated))
+    return (2, (), 0) if check.kind == "scan" else (0, (), 0)
+
+
+def _version(version: str | None) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version or "")[:3])
