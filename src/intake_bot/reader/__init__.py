@@ -44,16 +44,19 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
         statements, sentences, body, pem_ders, parsed, received_at or parsed.date
     )
     representatives = named_by_sender(extract_representatives(statements, sentences), parsed)
+    ipr = extract_ipr(parsed, body, received_at or parsed.date)
     return Extraction(
         category=extract_category(statements, sentences, parsed),
-        organization_name=extract_organization(statements, sentences, parsed),
+        organization_name=extract_organization(
+            statements, sentences, parsed, unquoted, ipr.organization if ipr else None
+        ),
         website_url=extract_website(statements, sentences),
         representatives=representatives,
         emergency_contact=extract_emergency(statements, sentences)
         or emergency_by_reference(statements, sentences, representatives),
         audit_report_url=extract_audit(statements, sentences, body),
         certificate_evidence=references,
-        ipr_agreement=extract_ipr(parsed, body, received_at or parsed.date),
+        ipr_agreement=ipr,
         working_group=extract_working_group(body, parsed.subject),
         certificate_findings=findings,
         test_websites=extract_test_websites(statements, body),

@@ -1,0 +1,247 @@
+"""The organisation's name as a choice among scored candidates from every source.
+
+Each source that may name the organisation gives candidates: a labelled value ('Organisation:
+...'), the prose ('On behalf of ...', '... would like to apply'), the organisation field of the
+attached IPR agreement, a signature line carrying a legal form, the subject, a job title ('CTO of
+...'). A candidate scores its source's weight, more when it carries a legal form or agrees with
+the sender's domain; candidates naming the same organisation add up, and a shorter one ('Acme')
+lends its support to the longer it begins ('Acme Postal Technologies Ltd'). Job titles,
+departments, greetings, sign-offs and postal addresses are never names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .legalforms import LEGAL_FORM_END, legal_form
+
+
+class Source(StrEnum):
+    LABEL = "label"  # 'Organisation: Acme Ltd'
+    PROSE = "prose"  # 'Acme Ltd would like to join ...'
+    IPR = "ipr"  # the agreement's 'Participant Organization Name'
+    SIGNATURE = "signature"  # a line of the signature carrying a legal form
+    SUBJECT = "subject"
+    TITLE = "title"  # 'CTO of Acme Ltd'
+
+
+WEIGHTS = {
+    Source.LABEL: 6,
+    Source.PROSE: 4,
+    Source.IPR: 3,
+    Source.SIGNATURE: 2,
+    Source.SUBJECT: 2,
+    Source.TITLE: 1,
+}
+LEGAL_FORM_BONUS = 2
+DOMAIN_BONUS = 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    source: Source
+    pos: int = 0  # later statements win ties
+
+
+# What is never an organisation's name.
+_JOB_TITLE = re.compile(
+    r"^(?:(?:senior|junior|deputy|assistant|acting|interim|executive|vice|associate|principal|lead|chief|"
+    r"global|group|regional|general)\s+)*(?:head|director|manager|officer|engineer|architect|lead|chair(?:man|woman|person)?|"
+    r"president|founder|co-founder|partner|secretary|treasurer|consultant|specialist|analyst|administrator|"
+    r"coordinator|advisor|adviser|counsel|ceo|cto|ciso|cio|coo|cso|cfo|vp|svp|evp|owner|member of the board|"
+    r"geschäftsführer(?:in)?|leiter(?:in)?|directeur|directrice|responsable|director[a]?|diretor[a]?|direttore|"
+    r"directeur général|gerente|jefe|kierownik|prezes|ředitel(?:ka)?|vedoucí|müdür)\b",
+    re.I,
+)
+_DEPARTMENT = re.compile(
+    r"^(?:(?:the|our)\s+)?(?:pki|ca|security|it|information security|compliance|legal|engineering|operations|"
+    r"trust services|policy|research|development|product|sales|marketing|support|customer|technical|"
+    r"infrastructure|risk|governance|certificate|certification|identity|crypto(?:graphy)?|platform|"
+    r"board|office|team|department|division|unit|group)(?:\s+(?:and|&)\s+\w+)*"
+    r"(?:\s+(?:operations|compliance|policy|team|department|division|unit|office|services|engineering|"
+    r"management|governance|security|research|development|infrastructure|board|group))*$",
+    re.I,
+)
+_GREETING_OR_SIGNOFF = re.compile(
+    r"^(?:dear|hello|hi|hey|good (?:morning|afternoon|evening|day)|greetings|to whom|"
+    r"(?:with\s+)?(?:best|kind|warm|many|sincere)(?:est)?\s+(?:regards|wishes|greetings|thanks)|regards|"
+    r"with\s+(?:best|kind|warm|many|sincere)|"
+    r"best|cheers|thanks|thank you|sincerely|yours|respectfully|cordially|mit freundlichen|viele grüße|"
+    r"cordialement|bien à vous|saludos|atentamente|cordiali saluti|distinti saluti|met vriendelijke|"
+    r"groeten|pozdrawiam|z poważaniem|s pozdravem|med vänlig|vänliga|med venlig|mvh|saygılarımla|"
+    r"com os melhores|atenciosamente|cumprimentos|un saludo|ngā mihi|kia ora|diolch)\b",
+    re.I,
+)
+_POSTAL = re.compile(
+    r"\d.*\b(?:street|st\.?|road|rd\.?|avenue|ave\.?|lane|way|place|square|court|house|floor|suite|building|"
+    r"straße|strasse|str\.|weg|platz|gasse|allee|rue|avenue|boulevard|calle|avenida|av\.|rua|via|viale|"
+    r"piazza|corso|ulica|ul\.|náměstí|gatan|gade|vej|katu|sokak|cadde(?:si)?|caddesi|mahallesi|po box)\b|"
+    r"\b(?:po box|p\.o\. box|postfach|boîte postale)\b|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b|"
+    r"^\d{1,5}\s+\w+|\b\d{4,5}\s+[A-ZÀ-Ž][a-zà-ž]+$",
+    re.I,
+)
+_GENERIC = re.compile(
+    r"^(?:the\s+)?(?:company|organi[sz]ation|society|association|institute|foundation|firm|group|"
+    r"applicant|member|us|we|our|n/?a|tbd|none|see (?:above|below|attached))$",
+    re.I,
+)
+_NOT_ORG = re.compile(
+    r"working group|\bforum\b|\bwg\b|s/mime|cab\s*f|ca/browser|^(?:the|our|my|a|an|we|i|this|it|there|here|"
+    r"he|she|they|which|what|please|attached|as)\b",
+    re.I,
+)
+
+
+def rejected(name: str) -> bool:
+    """A job title, department, greeting, sign-off, postal address or other word that names no one."""
+    plain = name.strip(" ,.;:-–|")
+    return (
+        not plain
+        or len(plain) > 120
+        or "@" in plain
+        or "://" in plain
+        or bool(re.match(r"www\.", plain, re.I))
+        or not any(ch.isalpha() for ch in plain)
+        or bool(_GREETING_OR_SIGNOFF.match(plain))
+        or bool(_JOB_TITLE.match(plain))
+        or bool(_DEPARTMENT.match(plain))
+        or bool(_POSTAL.search(plain))
+        or bool(_GENERIC.match(plain))
+        or bool(_NOT_ORG.search(plain))
+    )
+
+
+_STATING = frozenset({Source.LABEL, Source.PROSE, Source.TITLE, Source.SIGNATURE, Source.SUBJECT})
+
+
+def choose(
+    candidates: list[Candidate], sender_domain: str = "", stating: frozenset[Source] | set[Source] = _STATING
+) -> str | None:
+    """The best-supported name; None when no candidate survives the rejections. A name must be given
+    by a stating source (itself or a shorter name it continues): the others only support."""
+    kept = [c for c in candidates if not rejected(c.name)]
+    if not kept:
+        return None
+    support: dict[str, float] = {}
+    best: dict[str, Candidate] = {}
+    for candidate in kept:
+        key = _key(candidate.name)
+        support[key] = support.get(key, 0) + WEIGHTS[candidate.source]
+        if key not in best or candidate.pos >= best[key].pos:
+            best[key] = candidate
+    for key in list(support):
+        support[key] += LEGAL_FORM_BONUS if legal_form(best[key].name) else 0
+        support[key] += DOMAIN_BONUS if agrees_with_domain(best[key].name, sender_domain) else 0
+    lent = {
+        longer: sum(support[shorter] for shorter in support if shorter != longer and _begins(longer, shorter))
+        for longer in support
+    }
+    stated = {_key(c.name) for c in kept if c.source in stating}
+    score = {
+        key: support[key] + lent[key]
+        for key in support
+        if key in stated or any(_begins(key, shorter) for shorter in stated)
+    }
+    if not score:
+        return None
+    winner = max(score, key=lambda key: (score[key], len(key) if lent[key] else 0, best[key].pos))
+    return best[winner].name
+
+
+def agrees_with_domain(name: str, domain: str) -> bool:
+    """'Cheshire Vale Certification Services PLC' and cheshirevale-cert.co.uk; 'Society for Privacy
+    and Security of Electronic Mail' and spsem.org (its initials)."""
+    label = _domain_label(domain)
+    if len(label) < 3:
+        return False
+    words = [w for w in re.findall(r"\w+", _fold(name)) if w not in _CONNECTORS]
+    joined = "".join(words)
+    first = re.split(r"[-_]", label)[0]
+    initials = "".join(w[0] for w in words)
+    return (len(first) >= 4 and joined.startswith(first)) or label.replace("-", "") in (initials, joined)
+
+
+def signature_names(text: str) -> list[tuple[int, str]]:
+    """Lines (or parts of lines, between '|' or commas) that carry a legal form: 'CTO | Acme Mail A/S',
+    'Acme Ltd, 1 Main Street, Leeds'. Positions are the lines' offsets in the text."""
+    found = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip(" >\t")
+        if 3 <= len(stripped) <= 160 and not re.search(r"[.!?]\s+[a-z]", stripped):
+            for part in _parts(stripped):
+                if legal_form(part) and ":" not in part and len(part.split()) <= 10 and not rejected(part):
+                    found.append((pos, part))
+        pos += len(line) + 1
+    return found
+
+
+def extend_name(text: str, end: int) -> int:
+    """Where a name cut at 'for'/'of'/'and' really ends: across connectors followed by capitalised
+    words ('Society' -> 'Society for Privacy and Security of Electronic Mail'), and across a legal form
+    that follows ('Acme Postal Technologies' -> '... Ltd'); never past a legal form."""
+    while True:
+        rest = text[end : end + 200]
+        form = LEGAL_FORM_END.match(rest.lstrip(" ,")) if rest[:1] in (" ", ",") else None
+        if form and not re.match(r"\s*,?\s*(?:Co\.|Company)$", form.group(0)):
+            return end + (len(rest) - len(rest.lstrip(" ,"))) + form.end()
+        more = _CONTINUATION.match(rest)
+        if not more:
+            return end
+        end += more.end()
+        if legal_form(text[:end].rsplit(" ", 12)[-1]):
+            return end
+
+
+_CONNECTORS = {"for", "of", "and", "the", "in", "&", "für", "und", "de", "du", "des", "la", "le", "di",
+               "della", "del", "da", "do", "dos", "das", "van", "voor", "en", "och", "og", "i", "w", "z", "y", "e"}  # fmt: skip
+_CONTINUATION = re.compile(
+    r"\s+(?:for|of|and|&|für|und|de|du|des|di|della|del|da|do|van|voor|en|och|og|y|e)(?:\s+the)?"
+    r"(?:\s+(?!I\b)[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]*(?:-[A-Za-zÀ-ž]+)*)+"
+)
+
+
+def _parts(line: str) -> list[str]:
+    parts = []
+    for piece in re.split(r"\s+[|•·–—]\s+|\s+-\s+|\t", line):
+        pieces = [p.strip() for p in piece.split(",")]
+        merged: list[str] = []
+        for p in pieces:
+            if merged and (legal_form("X " + p) == p or legal_form(merged[-1] + ", " + p)):
+                merged[-1] = f"{merged[-1]}, {p}"  # 'Cardinal Peak Trust Company, LLC'
+            elif p:
+                merged.append(p)
+        parts += merged
+    return [p.strip(" .;:") if not p.endswith(".") or not legal_form(p) else p.strip(" ;:") for p in parts]
+
+
+def _key(name: str) -> str:
+    return " ".join(re.findall(r"\w+", _fold(name)))
+
+
+def _begins(longer: str, shorter: str) -> bool:
+    return len(longer) > len(shorter) and longer.startswith(shorter + " ")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return (
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("æ", "ae").replace("ø", "o")
+    )
+
+
+def _domain_label(domain: str) -> str:
+    """The registrant's label of a domain: 'cheshirevale-cert' of mail.cheshirevale-cert.co.uk."""
+    labels = domain.lower().strip(".").split(".")
+    while len(labels) > 1 and (len(labels[-1]) <= 3 or labels[-1] in _SUFFIX_LABELS):
+        if len(labels) == 2:
+            return labels[0]
+        labels.pop()  # co.uk, com.br, org: short labels are suffixes
+    return labels[-1] if labels else ""
+
+
+_SUFFIX_LABELS = {"info", "mail", "example", "test", "invalid", "local", "online", "email", "tech", "cloud"}
