@@ -23,7 +23,7 @@ from .links import expose
 from .organisation import extract_organization
 from .positions import apply_positions
 from .prose import prose_sentences
-from .representatives import extract_representatives, named_by_sender, voter_named
+from .representatives import extract_representatives, named_by_sender, sender_as_representative, voter_named
 from .statements import answers_labelled, label_statements, of
 from .testsites import extract_test_websites
 from .vcard import cards_in, with_card_addresses
@@ -43,7 +43,9 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
     references, findings = certificate_evidence(
         statements, sentences, body, pem_ders, parsed, received_at or parsed.date
     )
-    representatives = named_by_sender(extract_representatives(statements, sentences), parsed)
+    representatives = sender_as_representative(
+        named_by_sender(extract_representatives(statements, sentences), parsed), statements, sentences, parsed
+    )
     ipr = extract_ipr(parsed, body, received_at or parsed.date)
     return Extraction(
         category=extract_category(statements, sentences, parsed),

@@ -20,12 +20,21 @@ EMERGENCY_PROSE = or_words(  # the English words, and the lexicon's in other lan
 )
 
 
+def emergency_mention(text: str) -> re.Match[str] | None:
+    """Where the text speaks of emergencies: never inside an address ('pki-emergency@acme.example'
+    names no emergency; its 'emergency' must not cut the address in two)."""
+    masked = text
+    for start, end, _ in reversed(emails_in(text)):
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    return EMERGENCY_PROSE.search(masked)
+
+
 def extract_emergency(statements: list[Statement], sentences: list[Sentence]) -> EmergencyContact | None:
     found: list[tuple[int, EmergencyContact | None]] = [
         (s.pos, emergency_in(s.value)) for s in of(statements, "emergency")
     ]
     for index, sentence in enumerate(sentences):
-        match = EMERGENCY_PROSE.search(sentence.text)
+        match = emergency_mention(sentence.text)
         if not match:
             continue
         contact = emergency_in(sentence.text[match.start() :]) or emergency_in(sentence.text)

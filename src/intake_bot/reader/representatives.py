@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..records import ParsedEmail, Representative
 from .contacts import emails_in, is_name_word, name_after, name_before, sub_label_name
-from .emergency import EMERGENCY_PROSE
+from .emergency import emergency_mention
 from .lexicon import or_words
 from .prose import Sentence
 from .statements import Statement, of
@@ -70,6 +70,63 @@ def named_by_sender(reps: tuple[Representative, ...], parsed: ParsedEmail) -> tu
     )
 
 
+# The sender speaking of themself as a representative (other languages: the lexicon's "myself" words).
+_MYSELF = or_words(
+    "myself",
+    re.compile(
+        r"\bmyself\b|\bI\s+(?:will|shall|'ll|am\s+going\s+to)\s+(?:also\s+)?(?:be|act\s+as|serve\s+as)\s+"
+        r"(?:the|our|a|an)\s+(?:[\w-]+\s+){0,2}(?:representative|delegate)|\bI\s+am\s+(?:the|our)\s+"
+        r"(?:[\w-]+\s+){0,2}(?:representative|delegate)|\bI\s+will\s+represent\b",
+        re.I,
+    ),
+)
+_PARTS = re.compile(r"[,;]|\s+(?:and|&|as\s+well\s+as|plus)\s+", re.I)
+
+
+def sender_as_representative(
+    reps: tuple[Representative, ...],
+    statements: list[Statement],
+    sentences: list[Sentence],
+    parsed: ParsedEmail,
+) -> tuple[Representative, ...]:
+    """'Voting representative: myself', 'I will be the voting representative': the sender, by the
+    address the mail comes from. Only where the sender says so: a coordinator writing for others
+    names them, not themself."""
+    sender = parsed.from_address.lower()
+    if not sender:
+        return reps
+    said = [(s.value, _label_votes(s.label)) for s in of(statements, "representatives")]
+    said += [(s.text, False) for s in sentences if _REP_PROSE.search(s.text) or _VOTING.search(s.text)]
+    voting = None
+    for text, label_votes in said:
+        for clause in re.split(r"[\n.!?]\s", text):
+            for part in _PARTS.split(clause):
+                if _MYSELF.search(part) and not emails_in(part):
+                    vote = bool(_VOTING.search(part)) and not _NON_VOTING.search(part)
+                    voting = bool(voting) or vote or (label_votes and not emails_in(clause))
+    if voting is None:
+        return reps
+    known = next((rep for rep in reps if rep.email == sender), None)
+    me = Representative(
+        name=known.name if known and known.name else _sender_name(parsed),
+        email=sender,
+        voting=voting or bool(known and known.voting),
+    )
+    others = [replace(rep, voting=rep.voting and not voting) for rep in reps]
+    if known is None:
+        return (*others, me)
+    return tuple(me if rep.email == sender else rep for rep in others)
+
+
+def _label_votes(label: str) -> bool:
+    return bool(_VOTING.search(label)) and not _NON_VOTING.search(label)
+
+
+def _sender_name(parsed: ParsedEmail) -> str | None:
+    words = parsed.from_name.split()
+    return parsed.from_name.strip() if 2 <= len(words) <= 4 and all(map(is_name_word, words)) else None
+
+
 def _votes_without_address(texts: list[str]) -> Iterator[str]:
     """Clauses that say who votes by name only ('John Smith will be our voting representative')."""
     for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
@@ -108,7 +165,7 @@ def _by_first_name(reps: tuple[Representative, ...], text: str) -> list[str]:
 
 def _before_emergency(text: str) -> str:
     """The part of a sentence before it turns to the emergency contact (when representatives came first)."""
-    match = EMERGENCY_PROSE.search(text)
+    match = emergency_mention(text)
     return text[: match.start()] if match and emails_in(text[: match.start()]) else text
 
 

@@ -1,0 +1,56 @@
+"""Addresses as written: hyphenated ones keep their prefix; 'myself' is the sender."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_reader import mail
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Emergency contact:\npki-emergency@acme.example / +44 20 7946 0000\n",
+        "Emergency contact (24/7):\n\n- ca-emergency@acme.example / +44 20 7946 0000\n",
+        "Hello,\n\nWe apply.\n\nEmergency contact:\nca-emergency@acme.example, +44 20 7946 0000\n\nRegards\n",
+        "For security incidents write to pki-incident@acme.example or call +44 20 7946 0000.\n",
+    ],
+)
+def test_a_hyphenated_address_keeps_its_prefix(body):
+    contact = mail(body).emergency_contact
+    assert contact is not None and contact.email.split("@")[0] in (
+        "pki-emergency",
+        "ca-emergency",
+        "pki-incident",
+    )
+    assert contact.phone == "+44 20 7946 0000"
+
+
+SENDER = "Bob Sender <bob.sender@acme.test>"
+
+
+def _reps(body: str, **kw) -> list[tuple[str | None, str, bool]]:
+    return [(r.name, r.email, r.voting) for r in mail(body, sender=SENDER, **kw).representatives]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Voting representative: myself\nOther representative: Ann Lee, ann@acme.test\n",
+        "Representatives: Ann Lee <ann@acme.test>; myself (voting)\n",
+        "Hello,\n\nI will be the voting representative. Our second representative is Ann Lee (ann@acme.test).\n",
+    ],
+)
+def test_myself_is_the_sender(body):
+    assert sorted(_reps(body)) == [
+        ("Ann Lee", "ann@acme.test", False),
+        ("Bob Sender", "bob.sender@acme.test", True),
+    ]
+
+
+def test_a_coordinator_sending_for_others_is_no_representative():
+    body = (
+        "Hello,\n\nI am writing on behalf of our PKI team. Our representatives are Ann Lee (ann@acme.test, "
+        "voting) and John Roe (john@acme.test). Please send any questions to me.\n"
+    )
+    assert sorted(_reps(body)) == [("Ann Lee", "ann@acme.test", True), ("John Roe", "john@acme.test", False)]
