@@ -25,6 +25,7 @@ from .positions import apply_positions
 from .prose import prose_sentences
 from .representatives import extract_representatives, named_by_sender, sender_as_representative, voter_named
 from .statements import answers_labelled, label_statements, of
+from .tables import with_tables_read
 from .testsites import extract_test_websites
 from .vcard import cards_in, with_card_addresses
 from .website import extract_website
@@ -37,7 +38,7 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
     unquoted = strip_quoted(answers_labelled(expose(parsed.text)))
     pem_ders = evidence.pem_certificates(unquoted)
     body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
-    body = with_card_addresses(body, cards_in(parsed.attachments))
+    body = with_tables_read(with_card_addresses(body, cards_in(parsed.attachments)), parsed.html)
     statements = apply_positions(label_statements(body))
     sentences = prose_sentences(body, statements)
     references, findings = certificate_evidence(

@@ -31,6 +31,13 @@ _REP_PROSE = or_words(
 )
 
 
+def says_voting(text: str) -> bool | None:
+    """True: the words say 'voting'; False: 'non-voting' or 'alternate'; None: neither."""
+    if _NON_VOTING.search(text):
+        return False
+    return True if _VOTING.search(text) else None
+
+
 def extract_representatives(
     statements: list[Statement], sentences: list[Sentence]
 ) -> tuple[Representative, ...]:
