@@ -54,3 +54,15 @@ def test_a_coordinator_sending_for_others_is_no_representative():
         "voting) and John Roe (john@acme.test). Please send any questions to me.\n"
     )
     assert sorted(_reps(body)) == [("Ann Lee", "ann@acme.test", True), ("John Roe", "john@acme.test", False)]
+
+
+def test_represented_by_introduces_the_representatives():
+    body = (
+        "Dear colleagues,\n\nOn behalf of the Society for Secure Mail I would like to apply as an Interested "
+        "Party.\n\nThe Society will be represented by:\n - Ann Lee, Chair of the Board \n(ann@acme.test)\n"
+        " - John Roe, Honorary Secretary (john@acme.test)\n\nWith best wishes,\nAnn\n"
+    )
+    assert sorted((r.name, r.email) for r in mail(body).representatives) == [
+        ("Ann Lee", "ann@acme.test"),
+        ("John Roe", "john@acme.test"),
+    ]

@@ -96,6 +96,19 @@ _NOT_ORG = re.compile(
 )
 
 
+_TITLE_WORD = re.compile(
+    r"\b(?:head|director|manager|officer|engineer|architect|chair(?:man|woman|person)?|president|founder|"
+    r"secretary|treasurer|consultant|specialist|analyst|administrator|coordinator|advis[oe]r|counsel|"
+    r"ceo|cto|ciso|cio|coo|cso|cfo|vp|svp|evp|lead|partner|researcher|scientist|developer)\b",
+    re.I,
+)
+
+
+def is_job_title(text: str) -> bool:
+    """'Chair of the Board', 'Honorary Secretary', 'Head of PKI Compliance': a short phrase naming a post."""
+    return len(text.split()) <= 7 and bool(_JOB_TITLE.match(text.strip()) or _TITLE_WORD.search(text))
+
+
 def rejected(name: str) -> bool:
     """A job title, department, greeting, sign-off, postal address or other word that names no one."""
     plain = name.strip(" ,.;:-–|")

@@ -10,6 +10,7 @@ from ..records import ParsedEmail, Representative
 from .contacts import emails_in, is_name_word, name_after, name_before, sub_label_name
 from .emergency import emergency_mention
 from .lexicon import or_words
+from .names import is_job_title
 from .prose import Sentence
 from .statements import Statement, of
 
@@ -24,7 +25,7 @@ _NON_VOTING = or_words(
 _REP_PROSE = or_words(
     "representative",
     re.compile(
-        r"representative|delegate|\brepresent\b|\bwill\s+(?:also\s+)?(?:participate|attend)|point of contact|"
+        r"representative|delegate|\brepresent\b|\brepresented\s+by\b|\bwill\s+(?:also\s+)?(?:participate|attend)|point of contact|"
         r"contact person|primary contact",
         re.I,
     ),
@@ -185,12 +186,23 @@ def representatives_in(value: str, label: str = "") -> list[Representative]:
     reps = []
     for segment in _segments(value):
         for start, end, address in emails_in(segment):
-            name = name_before(segment, start) or name_after(segment, end) or sub_label_name(segment)
+            name = _name_before_title(segment, start) or name_after(segment, end) or sub_label_name(segment)
             voting = bool(_VOTING.search(segment)) and not _NON_VOTING.search(segment)
             reps.append(Representative(name=name, email=address, voting=voting))
     if label_votes and reps and not any(r.voting for r in reps):
         reps[0] = replace(reps[0], voting=True)
     return reps
+
+
+def _name_before_title(segment: str, start: int) -> str | None:
+    """'Ann Lee, Chair of the Board (ann@x)': the name before the job title, not the title's last words."""
+    before = segment[:start]
+    title = re.search(r",\s*([^,()<>\[\]@]{2,80}?)\s*[-–—:(<\[]*\s*$", before)
+    if title and is_job_title(title.group(1)):
+        name = name_before(before[: title.start()], title.start())
+        if name:
+            return name
+    return name_before(segment, start)
 
 
 def _segments(value: str) -> list[str]:
