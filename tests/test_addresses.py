@@ -66,3 +66,18 @@ def test_represented_by_introduces_the_representatives():
         ("Ann Lee", "ann@acme.test"),
         ("John Roe", "john@acme.test"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Os nossos representantes serão a Ann Lee <ann@acme.test>, Diretora de PKI, que será a nossa "
+        "representante com direito de voto, e o John Roe <john@acme.test>, Responsável de Operações.\n",
+        "Unsere Vertreter sind Ann Lee <ann@acme.test>, Leiterin PKI, die stimmberechtigte Vertreterin, "
+        "und John Roe <john@acme.test>, Ingenieur.\n",
+        "Our representatives are Ann Lee <ann@acme.test>, Head of PKI, our voting representative, "
+        "and John Roe <john@acme.test>, Engineer.\n",
+    ],
+)
+def test_the_clauses_after_an_address_are_about_its_person(body):
+    assert sorted(_reps(body)) == [("Ann Lee", "ann@acme.test", True), ("John Roe", "john@acme.test", False)]

@@ -241,6 +241,12 @@ def _split_between_addresses(text: str) -> list[str]:
         if clause:  # "jane@x) will be the voting representative, with John (john@x) ...": hers
             cuts.append(clause.end())
             continue
+        between = text[end:start]
+        if re.match(r"[)>\]]?\s*,", between) and between.count(",") >= 2:
+            # "ana@x>, Director, who will vote, and Tiago <t@x>": the clauses set off by commas after
+            # an address are about its person, in any language; the next person starts after the last.
+            cuts.append(end + between.rindex(","))
+            continue
         tail = re.match(
             r"[)>\]]?\s*(?:[-–—,]?\s*\(?(?:non[-\s]?voting|voting|primary|alternate)[^,;()]*\)?)?", text[end:]
         )
