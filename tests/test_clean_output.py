@@ -143,7 +143,7 @@ def test_values_stored_by_an_older_version_are_escaped_on_output(run, hostile):
 def test_csv_exports_hold_no_formula_cell(run, tmp_path):
     raw = make_mail(
         "Hello,\n\nWe apply for the S/MIME Certificate Working Group.\n\n"
-        'Organization Name: =HYPERLINK("https://evil.test","click")\n'
+        'Organization Name: =HYPERLINK("evil.test","click")\n'  # with '://' it is no organisation name
         "Category: Interested Party\nWebsite: https://evil.test\n"
         "Representative: Mal Evil, mal@evil.test\nEmergency Contact: +1 555 0100\n",
         sender="Mal Evil <mal@evil.test>",
