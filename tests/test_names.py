@@ -84,10 +84,19 @@ def test_a_long_name_is_not_cut_at_for_or_of():
 
 def test_a_signature_title_and_signoff_are_not_the_name():
     body = (
-        "Hello,\n\nWe would like to join the S/MIME Certificate Working Group as a Certificate Issuer.\n\n"
+        "Hello,\n\nNordlys would like to join the S/MIME Certificate Working Group as a Certificate Issuer.\n\n"
         "With best wishes,\nKari Nordmann\nHead of PKI Compliance\nNordlys Trust AS\nMain Street 16, 0150 Oslo\n"
     )
     assert mail(body, sender="Kari Nordmann <kari@nordlystrust.test>").organization_name == "Nordlys Trust AS"
+
+
+def test_a_signature_alone_names_no_organisation():
+    """Every business mail has one: a vendor's pitch must not read as application data."""
+    body = (
+        "Dear Sir or Madam,\n\nWe offer certified translations to applicants of the Forum.\n\n"
+        "Best regards,\nInes Carrasco\nSales Director | Babel Bridge Translations S.L.\n"
+    )
+    assert mail(body, subject="Translations for applicants").organization_name is None
 
 
 def test_a_legal_form_after_a_comma_is_kept():

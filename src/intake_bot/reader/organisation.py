@@ -101,9 +101,7 @@ def extract_organization(
     reply = is_reply(parsed)
     if not reply:
         candidates += [Candidate(name, Source.SUBJECT, -1) for name in subject_names(parsed.subject)]
-    stating = {Source.LABEL, Source.PROSE, Source.TITLE} | (
-        set() if reply else {Source.SIGNATURE, Source.SUBJECT}
-    )
+    stating = {Source.LABEL, Source.PROSE, Source.TITLE} | (set() if reply else {Source.SUBJECT})
     return choose(candidates, parsed.from_address.rpartition("@")[2], stating=stating)
 
 
