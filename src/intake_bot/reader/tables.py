@@ -124,6 +124,8 @@ def html_tables(html: str) -> list[list[list[str]]]:
             if len(rows) >= 2:
                 tables.append(rows)
         return tables
+    except MemoryError:  # the worker's limit: never swallowed
+        raise
     except (Exception, RecursionError):  # lxml on hostile markup: no tables
         return []
 

@@ -67,6 +67,8 @@ def read_cards(payload: bytes) -> list[Card]:
             if len(cards) >= MAX_CARDS:
                 break
         return cards
+    except MemoryError:  # the worker's limit: never swallowed
+        raise
     except Exception as exc:  # vobject on hostile input: no card, never a failed message
         log.info("unreadable vCard: %s", type(exc).__name__)
         return []
