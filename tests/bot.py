@@ -37,6 +37,7 @@ def write_config(
     security: str = "ssl",
     move_applications_to: str | None = None,
     imap_extra: str = "",
+    extra: str = "",
     imap_timeout: int = 5,
     database_url: str | None = None,
 ) -> Path:
@@ -77,6 +78,8 @@ def write_config(
             'from_address = "questions@cabforum.org"',
             "timeout = 5",
         ]
+    if extra:  # further sections, e.g. "[intake]\nstaff_addresses = [...]"
+        lines.append(extra)
     path = directory / "intake-bot.toml"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -94,3 +94,52 @@ def test_upgrade_to_0009_keeps_existing_applications_and_replies(database_url):
     command.downgrade(cfg, "0008")  # the digest has no place there: it goes
     with db.engine.begin() as conn:
         assert conn.execute(text("SELECT count(*) FROM replies")).scalar() == 2
+
+
+def test_upgrade_keeps_existing_applications_and_marks_their_messages_the_applicants(database_url):
+    """0011 (and each before it) on a database holding applications: their messages were all read as the applicant's."""
+    from alembic import command
+    from sqlalchemy import text
+
+    db = Database(database_url)
+    cfg = alembic_config(db.url)
+    command.upgrade(cfg, "0007")
+    now = "2026-11-02 10:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO applications (id, reference, working_group, status, applicant_email,"
+                " applicant_domain, missing, created_at, updated_at, needs_review)"
+                " VALUES (1, 'SMCWG-2026-0001', 'SMCWG', 'complete', 'a@x.test', 'x.test', '[]', :now, :now, false)"
+            ),
+            {"now": now},
+        )
+        for row_id, app_id, disposition in [
+            (1, 1, "application"),
+            (2, 1, "follow_up"),
+            (3, 1, "auto_reply"),
+            (4, None, "not_application"),
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO messages (id, message_id, raw_sha256, fingerprint, size, application_id,"
+                    " disposition, reason, from_address, subject, received_at, processed_at)"
+                    " VALUES (:id, :mid, 'r', :fp, 1, :app, :disposition, '', 'a@x.test', '', :now, :now)"
+                ),
+                {
+                    "id": row_id,
+                    "mid": f"<{row_id}@x>",
+                    "fp": str(row_id),
+                    "app": app_id,
+                    "disposition": disposition,
+                    "now": now,
+                },
+            )
+    command.upgrade(cfg, "head")
+    with db.engine.begin() as conn:
+        roles = dict(conn.execute(text("SELECT id, role FROM messages ORDER BY id")).all())
+        (status,) = conn.execute(text("SELECT status FROM applications")).one()
+    assert roles == {1: "applicant", 2: "applicant", 3: None, 4: None}
+    assert status == "complete"
+    command.downgrade(cfg, "0009")
+    assert "role" not in {c["name"] for c in inspect(db.engine).get_columns("messages")}

@@ -99,7 +99,7 @@ def test_follow_up_by_in_reply_to_our_reply(pipeline):
         make_mail(
             "Website: https://new.example-trust.test\n",
             subject="Re: hello",
-            sender="carol@other-domain.test",
+            sender="carol@example-trust.test",  # a colleague: someone else's words are kept apart
             headers={"In-Reply-To": our_reply},
         ),
     )
@@ -195,7 +195,10 @@ def test_dmarc_failure_at_our_server_means_no_reply(tmp_path, database_url):
     )
     p = Pipeline(settings, open_database(settings.database_url))
     forged = make_mail(headers={"Authentication-Results": "mx1.cabforum.org; dmarc=fail header.from=x.test"})
-    trusted_only = make_mail(headers={"Authentication-Results": "evil.example; dmarc=fail"})
+    # another applicant: the first one's own unproven follow-up would be kept apart (test_roles.py)
+    trusted_only = make_mail(
+        sender="bob@other-trust.test", headers={"Authentication-Results": "evil.example; dmarc=fail"}
+    )
     assert p.process(Incoming(raw=forged)).reply_kind is None
     assert p.process(Incoming(raw=trusted_only)).reply_kind is not None
 

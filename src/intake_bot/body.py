@@ -256,3 +256,14 @@ def tidy(text: str) -> str:
     """Inline image tags and invisible characters dropped (links' targets: reader.links, before)."""
     text = re.sub(r"\[cid:[^\[\]]*\]", "", text)  # not '[^\]]*': every unclosed '[cid:' scanned to the end
     return re.sub(r"[\u200b\u200c\u200d\ufeff\u00ad]", "", text).replace("\u00a0", " ")
+
+
+def header_block_senders(text: str, max_chars: int = 200_000) -> list[str]:
+    """The From values of the header blocks in a text ('From: ...' with 'Sent:'/'Date:'/'To:'/
+    'Subject:' in the next three lines: a forwarded or quoted message), first first."""
+    lines = text[:max_chars].split("\n")
+    senders = []
+    for index, line in enumerate(lines):
+        if _HEADER_LINE.match(line) and any(_HEADER_NEXT.match(nxt) for nxt in lines[index + 1 : index + 4]):
+            senders.append(line.split(":", 1)[1].strip(" \t*"))
+    return senders

@@ -851,6 +851,25 @@ def reprocess(c: Context, references: tuple[str, ...], everything: bool, by: str
 
 
 @cli.command()
+@click.argument("message")
+@by_option
+@pass_ctx
+def accept(c: Context, message: str, by: str | None) -> None:
+    """Merge an outsider's message into its application (MESSAGE: its number in `show`, or its Message-ID)."""
+    from .pipeline import Pipeline
+    from .staff import accept as merge
+    from .times import utcnow
+
+    db = c.database()
+    with db.transaction() as s:
+        app, row, missing = merge(s, Pipeline(c.settings, db), message, _actor(by), utcnow())
+        click.echo(
+            f"{app.reference}: message #{row.id} from {row.from_address} accepted;"
+            f" missing: {', '.join(missing) or 'nothing'}"
+        )
+
+
+@cli.command()
 @click.argument("reference")
 @click.option(
     "--decision",

@@ -117,6 +117,7 @@ class Settings:
     templates_dir: Path | None = None
     limits: Limits = field(default_factory=Limits)
     trusted_authserv_ids: tuple[str, ...] = ()
+    staff_addresses: tuple[str, ...] = ()  # whole addresses or "@domain"; from_address counts too
     evidence_rules: EvidenceRules = field(default_factory=EvidenceRules)
     notify_address: str | None = None  # staff address told when an application becomes complete
     remind_after_days: int = 14  # 0: no reminders (and no dormancy)
@@ -244,6 +245,7 @@ def _settings(data: Table, source: Path | None, where: str) -> Settings:
         templates_dir=_path(templates, base) if templates else None,
         limits=_limits(_table(data, "limits", where), where),
         trusted_authserv_ids=tuple(_list(intake, "trusted_authserv_ids", where)),
+        staff_addresses=_staff_addresses(intake, where),
         evidence_rules=_evidence(_table(data, "evidence", where), where),
         notify_address=_str(replies, "notify_staff", where, "") or None,
         remind_after_days=_int(replies, "remind_after_days", where, 14),
@@ -329,6 +331,17 @@ def _evidence(t: dict[str, Any], where: str) -> EvidenceRules:
         ipr_previous_versions=tuple(_list(t, "ipr_previous_versions", where) or d.ipr_previous_versions),
         require_ipr_date=require_date,
     )
+
+
+def _staff_addresses(t: dict[str, Any], where: str) -> tuple[str, ...]:
+    entries = [e.strip().lower() for e in _list(t, "staff_addresses", where)]
+    for entry in entries:
+        local, at, domain = entry.rpartition("@")
+        if not at or not domain or "." not in domain or any(c.isspace() for c in entry):
+            raise ConfigError(
+                f"{where}: [intake] staff_addresses: {entry!r} is neither an address nor '@domain'"
+            )
+    return tuple(entries)
 
 
 def _secret(t: dict[str, Any], section: str, where: str) -> Secret:

@@ -39,6 +39,7 @@ def application_detail(s: Session, reference: str, rules: EvidenceRules = DEFAUL
             "from": m.from_address,
             "subject": m.subject,
             "disposition": m.disposition,
+            "role": m.role,
             "reason": m.reason,
             "received_at": iso(m.received_at),
         }
@@ -90,7 +91,8 @@ def render_detail(d: dict[str, Any]) -> str:
         *([f"  {'test sites':<15}{d['test_websites']}"] if d.get("test_websites") else []),
         "  messages:",
         *[
-            f"    #{m['id']:<5} {m['received_at'][:16]}  {m['disposition']:<12} {m['from']}  {m['subject'][:40]}"
+            f"    #{m['id']:<5} {m['received_at'][:16]}  {m['role'] or m['disposition']:<12} {m['from']}"
+            f"  {m['subject'][:40]}"
             for m in d["all_messages"]
         ],
         "  attachments:  (save one with: intake-bot attachment REF NAME -o FILE)",

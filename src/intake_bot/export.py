@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from .assess import DEFAULT_RULES, assess, audit_status, certificate_findings, ipr_status
 from .cleantext import csv_cell, terminal_json
 from .config import EvidenceRules
-from .records import ApplicationStatus, ReplyKind, ReplyState
+from .records import ApplicationStatus, ReplyKind, ReplyState, Role
 from .replies import CATEGORY_LABELS, WORKING_GROUP_NAMES
 from .store import repository as repo
 from .store.schema import Application, StoredMessage
@@ -78,7 +78,12 @@ def application_record(
         "created_at": iso(app.created_at),
         "updated_at": iso(app.updated_at),
         "messages": [
-            {"message_id": m.message_id, "received_at": iso(m.received_at)}
+            {
+                "message_id": m.message_id,
+                "received_at": iso(m.received_at),
+                "from": m.from_address,
+                "role": m.role or Role.APPLICANT,
+            }
             for m in app.messages
             if m.disposition in THREADED
         ],

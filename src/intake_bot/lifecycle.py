@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import roles
 from .assess import assess
 from .config import Settings
 from .errors import UsageError
 from .lock import database_lock
-from .records import DECIDED, ApplicationStatus, Assessment, ReplyKind, ReplyState
+from .records import DECIDED, ApplicationStatus, Assessment, ReplyKind, ReplyState, Role
 from .replies import RenderedReply, ReplyInput, render_reply, single_address
 from .store import repository as repo
 from .store.db import Database
@@ -179,7 +180,9 @@ def _schedule(s: Session, settings: Settings) -> dict[int, _Step]:
     last_mail = s.execute(
         select(Application.id, func.max(StoredMessage.received_at))
         .join(StoredMessage, Application.id == StoredMessage.application_id)
-        .where(*incomplete, StoredMessage.disposition.in_(repo.THREADED))
+        .where(
+            *incomplete, StoredMessage.disposition.in_(repo.THREADED), StoredMessage.role == Role.APPLICANT
+        )
         .group_by(Application.id)
     )
     sent: dict[int, list[tuple[str, datetime]]] = {}
@@ -220,8 +223,11 @@ def compose(
     last = _last_applicant_message(s, app)
     if last is None:
         raise UsageError(f"{app.reference} has no message from the applicant to answer")
+    staff = roles.StaffAddresses.configured(settings.staff_addresses, settings.from_address)
+    # a staff member who forwarded the application is not who it answers: its applicant is
+    answered = app.applicant_email if last.from_address in staff else last.from_address
     try:
-        to = single_address(last.from_address)
+        to = single_address(answered)
     except ValueError as exc:
         raise UsageError(f"{app.reference}: the applicant's address is unusable: {exc}") from exc
     assessment = _assessed(s, settings, app)
@@ -235,7 +241,7 @@ def compose(
             to_address=to,
             to_name="",
             from_address=settings.from_address,
-            in_reply_to=last.message_id,
+            in_reply_to=last.message_id if answered == last.from_address else "",
             references=(),
             items=items,
             organization_name=fields.get("organization_name"),
@@ -282,10 +288,15 @@ def _seed(app: Application, what: str, now: datetime) -> str:
 
 
 def applicant_messages(s: Session, app: Application) -> list[StoredMessage]:
+    """The messages read as the application's data: not staff's, not an outsider's (roles.py)."""
     return list(
         s.scalars(
             select(StoredMessage)
-            .where(StoredMessage.application_id == app.id, StoredMessage.disposition.in_(repo.THREADED))
+            .where(
+                StoredMessage.application_id == app.id,
+                StoredMessage.disposition.in_(repo.THREADED),
+                StoredMessage.role == Role.APPLICANT,
+            )
             .order_by(StoredMessage.received_at, StoredMessage.id)
         )
     )

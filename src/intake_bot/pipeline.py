@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import thread, untrusted, worker
+from . import roles, thread, untrusted, worker
 from .assess import PROFILES, assess
 from .config import Settings
 from .errors import LimitExceeded
@@ -39,6 +39,7 @@ from .records import (
     Reading,
     ReplyKind,
     ReplyState,
+    Role,
 )
 from .replies import ReplyInput, render_reply, render_staff_notification, single_address
 from .storage import BlobStore
@@ -69,6 +70,21 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Mail:
+    """One message on its way through the stages: what was read, and what it arrived as."""
+
+    reading: Reading  # what the worker made of it
+    incoming: Incoming
+    raw_sha: str
+    fp: str  # fingerprint(): the content without trace headers
+    received: datetime  # IMAP INTERNALDATE, else the Date header, else now
+
+    @property
+    def parsed(self) -> ParsedEmail:
+        return self.reading.parsed
+
+
+@dataclass(frozen=True)
 class Outcome:
     message_row_id: int
     disposition: Disposition
@@ -85,6 +101,7 @@ class Pipeline:
         self.clock = clock
         self.own_addresses = frozenset({settings.from_address.lower()})
         self.worker = worker.shared(worker.WorkerLimits.of(settings.limits, preload=(untrusted.__name__,)))
+        self.staff = roles.StaffAddresses.configured(settings.staff_addresses, settings.from_address)
 
     def process(self, incoming: Incoming, session: Session | None = None) -> Outcome:
         """One message, in a transaction of its own or, given the caller's `session`, in a savepoint
@@ -190,71 +207,86 @@ class Pipeline:
     def _process(self, s: Session, reading: Reading, incoming: Incoming, raw_sha: str) -> Outcome:
         parsed = reading.parsed
         now = self.clock()
-        received = incoming.received_at or parsed.date or now
-        fp = fingerprint(parsed)
-        duplicate = repo.find_duplicate(s, parsed.message_id, fp)
+        mail = Mail(
+            reading, incoming, raw_sha, fingerprint(parsed), incoming.received_at or parsed.date or now
+        )
+        duplicate = repo.find_duplicate(s, parsed.message_id, mail.fp)
         if duplicate is not None:
+            reason = f"same message as #{duplicate.id}"
             row = self._store_message(
-                s,
-                parsed,
-                incoming,
-                raw_sha,
-                fp,
-                Disposition.DUPLICATE,
-                received,
-                f"same message as #{duplicate.id}",
-                duplicate.application_id,
-                duplicate_of=duplicate.id,
+                s, mail, Disposition.DUPLICATE, reason, duplicate.application_id, duplicate_of=duplicate.id
             )
             return Outcome(row.id, Disposition.DUPLICATE, reason=row.reason)
 
         verdict = reading.verdict
-        app_id = self._thread(s, parsed)
+        from_staff = parsed.from_address in self.staff
+        # Staff mail joins an application only by what it answers, never by its sender's address.
+        app_id = self._thread(s, thread.clues(parsed, fall_back=not from_staff))
         if verdict.automated:
             if verdict.disposition == Disposition.BOUNCE:
                 app_id = self._match_bounce(s, incoming.raw, now) or app_id
-            row = self._store_message(
-                s, parsed, incoming, raw_sha, fp, verdict.disposition, received, verdict.reason, app_id
-            )
+            row = self._store_message(s, mail, verdict.disposition, verdict.reason, app_id)
             if app_id is not None:
                 repo.add_event(
                     s, app_id, "automatic_message", f"{verdict.disposition}: {verdict.reason}", now
                 )
             return Outcome(row.id, verdict.disposition, reason=verdict.reason)
 
-        extraction = reading.extraction
-        assert extraction is not None and reading.judgement is not None  # read unless automatic
-        judged = reading.judgement if app_id is None else None
+        assert reading.extraction is not None and reading.judgement is not None  # read unless automatic
+        extraction = roles.without_staff(reading.extraction, self.staff)
+        app = s.get(Application, app_id) if app_id is not None else None
+        role = roles.role_of(
+            parsed.from_address,
+            staff=self.staff,
+            speakers=self._speakers(s, app) if app is not None else None,
+            authentic=roles.authenticated(
+                parsed.header("authentication-results"), self.settings.trusted_authserv_ids
+            ),
+        )
+        if app is not None and role is not Role.APPLICANT:
+            return self._keep_apart(s, app, mail, role, now)
+        if app is None and role is not Role.APPLICANT:
+            return self._staff_mail(s, mail, extraction, role, now)
+        judged = reading.judgement if app is None else None
         if judged and judged.disposition != Disposition.APPLICATION:  # not one, or one for a person to judge
-            row = self._store_message(
-                s, parsed, incoming, raw_sha, fp, judged.disposition, received, judged.reason, None
-            )
+            row = self._store_message(s, mail, judged.disposition, judged.reason, None)
             return Outcome(row.id, judged.disposition, reason=row.reason)
+        sender = roles.Person(parsed.from_name, parsed.from_address)
+        return self._read(s, mail, extraction, app, sender, verdict.reason, now)
 
-        disposition = Disposition.FOLLOW_UP if app_id is not None else Disposition.APPLICATION
-        app = (
-            s.get(Application, app_id)
-            if app_id is not None
-            else self._new_application(s, reading, received, now)
-        )
-        row = self._store_message(
-            s, parsed, incoming, raw_sha, fp, disposition, received, verdict.reason, app.id
-        )
+    def _read(
+        self,
+        s: Session,
+        mail: Mail,
+        extraction: Extraction,
+        app: Application | None,
+        applicant: roles.Person,
+        reason: str,
+        now: datetime,
+    ) -> Outcome:
+        """The applicant's words: stored as application data, assessed, answered (to `applicant`)."""
+        parsed = mail.parsed
+        disposition = Disposition.FOLLOW_UP if app is not None else Disposition.APPLICATION
+        if app is None:
+            app = self._new_application(s, mail.reading, applicant.address, mail.received, now)
+        row = self._store_message(s, mail, disposition, reason, app.id, role=Role.APPLICANT)
         self._store_attachments(s, parsed, row)
         repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
+        if applicant.address != parsed.from_address:
+            repo.add_event(s, app.id, "forwarded", f"forwarded by staff {parsed.from_address}", now)
         if ApplicationStatus(app.status).decided:
-            self._after_decision(s, app, received, now)
+            self._after_decision(s, app, mail.received, now)
             return Outcome(row.id, disposition, app.reference)
         repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
         s.flush()
         before = app.status
         # activity is when the applicant wrote, not when we read
-        assessment = self.reassess(s, app, received, wake=True)
+        assessment = self.reassess(s, app, mail.received, wake=True)
         if before == ApplicationStatus.DORMANT:
             repo.add_event(s, app.id, "woken", f"applicant mail: {app.status}", now)
-        kind = self._queue_reply(s, app, parsed, incoming, row, assessment, fp, now)
+        kind = self._queue_reply(s, app, mail, row, assessment, now, applicant)
         if app.status == ApplicationStatus.COMPLETE and before != app.status and self.settings.notify_address:
-            self._notify_staff(s, app, fp, now)
+            self._notify_staff(s, app, mail.fp, now)
         return Outcome(row.id, disposition, app.reference, kind)
 
     def open_by_hand(
@@ -266,10 +298,10 @@ class Pipeline:
         received = as_utc(row.received_at)
         incoming = Incoming(raw=raw, received_at=received)
         reading = self.read_in_worker(incoming)
-        extraction = reading.extraction or self.read_again(raw, received)
-        app = self._new_application(s, reading, received, now)
+        extraction = roles.without_staff(reading.extraction or self.read_again(raw, received), self.staff)
+        app = self._new_application(s, reading, row.from_address, received, now)
         row.reason = f"opened by {actor} (was {row.disposition}: {row.reason})"[:2000]
-        row.application_id, row.disposition = app.id, Disposition.APPLICATION
+        row.application_id, row.disposition, row.role = app.id, Disposition.APPLICATION, Role.APPLICANT
         self._store_attachments(s, reading.parsed, row)
         repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
         if category:
@@ -277,8 +309,54 @@ class Pipeline:
         s.flush()
         repo.add_event(s, app.id, "opened_by_staff", f"message {row.message_id[:200]}", now, actor=actor)
         assessment = self.reassess(s, app, received)
-        kind = self._queue_reply(s, app, reading.parsed, incoming, row, assessment, row.fingerprint, now)
+        mail = Mail(reading, incoming, row.raw_sha256, row.fingerprint, received)
+        sender = roles.Person(reading.parsed.from_name, reading.parsed.from_address)
+        kind = self._queue_reply(s, app, mail, row, assessment, now, sender)
         return Outcome(row.id, Disposition.APPLICATION, app.reference, kind)
+
+    def _speakers(self, s: Session, app: Application) -> roles.People:
+        reps = repo.current_fields(s, app.id).get("representatives") or []
+        return roles.people(app.applicant_email, reps)
+
+    def _keep_apart(self, s: Session, app: Application, mail: Mail, role: Role, now: datetime) -> Outcome:
+        """Staff's or an outsider's message on an application: kept on it, never read, never answered."""
+        sender = mail.parsed.from_address or "(no address)"
+        why = "not the applicant, a representative or a colleague at the applicant's domain"
+        if role is Role.STAFF:
+            why = "staff"
+        elif sender in self.staff or self._speakers(s, app).include(sender):
+            why = "DMARC did not pass at our mail server: the sender is not proven"
+        reason = f"{role}: {why}; kept apart, not read, not answered"
+        row = self._store_message(s, mail, Disposition.FOLLOW_UP, reason, app.id, role=role)
+        self._store_attachments(s, mail.parsed, row)
+        if role is Role.STAFF:
+            repo.add_event(s, app.id, "staff_message", f"staff message from {sender}", now)
+        else:
+            detail = (
+                f"message #{row.id} from {sender} kept apart ({why}); `intake-bot accept {row.id}` merges it"
+            )
+            repo.add_event(s, app.id, "outsider_message", detail, now)
+        return Outcome(row.id, Disposition.FOLLOW_UP, app.reference, reason=reason)
+
+    def _staff_mail(
+        self, s: Session, mail: Mail, extraction: Extraction, role: Role, now: datetime
+    ) -> Outcome:
+        """Staff mail on no application: an application a staff member forwards is its sender's;
+        anything else is left for staff, as is mail whose staff From our server could not confirm."""
+        parsed = mail.parsed
+        if role is Role.STAFF:
+            original = roles.forwarded_sender(parsed.text, self.staff)
+            if original is not None and mail.reading.is_application:
+                clue = thread.ThreadClues((), (), original.address, thread.colleague_domain(original.address))
+                app_id = self._thread(s, clue)
+                app = s.get(Application, app_id) if app_id is not None else None
+                reason = f"forwarded by staff ({parsed.from_address}): {original.address}'s application"
+                return self._read(s, mail, extraction, app, original, reason, now)
+            reason = "from a staff address: left for staff"
+        else:
+            reason = "claims a staff address, but DMARC did not pass at our mail server: left for staff"
+        row = self._store_message(s, mail, Disposition.STAFF, reason, None)
+        return Outcome(row.id, Disposition.STAFF, reason=reason)
 
     @staticmethod
     def _after_decision(s: Session, app: Application, received: datetime, now: datetime) -> None:
@@ -309,9 +387,9 @@ class Pipeline:
         app.updated_at = now
         return assessment
 
-    def _thread(self, s: Session, parsed: ParsedEmail) -> int | None:
+    def _thread(self, s: Session, clue: thread.ThreadClues) -> int | None:
         return thread.choose(
-            thread.clues(parsed),
+            clue,
             by_reference=lambda ref: getattr(repo.application_by_reference(s, ref), "id", None),
             by_message_ids=lambda ids: repo.application_by_message_ids(s, ids),
             open_for_sender=lambda sender: repo.open_applications_for(s, sender=sender),
@@ -319,23 +397,22 @@ class Pipeline:
         )
 
     def _new_application(
-        self, s: Session, reading: Reading, received: datetime, now: datetime
+        self, s: Session, reading: Reading, applicant: str, received: datetime, now: datetime
     ) -> Application:
-        parsed = reading.parsed
         wg = self._working_group(reading.working_groups)
         app = Application(
             reference=repo.next_reference(s, wg, received.year),
             working_group=wg,
             status=ApplicationStatus.INCOMPLETE,
-            applicant_email=parsed.from_address,
-            applicant_domain=thread.sender_domain(parsed.from_address),
+            applicant_email=applicant,
+            applicant_domain=thread.sender_domain(applicant),
             missing=[],
             created_at=received,
             updated_at=received,
         )
         s.add(app)
         s.flush()
-        repo.add_event(s, app.id, "opened", f"application from {parsed.from_address}", now)
+        repo.add_event(s, app.id, "opened", f"application from {applicant}", now)
         return app
 
     def _working_group(self, named_in_mail: frozenset[str]) -> str:
@@ -348,31 +425,31 @@ class Pipeline:
     def _store_message(
         self,
         s: Session,
-        parsed: ParsedEmail,
-        incoming: Incoming,
-        raw_sha: str,
-        fp: str,
+        mail: Mail,
         disposition: Disposition,
-        received: datetime,
         reason: str,
         app_id: int | None,
+        *,
         duplicate_of: int | None = None,
+        role: Role | None = None,
     ) -> StoredMessage:
+        parsed = mail.parsed
         values = dict(
             duplicate_of=duplicate_of,
             message_id=parsed.message_id[:998],
-            raw_sha256=raw_sha,
-            fingerprint=fp,
-            size=len(incoming.raw),
+            raw_sha256=mail.raw_sha,
+            fingerprint=mail.fp,
+            size=len(mail.incoming.raw),
             application_id=app_id,
             disposition=disposition,
             reason=reason,
             from_address=parsed.from_address[:320],
             subject=parsed.subject[:1000],
-            received_at=received,
+            received_at=mail.received,
             processed_at=self.clock(),
+            role=role,
         )
-        row = self._row_to_reuse(s, incoming)
+        row = self._row_to_reuse(s, mail.incoming)
         if row is None:
             row = StoredMessage(**values)
             s.add(row)
@@ -403,14 +480,14 @@ class Pipeline:
         self,
         s: Session,
         app: Application,
-        parsed: ParsedEmail,
-        incoming: Incoming,
+        mail: Mail,
         row: StoredMessage,
         assessment: Assessment,
-        fp: str,
         now: datetime,
+        to: roles.Person,
     ) -> ReplyKind | None:
-        why_not = self._why_no_reply(s, parsed, incoming, now)
+        parsed = mail.parsed
+        why_not = self._why_no_reply(s, parsed, mail.incoming, to.address, now)
         if why_not:
             repo.add_event(s, app.id, "no_reply", why_not, now)
             return None
@@ -421,15 +498,16 @@ class Pipeline:
                 kind=kind,
                 reference=app.reference,
                 working_group=app.working_group,
-                to_address=parsed.from_address,
-                to_name=parsed.from_name,
+                to_address=to.address,
+                to_name=to.name,
                 from_address=self.settings.from_address,
-                in_reply_to=parsed.message_id,
-                references=parsed.references,
+                # a forwarded application answers mail its sender never saw: a thread of its own
+                in_reply_to=parsed.message_id if to.address == parsed.from_address else "",
+                references=parsed.references if to.address == parsed.from_address else (),
                 items=missing,
                 organization_name=app.organization_name,  # as reassess() just set them
                 category=app.category,
-                seed=f"{app.reference}:{fp}",
+                seed=f"{app.reference}:{mail.fp}",
                 now=now,
                 problems=assessment.problems,
             ),
@@ -439,7 +517,7 @@ class Pipeline:
             s,
             application_id=app.id,
             kind=kind,
-            to=parsed.from_address,
+            to=to.address,
             message_id=rendered.message_id,
             raw=rendered.raw,
             now=now,
@@ -482,16 +560,18 @@ class Pipeline:
         )
         repo.add_event(s, app.id, "staff_notified", f"complete: told {self.settings.notify_address}", now)
 
-    def _why_no_reply(self, s: Session, parsed: ParsedEmail, incoming: Incoming, now: datetime) -> str:
+    def _why_no_reply(
+        self, s: Session, parsed: ParsedEmail, incoming: Incoming, to: str, now: datetime
+    ) -> str:
         if not incoming.may_reply:
             return "message older than the configured start: recorded without a reply"
         try:
-            single_address(parsed.from_address)
+            single_address(to)
         except ValueError as exc:
             return f"sender address unusable: {exc}"
         if dmarc_failed(parsed, self.settings.trusted_authserv_ids):
             return "DMARC failed at our mail server: possible spoofing, left for staff"
-        return self._over_rate_limit(s, parsed.from_address, now)
+        return self._over_rate_limit(s, to, now)
 
     def _over_rate_limit(self, s: Session, address: str, now: datetime) -> str:
         """Why a reply to this address would be one too many in 24 hours; "" when it would not."""

@@ -32,6 +32,15 @@ class Disposition(StrEnum):
     SPAM = "spam"
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
+    STAFF = "staff"  # from a staff address, joining no application: left for staff
+
+
+class Role(StrEnum):
+    """Whose words a message on an application carries (export: messages[].role); roles.py decides."""
+
+    APPLICANT = "applicant"  # the applicant, a representative or a colleague: read as application data
+    STAFF = "staff"  # a staff address: kept on the application, never read, never answered
+    OUTSIDER = "outsider"  # anyone else naming the application: kept apart until staff `accept` it
 
 
 class ApplicationStatus(StrEnum):

@@ -12,12 +12,13 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import lifecycle
+from . import lifecycle, roles
 from .config import Settings
 from .corrections import parse_correction
 from .errors import UsageError
 from .fields import FIELDS, statements
 from .pipeline import Pipeline
+from .records import Role
 from .replies import RenderedReply
 from .storage import BlobStore
 from .store import repository as repo
@@ -71,9 +72,10 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     app = find(s, reference)
     blobs = BlobStore(pipeline.settings.storage_path)
     s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == "extracted"))
-    for msg in _threaded_messages(s, app):
+    for msg in lifecycle.applicant_messages(s, app):
         try:
             extraction = pipeline.read_again(blobs.get(msg.raw_sha256), as_utc(msg.received_at))
+            extraction = roles.without_staff(extraction, pipeline.staff)
         except ReadFailed as exc:  # over a limit now (a lower one, say): its old statements stay gone
             repo.add_event(s, app.id, "not_reprocessed", f"message #{msg.id}: {exc.reason}", now, actor=actor)
             continue
@@ -82,6 +84,44 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     missing = pipeline.reassess(s, app, now).missing
     repo.add_event(s, app.id, "reprocessed", f"missing: {', '.join(missing) or 'nothing'}", now, actor=actor)
     return missing
+
+
+def accept(
+    s: Session, pipeline: Pipeline, message: str, actor: str, now: datetime
+) -> tuple[Application, StoredMessage, tuple[str, ...]]:
+    """Staff vouch for a message kept apart as an outsider's: it is read now as the applicant's
+    (its statements come after everything read so far) and the application is assessed again."""
+    row = _outsider_message(s, message)
+    app = row.application
+    assert app is not None  # an outsider is one only on an application
+    raw = BlobStore(pipeline.settings.storage_path).get(row.raw_sha256)
+    try:
+        extraction = roles.without_staff(pipeline.read_again(raw, as_utc(row.received_at)), pipeline.staff)
+    except ReadFailed as exc:
+        raise UsageError(f"message #{row.id} cannot be read: {exc.reason}") from exc
+    repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
+    row.role = Role.APPLICANT
+    row.reason = f"accepted by {actor}: read as the applicant's"
+    s.flush()
+    missing = pipeline.reassess(s, app, now).missing
+    detail = f"message #{row.id} from {row.from_address} merged; missing: {', '.join(missing) or 'nothing'}"
+    repo.add_event(s, app.id, "accepted", detail, now, actor=actor)
+    return app, row, missing
+
+
+def _outsider_message(s: Session, message: str) -> StoredMessage:
+    """The message kept apart, by its number (as `show` lists it) or its Message-ID."""
+    wanted = message.strip()
+    if wanted.isdigit():
+        found = s.get(StoredMessage, int(wanted))
+        candidates = [found] if found is not None else []
+    else:
+        message_id = wanted if wanted.startswith("<") else f"<{wanted}>"
+        candidates = list(s.scalars(select(StoredMessage).where(StoredMessage.message_id == message_id)))
+    outsiders = [m for m in candidates if m.role == Role.OUTSIDER]
+    if not outsiders:
+        raise UsageError(f"no message {message} kept apart as an outsider's (see FLAGS in intake-bot status)")
+    return outsiders[0]
 
 
 def preview(
@@ -103,11 +143,3 @@ def resend(s: Session, settings: Settings, reference: str, actor: str, now: date
     return lifecycle.resend(s, settings, reference, actor, now)
 
 
-def _threaded_messages(s: Session, app: Application) -> list[StoredMessage]:
-    return list(
-        s.scalars(
-            select(StoredMessage)
-            .where(StoredMessage.application_id == app.id, StoredMessage.disposition.in_(repo.THREADED))
-            .order_by(StoredMessage.id)
-        )
-    )

@@ -117,6 +117,7 @@ INBOX_COUNTS = (  # what inbox.waiting() lists
     " AND (disposition = 'possible_application'"
     f" OR (disposition = 'not_application' AND reason = '{QUESTION_ABOUT_JOINING}')) GROUP BY disposition"
 )
+OUTSIDERS = "SELECT DISTINCT application_id FROM messages WHERE role = 'outsider'"  # a partial index
 
 
 def status_rows(query: Query, filters: Filters, now: datetime) -> list[dict[str, Any]]:
@@ -225,6 +226,8 @@ def _flags(query: Query, now: datetime) -> dict[int, set[str]]:
     for app_id, detail in query(NO_REPLY_EVENTS):
         if "DMARC" in detail:
             flags.setdefault(app_id, set()).add("dmarc")
+    for (app_id,) in query(OUTSIDERS):  # a stranger's message waits for `accept`
+        flags.setdefault(app_id, set()).add("outsider")
     return flags
 
 

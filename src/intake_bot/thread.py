@@ -52,23 +52,30 @@ class ThreadClues:
     colleague_domain: str | None  # the sender's domain, unless it is a freemail domain
 
 
-def clues(parsed: ParsedEmail) -> ThreadClues:
+def clues(parsed: ParsedEmail, fall_back: bool = True) -> ThreadClues:
+    """What ties `parsed` to an application; without `fall_back` only what it names or answers
+    counts, not who sent it (staff mail: a staff member's domain says nothing about an application)."""
     refs = [m.upper() for m in _REFERENCE.findall(parsed.subject)]
     if not refs:
         # Outlook and mobile clients sometimes drop the subject tag; our replies also carry it in the body.
         refs = [m.upper() for m in _BODY_REFERENCE.findall(parsed.text[:20000])]
     ids = tuple(dict.fromkeys(parsed.in_reply_to + parsed.references))
-    domain = sender_domain(parsed.from_address)
     return ThreadClues(
         references=tuple(dict.fromkeys(refs)),
         message_ids=ids,
-        sender=parsed.from_address,
-        colleague_domain=None if not domain or domain in FREEMAIL else domain,
+        sender=parsed.from_address if fall_back else "",
+        colleague_domain=colleague_domain(parsed.from_address) if fall_back else None,
     )
 
 
 def sender_domain(address: str) -> str:
     return address.rpartition("@")[2].lower() if "@" in address else ""
+
+
+def colleague_domain(address: str) -> str | None:
+    """The domain whose people are colleagues of `address`: none for a freemail domain."""
+    domain = sender_domain(address)
+    return None if not domain or domain in FREEMAIL else domain
 
 
 def choose(

@@ -102,6 +102,13 @@ class StoredMessage(Base):
             sqlite_where=text("duplicate_of IS NULL AND disposition <> 'quarantined'"),
             postgresql_where=text("duplicate_of IS NULL AND disposition <> 'quarantined'"),
         ),
+        # the status table's `outsider` flag (migration 0010)
+        Index(
+            "ix_messages_outsider",
+            "application_id",
+            sqlite_where=text("role = 'outsider'"),
+            postgresql_where=text("role = 'outsider'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +128,8 @@ class StoredMessage(Base):
     dismissed_at: Mapped[datetime | None] = mapped_column(default=None)
     dismissed_by: Mapped[str | None] = mapped_column(String(200), default=None)
     dismissal_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # records.Role on an application: whose words these are (roles.py); None for mail on none
+    role: Mapped[str | None] = mapped_column(String(20))
 
     application: Mapped[Application | None] = relationship(back_populates="messages")
     attachments: Mapped[list[StoredAttachment]] = relationship(order_by="StoredAttachment.id")
