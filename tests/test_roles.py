@@ -394,3 +394,15 @@ def test_one_poll_answers_only_the_applicant(database_url, dovecot, imap_user, s
     assert app["organization_name"] == "Example Trust Ltd"
     assert app["emergency_contact"]["email"] == "security@example-trust.test"
     assert "outsider" in json.loads(bot.ok("status", "--json").stdout)[0]["flags"]
+
+
+def test_reprocess_reads_the_applicants_words_only(cli):
+    cli.ingest(make_mail())
+    our_reply = cli.application()["replies"][0]["message_id"]
+    cli.ingest(make_mail(HIJACK, sender="Eve <eve@evil.example>", subject=f"Re: [{REF}] update"))
+    cli.ingest(make_mail(STAFF_REPLY, sender="chair@example.org", headers={"In-Reply-To": our_reply}))
+    before = cli.application()
+    assert cli.run("reprocess", REF)[0] == 0
+    after = cli.application()
+    assert {k: after[k] for k in DATA_FIELDS} == {k: before[k] for k in DATA_FIELDS}
+    assert after["organization_name"] == "Example Trust Ltd"
