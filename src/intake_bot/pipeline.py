@@ -346,7 +346,8 @@ class Pipeline:
         parsed = mail.parsed
         if role is Role.STAFF:
             original = roles.forwarded_sender(parsed.text, self.staff)
-            if original is not None and mail.reading.is_application:
+            judged = mail.reading.judgement
+            if original is not None and judged is not None and judged.disposition == Disposition.APPLICATION:
                 clue = thread.ThreadClues((), (), original.address, thread.colleague_domain(original.address))
                 app_id = self._thread(s, clue)
                 app = s.get(Application, app_id) if app_id is not None else None
