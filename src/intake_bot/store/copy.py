@@ -36,7 +36,8 @@ def copy_database(
                 if progress:
                     progress(table.name, counts[table.name])
         if dst.dialect.name == "postgresql":
-            for table in tables:  # ids were copied as they were: move each sequence past them
+            # ids were copied as they were: move each sequence past them (poll_health has none)
+            for table in (t for t in tables if "id" in t.c):
                 dst.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
