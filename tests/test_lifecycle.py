@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from intake_bot.config import Settings
-from intake_bot.digest import queue_digest
+from intake_bot.digest import gather, queue_digest
 from intake_bot.errors import UsageError
 from intake_bot.export import export_data, members_data
 from intake_bot.lifecycle import RemindReport, decide, remind, resend
@@ -22,7 +22,7 @@ from intake_bot.records import Disposition, ReplyKind, ReplyState
 from intake_bot.staff import add_note, set_field
 from intake_bot.status import Filters, read_status
 from intake_bot.store.db import open_database
-from intake_bot.store.schema import Reply
+from intake_bot.store.schema import Reply, StoredMessage
 from mails import make_mail
 from mailservers import SmtpSink
 
@@ -232,6 +232,17 @@ def test_the_digest_says_what_needs_a_person_and_nothing_when_nothing_does(pipel
     [digest] = [m for m in smtp_sink.messages if m.rcpt_tos == ("membership@cabforum.org",)]
     text = email.message_from_bytes(digest.data, policy=default).get_body(("plain",)).get_content()
     assert "SMCWG-2026-0001" in text and "awaiting a decision" in text and "ParseError: a test" in text
+
+
+def test_a_dismissed_quarantined_message_leaves_the_digest(pipeline):
+    settings = settings_of(pipeline, digest_to="membership@cabforum.org")
+    outcome = pipeline.quarantine(Incoming(raw=b"broken"), pipeline.blobs.put(b"broken"), "ParseError: x")
+    with pipeline.db.transaction() as s:
+        assert [m["id"] for m in gather(s, NOW).quarantined] == [outcome.message_row_id]
+        s.get(StoredMessage, outcome.message_row_id).dismissed_at = NOW
+    with pipeline.db.transaction() as s:
+        assert gather(s, NOW).quarantined == []
+        assert queue_digest(s, settings, NOW) is None
 
 
 # ---- the members export ----

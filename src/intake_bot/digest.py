@@ -50,7 +50,9 @@ def gather(s: Session, now: datetime) -> Digest:
         awaiting_decision=[r for r in rows if r["status"] == ApplicationStatus.COMPLETE],
         flagged=[r for r in rows if r["flags"]],
         possible_applications=_messages(s, StoredMessage.disposition == POSSIBLE_APPLICATION),
-        quarantined=_messages(s, StoredMessage.disposition == "quarantined"),
+        quarantined=_messages(
+            s, StoredMessage.disposition == "quarantined", StoredMessage.dismissed_at.is_(None)
+        ),
         quarantined_total=quarantined_count(query),
     )
 
@@ -90,10 +92,10 @@ def _others(digest: Digest) -> int:
     return len(digest.possible_applications) + digest.quarantined_total
 
 
-def _messages(s: Session, condition: Any) -> list[dict[str, Any]]:
+def _messages(s: Session, *conditions: Any) -> list[dict[str, Any]]:
     found = s.scalars(
         select(StoredMessage)
-        .where(condition, StoredMessage.application_id.is_(None))
+        .where(*conditions, StoredMessage.application_id.is_(None))
         .order_by(StoredMessage.id)
         .limit(LISTED)
     )
