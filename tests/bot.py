@@ -1,5 +1,5 @@
 """Shared helpers for the end-to-end and fault tests: a config in a test's folder and the real
-`intake-bot` command run against it as a subprocess, as cron would."""
+`intake-bot` command run against it as a subprocess, as cron would (or in-process: `run_cli`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,19 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "applicatio
 KEYWORD = "$IntakeProcessed"
 IMAP_PASSWORD_ENV = "INTAKE_TEST_IMAP_PASSWORD"
 SMTP_PASSWORD_ENV = "INTAKE_TEST_SMTP_PASSWORD"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`intake-bot ARGS` in this process (faster than a subprocess): exit code, stdout, stderr."""
+    from intake_bot.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def write_config(

@@ -13,8 +13,8 @@ import re
 import pytest
 from sqlalchemy import text
 
+from bot import run_cli
 from intake_bot.cleantext import csv_cell, escape_controls, strip_controls, terminal_json
-from intake_bot.cli import main
 from intake_bot.config import load_settings
 from intake_bot.store.db import open_database
 from mails import make_mail
@@ -46,12 +46,7 @@ def run(tmp_path, database_url, capsys, monkeypatch):
     config.write_text(f'[database]\nurl = "{database_url}"\n[storage]\npath = "{tmp_path / "st"}"\n')
 
     def invoke(*args: str) -> tuple[int, str]:
-        try:
-            main(["--config", str(config), *args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out, err = capsys.readouterr()
+        code, out, err = run_cli(capsys, "--config", str(config), *args)
         return code, out + err
 
     invoke.config = config  # type: ignore[attr-defined]

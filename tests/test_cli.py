@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import pytest
 
+from bot import run_cli
 from intake_bot.cli import cli, main
 from mails import make_mail
 
@@ -25,13 +26,7 @@ def run(config, capsys, monkeypatch):
     monkeypatch.delenv("INTAKE_BOT_CONFIG", raising=False)
 
     def invoke(*args: str) -> tuple[int, str, str]:
-        try:
-            main(["--config", str(config), *args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, "--config", str(config), *args)
 
     return invoke
 

@@ -14,19 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from intake_bot.cli import main
+from bot import run_cli
 
 BIN = Path(sys.executable).with_name("intake-bot")
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *args)
 
 
 def first_line(err: str) -> str:

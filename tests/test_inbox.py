@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from intake_bot.cli import main
+from bot import run_cli
 from mails import make_mail
 
 # Application data in a language the lexicon does not know (Hungarian): no word of joining is read,
@@ -44,13 +44,7 @@ def run(tmp_path, database_url, capsys, monkeypatch):
     config.write_text(f'[database]\nurl = "{database_url}"\n[storage]\npath = "{tmp_path / "st"}"\n')
 
     def invoke(*args: str) -> tuple[int, str, str]:
-        try:
-            main(["--config", str(config), *args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, "--config", str(config), *args)
 
     return invoke
 

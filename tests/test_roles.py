@@ -9,7 +9,7 @@ from email.policy import SMTP, default
 
 import pytest
 
-from intake_bot.cli import main
+from bot import run_cli
 from intake_bot.parse import parse_email
 from intake_bot.records import EmergencyContact, Extraction, Representative, Role
 from intake_bot.roles import (
@@ -134,12 +134,7 @@ def cli(config, capsys, monkeypatch, tmp_path):
 
     class Cli:
         def run(self, *args: str) -> tuple[int, str]:
-            try:
-                main(["--config", str(config), *args])
-                code = 0
-            except SystemExit as exc:
-                code = exc.code or 0
-            out, err = capsys.readouterr()
+            code, out, err = run_cli(capsys, "--config", str(config), *args)
             return code, out + err
 
         def ingest(self, *raws: bytes) -> None:

@@ -12,8 +12,7 @@ from collections import Counter
 
 import pytest
 
-from bot import parse
-from intake_bot.cli import main
+from bot import parse, run_cli
 from mails import APPLICATION_BODY, make_mail
 from mailservers import SmtpSink
 
@@ -57,12 +56,7 @@ def cli(tmp_path, database_url, smtp_sink: SmtpSink, capsys, monkeypatch):
     )
 
     def run(*args: str, expect: int = 0) -> str:
-        try:
-            main(["--config", str(config), *args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out, err = capsys.readouterr()
+        code, out, err = run_cli(capsys, "--config", str(config), *args)
         assert code == expect, f"{args}: exit {code}\n{err}"
         return out + err
 
