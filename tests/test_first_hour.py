@@ -245,6 +245,8 @@ READERS = [
     ("show", "SMCWG-2026-0001"),
     ("export",),
     ("attachment", "SMCWG-2026-0001", "logo.png", "-o", "/dev/null"),
+    ("inbox",),
+    ("quarantine",),
 ]
 
 
@@ -302,7 +304,7 @@ def test_someone_who_may_only_read_the_database_can_use_every_reading_command(sh
     for command in READERS:
         done = subprocess.run([*as_nobody, *command], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, (command, done.stderr)
-        assert "SMCWG-2026-0001" in done.stdout or command[0] in ("quarantine", "attachment")
+        assert "SMCWG-2026-0001" in done.stdout or command[0] in ("quarantine", "attachment", "inbox")
     assert tree(root) == before
 
 

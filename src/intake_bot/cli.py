@@ -649,7 +649,7 @@ def inbox(c: Context, fmt: str) -> None:
     """List the messages that need a person: possible applications and questions about joining."""
     from .inbox import rows, waiting
 
-    with c.database().transaction() as s:
+    with c.reader().transaction() as s:
         found = rows(waiting(s))
 
     def table(rows: list[dict]) -> str:
