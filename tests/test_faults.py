@@ -291,8 +291,10 @@ def test_dovecot_stopped_mid_run_exits_75_and_a_later_run_completes(
     assert "unreachable" in stderr
     done = processed(bot)
     assert 3 <= done < len(by_uid)
-    # What was committed before the server went away is answered already.
-    assert len(smtp_sink.messages) == bot.query("SELECT count(*) FROM replies")[0][0] > 0
+    # What was committed before the server went away is answered already (all but the replies a
+    # newer one superseded in the same group: those are never sent).
+    unsuperseded = bot.query("SELECT count(*) FROM replies WHERE state <> 'superseded'")[0][0]
+    assert len(smtp_sink.messages) == unsuperseded > 0
     private_dovecot.start()
     bot.ok("poll")
     check_processed_once(bot, by_uid)
