@@ -743,7 +743,7 @@ def test_an_ipr_agreement_sent_as_a_word_file_is_missing_with_the_reason():
     verdict = assess(fold(statements(x)), "SMCWG")
     assert "ipr_agreement" in verdict.missing
     assert verdict.problems["ipr_agreement"] == (
-        "“IPR_signed.docx” is a word-processor file: the agreement is to be completed, signed and sent as a PDF",
+        "the first attachment is a word-processor file: the agreement is to be completed, signed and sent as a PDF",
     )
     with_pdf = mail("Hello,\n\nAttached.\n", attachments=[docx, ("IPR.pdf", "application/pdf", ipr_pdf())])
     assert with_pdf.ipr_agreement.filename == "IPR.pdf"

@@ -54,13 +54,75 @@ def test_message_id_is_stable_for_the_same_seed():
     assert render_reply(reply_input()).message_id != render_reply(reply_input(seed="other")).message_id
 
 
-def test_applicant_text_is_data_not_template_or_html():
+def test_text_in_a_reply_is_data_not_template_or_html():
     hostile = "{{ 7*7 }} <script>alert(1)</script>"
-    msg = parsed(render_reply(reply_input(kind=ReplyKind.ACKNOWLEDGEMENT, organization_name=hostile)).raw)
+    msg = parsed(render_reply(reply_input(problems={"ipr_agreement": (hostile,)})).raw)
     html = msg.get_body(("html",)).get_content()
     text = msg.get_body(("plain",)).get_content()
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "{{ 7*7 }}" in text and "49" not in text
+
+
+def test_an_organisation_name_is_escaped_in_html():
+    msg = parsed(
+        render_reply(reply_input(kind=ReplyKind.ACKNOWLEDGEMENT, organization_name="Smith & Sons")).raw
+    )
+    assert "Smith &amp; Sons" in msg.get_body(("html",)).get_content()
+    assert "Smith & Sons" in msg.get_body(("plain",)).get_content()
+
+
+HOSTILE_ORGANISATIONS = [
+    "{{ 7*7 }} <script>alert(1)</script>",
+    "Example Inc - verify your account at https://phish.example/login",
+    "Verify your account at phish.example",
+    "Example (see www.phish.example)",
+    "Example bit.ly. now",
+    "Example x.io.",
+    "Call +1 (555) 010-0199 now",
+    "Call 555 0100 today",
+    "Contact billing@phish.example",
+    "Example\u202egnp.exe",
+    "Example\x1b]0;owned\x07",
+    "Example: urgent",
+    "A" * 81,
+    "Example " * 13,
+]
+
+
+@pytest.mark.parametrize("organisation", HOSTILE_ORGANISATIONS)
+def test_a_hostile_organisation_name_is_not_repeated(organisation):
+    msg = parsed(
+        render_reply(reply_input(kind=ReplyKind.ACKNOWLEDGEMENT, organization_name=organisation)).raw
+    )
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "your application for your organisation" in " ".join(text.split())
+    for part in (str(msg["Subject"]), text, html):
+        assert "phish" not in part and "555" not in part and "verify" not in part.lower()
+        assert "\u202e" not in part and "\x1b" not in part and "AAAAAAAA" not in part
+
+
+@pytest.mark.parametrize(
+    "organisation",
+    [
+        "Example Trust Services Ltd.",
+        "Deutsche Beispiel GmbH & Co. KG",
+        "Esempio S.p.A.",
+        "Beispiel Ges.m.b.H.",
+        "Przykład Sp. z o.o.",
+        "Example Co.,Ltd.",
+        "O'Brien-Smith (Holdings) plc",
+        "1&1 Example SE",
+        "株式会社サンプル",
+        "Пример АО",
+        "Example 2024 Inc.",
+    ],
+)
+def test_a_plain_organisation_name_is_repeated(organisation):
+    msg = parsed(
+        render_reply(reply_input(kind=ReplyKind.ACKNOWLEDGEMENT, organization_name=organisation)).raw
+    )
+    assert organisation in " ".join(msg.get_body(("plain",)).get_content().split())
 
 
 def test_no_header_injection_from_subject_or_name():

@@ -124,3 +124,32 @@ def test_migration_0008_fills_in_the_keys_of_existing_replies(database_url):
         row = conn.execute(text("SELECT to_mailbox, to_domain FROM replies")).one()
     assert tuple(row) == ("victim@example.org", "example.org")
     db.engine.dispose()
+
+
+def test_attachments_and_certificates_are_named_by_position_and_kind_only(tmp_path, database_url):
+    """File names and certificate names are the sender's words: a reply says 'the second
+    attachment, a PDF', never 'verify-at-phish.example.pdf' or a CN."""
+    import artefacts as a
+
+    p = pipeline_with(tmp_path, database_url)
+    _, cert = a.issue("verify-now@phish.example", san="dns")  # no e-mail SAN: it is a problem
+    unsigned = a.ipr_agreement(by="")  # not signed: a problem that names the file
+    body = APPLICATION_BODY.replace("Certificate Consumer", "Certificate Issuer").replace(
+        "Organization Name: Example Trust Ltd", "Organization Name: Example Trust Ltd https://phish.example"
+    )
+    forged = make_mail(
+        body,
+        sender="Victim <victim@example.org>",
+        attachments=[
+            ("Verify your account at phish.example \u202efdp.pdf", "application/pdf", unsigned),
+            ("call 555 0100 phish.example.pem", "application/x-pem-file", a.pem(cert)),
+        ],
+    )
+    assert p.process(Incoming(raw=forged)).reply_kind is not None
+    (reply,) = sent(p)
+    text = " ".join(reply.get_body(("plain",)).get_content().split())
+    html = reply.get_body(("html",)).get_content()
+    assert "your IPR agreement (the first attachment, a PDF) is not signed" in text
+    assert "the certificate in the second attachment, a certificate file, has no e-mail address" in text
+    for part in (str(reply["Subject"]), text, html):
+        assert "phish" not in part and "555" not in part and "\u202e" not in part and "Verify" not in part

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from . import evidence
+from .cleantext import describe_attachment
 from .config import EvidenceRules
 from .fields import Fields
 from .records import Assessment
@@ -141,8 +142,11 @@ def ipr_status(
     if "kind" not in ipr:  # entered by staff (or recorded before these checks): trusted
         return {"qualifies": True, "problems": [], "review": []}
     kind = ipr.get("kind")
-    name = ipr.get("filename") or "the file"
-    subject = f"your IPR agreement ({name})" if kind in ("ipr_agreement", "scan") else f"“{name}”"
+    name = ipr.get("filename") or "the file"  # for staff's review lines only: a reply never names a file
+    where = describe_attachment(ipr.get("position"), ipr.get("content_type"))
+    subject = (
+        f"your IPR agreement ({where})" if kind in ("ipr_agreement", "scan") else _sentence_subject(where)
+    )
     found = list(ipr.get("problems") or [])
     review = [f"IPR agreement {name}: {note}" for note in ipr.get("review") or []]
     if kind == "ipr_agreement":
@@ -236,16 +240,17 @@ def _judge(
             "problems": [],
             "certificates": [],
         }
-    label = _reference_label(reference)
+    label = _reference_label(reference, finding)
     at = _parse_time(finding.get("checked_at")) or received_at
     certificates = []
     for cert in finding.get("certificates") or []:
         why = evidence.certificate_problems(cert, purpose, at)
         certificates.append({**cert, "qualifies": not why, "problems": why})
-    problems = [f"{label} {p}" for p in finding.get("problems") or []]
+    problems = [f"{_sentence_subject(label)} {p}" for p in finding.get("problems") or []]
     if not any(c["qualifies"] for c in certificates):
-        for cert in certificates:
-            problems.append(f"the certificate {_cert_label(cert, label)} " + "; ".join(cert["problems"]))
+        for number, cert in enumerate(certificates, start=1):
+            which = _cert_label(number if len(certificates) > 1 else 0, label)
+            problems.append(f"{which} " + "; ".join(cert["problems"]))
     qualifies = not finding.get("problems") and any(c["qualifies"] for c in certificates)
     return {
         "reference": reference,
@@ -258,24 +263,30 @@ def _judge(
     }
 
 
-def _reference_label(reference: str) -> str:
-    kind, _, rest = reference.partition(":")
+def _reference_label(reference: str, finding: dict) -> str:
+    """How a reply names where a certificate came from: never by the file name the sender chose."""
+    kind = reference.partition(":")[0]
     if kind == "signature":
         return "the certificate that signed your e-mail"
     if kind == "pem":
         return "the certificate pasted into your e-mail"
-    return f"“{rest.split(' sha256:')[0]}”" if kind == "attachment" else reference
+    if kind == "attachment":
+        return describe_attachment(finding.get("position"), "application/pkix-cert")
+    return reference  # a crt.sh link, rebuilt from its number or hash by evidence.normalise_crtsh
 
 
-def _cert_label(cert: dict, where: str) -> str:
-    emails = cert.get("email_sans") or []
-    cn = re.search(r"CN=([^,]+)", cert.get("subject") or "")
-    who = emails[0] if emails else cn.group(1) if cn else cert.get("serial", "?")
-    return (
-        f"for {who} ({where})"
-        if not where.startswith("the certificate")
-        else f"for {who} that signed your e-mail"
-    )
+def _cert_label(number: int, where: str) -> str:
+    """'the certificate in the second attachment, a certificate file,' (number 0: the only one);
+    never a subject CN or e-mail address, which whoever made the certificate chose."""
+    if where.startswith("the certificate"):
+        return where if not number else f"certificate number {number} of {where}"
+    which = f"certificate number {number}" if number else "the certificate"
+    return _sentence_subject(f"{which} in {where}")
+
+
+def _sentence_subject(words: str) -> str:
+    """'the second attachment, a PDF' as the subject of a sentence takes a closing comma."""
+    return f"{words}," if "," in words else words
 
 
 # ---------------------------------------------------------------- audit report and test sites

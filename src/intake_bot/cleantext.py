@@ -7,12 +7,17 @@ stored (`strip_controls`, `clean_value`: the schema's column types call them), a
 visibly on every output to a terminal (`escape_controls`, `escape_value`, `terminal_json`) for
 values stored before they were removed. CSV cells that a spreadsheet would run as a formula are
 neutralised (`csv_cell`).
+
+A reply may go to whoever a forged From names, so what a reply repeats of the mail passes one rule,
+here: an organisation name only when it reads as plain text (`plain_organization`), an attachment
+never by its file name but by its position and kind (`describe_attachment`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 # C0 but tab and newline, DEL, C1, and the bidi controls (embeddings, overrides, isolates, marks).
@@ -21,6 +26,24 @@ _CONTROL = re.compile(f"[{_CONTROLS}]")
 _CONTROL_OR_TAB_NEWLINE = re.compile(f"[{_CONTROLS}\t\n]")
 # OWASP's list: a cell beginning with one of these is a formula to Excel, LibreOffice or Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_ORGANIZATION_CHARS, _ORGANIZATION_WORDS, _ORGANIZATION_DIGITS = 80, 12, 4
+_ORGANIZATION_PUNCTUATION = frozenset(" .,&'-()\u2019\u2010")  # the punctuation of legal forms
+_ORGANIZATION_TOKEN = re.compile(r"[^\s,()&]+")
+_DIGIT_RUN = re.compile(r"\d[\d\s().\-]*")  # a number as a phone number is written
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_KINDS = (  # content type (detected from the bytes where possible) -> words; first match wins
+    ("application/pdf", "a PDF"),
+    ("image/", "an image"),
+    ("x509", "a certificate file"),
+    ("pkix", "a certificate file"),
+    ("pkcs7", "a certificate file"),
+    ("pem-file", "a certificate file"),
+    ("msword", "a word-processor document"),
+    ("wordprocessing", "a word-processor document"),
+    ("opendocument.text", "a word-processor document"),
+    ("rtf", "a word-processor document"),
+)
 
 
 def strip_controls(text: str) -> str:
@@ -72,6 +95,56 @@ def csv_cell(value: Any) -> Any:
         return value
     value = escape_controls(value)
     return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def plain_organization(name: str | None) -> str:
+    """The organisation name when it reads as plain text we may repeat to anyone, else "".
+
+    Letters of any script, digits, spaces and the punctuation of legal forms (`.,&'-()`), at most
+    80 characters and 12 words; no '@', no token that reads as a domain or URL (a period inside a
+    word only in an abbreviation such as 'S.p.A.' or 'Ges.m.b.H.'), no run of more than four digits
+    (a phone number). What fails is replaced by neutral words, never shown in part."""
+    text = " ".join((name or "").split())
+    if not text or len(text) > _ORGANIZATION_CHARS or len(text.split()) > _ORGANIZATION_WORDS:
+        return ""
+    if not any(c.isalpha() for c in text):
+        return ""
+    for c in text:
+        if not (c.isalnum() or c in _ORGANIZATION_PUNCTUATION or unicodedata.category(c).startswith("M")):
+            return ""
+    if any(sum(c.isdigit() for c in m.group()) > _ORGANIZATION_DIGITS for m in _DIGIT_RUN.finditer(text)):
+        return ""
+    if not all(_abbreviation_or_word(token) for token in _ORGANIZATION_TOKEN.findall(text)):
+        return ""
+    return text
+
+
+def _abbreviation_or_word(token: str) -> bool:
+    """'Inc.', 'Corp.', 'S.p.A.', 'Ges.m.b.H.': yes; 'phish.example', 'x.io', 'bit.ly.': no.
+    A domain ends in a label of two letters or more; an abbreviation's later parts are single letters."""
+    parts = token.rstrip(".").split(".")
+    if len(parts) == 1:
+        return True
+    first, *rest = parts
+    return (
+        token.endswith(".")
+        and 0 < len(first) <= 3
+        and all(p.isalpha() for p in parts)
+        and all(len(p) == 1 for p in rest)
+    )
+
+
+def describe_attachment(position: int | None, content_type: str | None) -> str:
+    """An attachment as a reply names it: 'the second attachment, a PDF'; never its file name,
+    which the sender chose. `position` counts from 1 (0 or None: not known)."""
+    kind = next((words for marker, words in _KINDS if marker in (content_type or "").lower()), "")
+    if not position or position < 1:
+        where = "one of the attachments"
+    elif position <= len(_ORDINALS):
+        where = f"the {_ORDINALS[position - 1]} attachment"
+    else:
+        where = f"attachment number {position}"
+    return f"{where}, {kind}" if kind else where
 
 
 def _escaped(match: re.Match[str]) -> str:

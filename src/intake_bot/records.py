@@ -178,6 +178,8 @@ class IprAgreement:
     problems: tuple[str, ...] = ()
     review: tuple[str, ...] = ()
     sent_at: str | None = None  # ISO 8601: when the message carrying it was sent
+    position: int = 0  # which attachment of its message, from 1: a reply names it so, never by file name
+    content_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class CertificateFinding:
     problems: tuple[str, ...] = ()  # about the reference itself (unreadable file ...)
     checked_at: str | None = None  # ISO 8601: when it was sent, the time validity is judged at
     serial: str | None = None  # as stated next to a fingerprint
+    position: int = 0  # an attached file: which attachment of its message, from 1 (replies name it so)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 A reply may reach someone who never wrote to us (a forged From), so it echoes nothing the sender
 chose: the subject is fixed (`reply_subject`), the greeting names a person only when the display
-name reads as a plain name (`greeting`), and neither the incoming subject nor the display name is
-quoted anywhere. Every reply kind renders through `render_reply`, which sets both; a new template
+name reads as a plain name (`greeting`), the organisation is named only when it reads as plain text
+(`cleantext.plain_organization`, else "your organisation"), attachments are named by position and
+kind, never by file name (`cleantext.describe_attachment`, in the problems `assess` words), and
+neither the incoming subject nor the display name is quoted anywhere. Every reply kind renders through `render_reply`, which sets both; a new template
 writes `{{ greeting }}` as its first line. Applicant text that does reach a template is only ever
 *data*: autoescaped in HTML, never compiled as a template, never a header line of its own.
 """
@@ -29,7 +31,7 @@ from typing import Any
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .cleantext import clean_value
+from .cleantext import clean_value, plain_organization
 from .paths import data_dir
 from .records import ReplyKind
 
@@ -93,7 +95,7 @@ def render_reply(reply: ReplyInput, templates_dir: Path | None = None) -> Render
         "items": list(reply.items),
         "problems": {code: list(why) for code, why in reply.problems.items() if code in reply.items and why},
         "wg": reply.working_group,
-        "organization_name": reply.organization_name,
+        "organization_name": plain_organization(reply.organization_name) or None,
         "category_label": CATEGORY_LABELS.get(reply.category or "", "category not yet known"),
         "reason": reply.reason,
         "last_reminder": reply.last_reminder,

@@ -49,7 +49,7 @@ def fingerprints_in(text: str) -> list[str]:
 def attached_certificates(parsed: ParsedEmail, checked_at: str | None = None) -> list[CertificateFinding]:
     """Each attached certificate file once, and the signer of the message's own S/MIME signature."""
     found = []
-    for attachment in parsed.attachments:
+    for position, attachment in enumerate(parsed.attachments, start=1):
         own_signature = (
             attachment.filename.lower() in ("smime.p7s", "smime.p7m")
             or "pkcs7-signature" in attachment.content_type
@@ -58,13 +58,17 @@ def attached_certificates(parsed: ParsedEmail, checked_at: str | None = None) ->
             continue
         source = "signature" if own_signature else "attachment"
         reference = f"{source}:{attachment.filename} sha256:{attachment.sha256}"
-        found.append(_file_finding(reference, source, attachment.payload, checked_at))
+        found.append(_file_finding(reference, source, attachment.payload, checked_at, position))
     return found
 
 
-def _file_finding(reference: str, source: str, payload: bytes, checked_at: str | None) -> CertificateFinding:
+def _file_finding(
+    reference: str, source: str, payload: bytes, checked_at: str | None, position: int = 0
+) -> CertificateFinding:
     certs = evidence.read_certificates(payload)
     if not certs:
-        return CertificateFinding(reference, source, problems=("no certificate could be read from it",))
+        return CertificateFinding(
+            reference, source, problems=("no certificate could be read from it",), position=position
+        )
     infos = tuple(evidence.certificate_info(c) for c in evidence.end_entities(certs) or certs)
-    return CertificateFinding(reference, source, certificates=infos, checked_at=checked_at)
+    return CertificateFinding(reference, source, certificates=infos, checked_at=checked_at, position=position)

@@ -21,12 +21,12 @@ def extract_ipr(parsed: ParsedEmail, body: str = "", sent_at: datetime | None = 
     mentioned = bool(_IPR_MENTION.search(body))
     pdfs = [a for a in parsed.attachments if _is_pdf(a)]
     candidates = []
-    for attachment in parsed.attachments:
+    for position, attachment in enumerate(parsed.attachments, start=1):
         is_image = attachment.content_type in _IMAGE_TYPES
         named = bool(_IPR_NAME.search(attachment.filename))
         if named and attachment.filename.lower().endswith(_WORD_PROCESSOR):
             check = evidence.IprCheck("other", problems=(_NOT_PDF,))  # said why, not just "missing"
-            candidates.append((_ipr_rank(check), len(candidates), attachment, check))
+            candidates.append((_ipr_rank(check), len(candidates), (position, attachment), check))
             continue
         if not _is_pdf(attachment) and not is_image:
             continue
@@ -34,10 +34,10 @@ def extract_ipr(parsed: ParsedEmail, body: str = "", sent_at: datetime | None = 
         if check.kind == "ipr_agreement" or named or (mentioned and len(pdfs) == 1 and not is_image):
             if check.kind == "other" and not named:
                 continue
-            candidates.append((_ipr_rank(check), len(candidates), attachment, check))
+            candidates.append((_ipr_rank(check), len(candidates), (position, attachment), check))
     if not candidates:
         return None
-    _, _, attachment, check = max(candidates, key=lambda c: (c[0], -c[1]))
+    _, _, (position, attachment), check = max(candidates, key=lambda c: (c[0], -c[1]))
     return IprAgreement(
         attachment.filename,
         attachment.sha256,
@@ -50,6 +50,8 @@ def extract_ipr(parsed: ParsedEmail, body: str = "", sent_at: datetime | None = 
         problems=check.problems,
         review=check.review,
         sent_at=sent_at.isoformat() if sent_at else None,
+        position=position,
+        content_type=attachment.content_type,
     )
 
 
