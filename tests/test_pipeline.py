@@ -199,8 +199,15 @@ def test_dmarc_failure_at_our_server_means_no_reply(tmp_path, database_url):
     trusted_only = make_mail(
         sender="bob@other-trust.test", headers={"Authentication-Results": "evil.example; dmarc=fail"}
     )
+    # no verdict of ours (no DMARC record, or no header): answered, as a reply carries nothing the
+    # sender wrote (test_untrusted_replies.py)
+    no_policy = make_mail(
+        sender="carol@third-trust.test",
+        headers={"Authentication-Results": "mx1.cabforum.org; dmarc=none header.from=third-trust.test"},
+    )
     assert p.process(Incoming(raw=forged)).reply_kind is None
     assert p.process(Incoming(raw=trusted_only)).reply_kind is not None
+    assert p.process(Incoming(raw=no_policy)).reply_kind is not None
 
 
 def test_attachment_names_never_become_paths(pipeline, tmp_path):

@@ -13,9 +13,11 @@ from bot import run_cli
 from intake_bot.parse import parse_email
 from intake_bot.records import EmergencyContact, Extraction, Representative, Role
 from intake_bot.roles import (
+    Dmarc,
     People,
     StaffAddresses,
     authenticated,
+    dmarc,
     forwarded_sender,
     role_of,
     without_staff,
@@ -79,6 +81,27 @@ def test_only_our_own_servers_topmost_dmarc_pass_authenticates():
     assert not authenticated(f"mx1.cabforum.org; dmarc=fail header.from=x.test\n{ours}", TRUSTED)
     assert not authenticated("mx1.cabforum.org; dmarc=pass" + " (x" * 5000, TRUSTED)
     assert not authenticated("mx1.cabforum.org; ;;; ===", TRUSTED)
+
+
+@pytest.mark.parametrize(
+    ("header", "verdict"),
+    [
+        ("mx1.cabforum.org; dkim=pass header.d=x.test; dmarc=pass header.from=x.test", Dmarc.PASS),
+        ("mx1.cabforum.org; dmarc=fail (p=reject) header.from=x.test", Dmarc.FAIL),
+        ("mx1.cabforum.org; dmarc=none header.from=x.test", Dmarc.NONE),
+        ("mx1.cabforum.org; dmarc=temperror header.from=x.test", Dmarc.NONE),
+        ("mx1.cabforum.org; spf=fail smtp.mailfrom=x.test; dkim=fail header.d=x.test", Dmarc.NONE),
+        ("evil.example; dmarc=fail header.from=x.test", Dmarc.NONE),  # not ours: no verdict either way
+        ("", Dmarc.NONE),
+        # ours is the topmost header of our id; one below it was the sender's
+        ("mx1.cabforum.org; dmarc=fail header.from=x.test\nmx1.cabforum.org; dmarc=pass", Dmarc.FAIL),
+        ("mx1.cabforum.org; dmarc=pass header.from=x.test\nmx1.cabforum.org; dmarc=fail", Dmarc.PASS),
+        ("mx1.cabforum.org; ;;; ===", Dmarc.NONE),
+    ],
+)
+def test_one_dmarc_judgement(header, verdict):
+    assert dmarc(header, TRUSTED) is verdict
+    assert dmarc(header, ()) is Dmarc.NONE  # nothing trusted: nothing judged
 
 
 def test_a_forwarded_messages_sender_is_found_in_its_header_block():

@@ -239,9 +239,7 @@ class Pipeline:
             parsed.from_address,
             staff=self.staff,
             speakers=self._speakers(s, app) if app is not None else None,
-            authentic=roles.authenticated(
-                parsed.header("authentication-results"), self.settings.trusted_authserv_ids
-            ),
+            authentic=roles.may_speak(self._dmarc(parsed), self.settings.trusted_authserv_ids),
         )
         if app is not None and role is not Role.APPLICANT:
             return self._keep_apart(s, app, mail, role, now)
@@ -313,6 +311,9 @@ class Pipeline:
         sender = roles.Person(reading.parsed.from_name, reading.parsed.from_address)
         kind = self._queue_reply(s, app, mail, row, assessment, now, sender)
         return Outcome(row.id, Disposition.APPLICATION, app.reference, kind)
+
+    def _dmarc(self, parsed: ParsedEmail) -> roles.Dmarc:
+        return roles.dmarc(parsed.header("authentication-results"), self.settings.trusted_authserv_ids)
 
     def _speakers(self, s: Session, app: Application) -> roles.People:
         reps = repo.current_fields(s, app.id).get("representatives") or []
@@ -570,7 +571,7 @@ class Pipeline:
             single_address(to)
         except ValueError as exc:
             return f"sender address unusable: {exc}"
-        if dmarc_failed(parsed, self.settings.trusted_authserv_ids):
+        if self._dmarc(parsed) is roles.Dmarc.FAIL:
             return "DMARC failed at our mail server: possible spoofing, left for staff"
         return self._over_rate_limit(s, to, now)
 
@@ -606,19 +607,6 @@ def fingerprint(parsed: ParsedEmail) -> str:
         h.update(part.encode("utf-8", "replace"))
         h.update(b"\x00")
     return h.hexdigest()
-
-
-def dmarc_failed(parsed: ParsedEmail, trusted: tuple[str, ...]) -> bool:
-    """Only our own receiving server's verdict counts: anyone can write an Authentication-Results header."""
-    if not trusted:
-        return False
-    for header in parsed.header("authentication-results").split("\n"):
-        authserv = header.split(";", 1)[0].strip().lower()
-        if authserv in {t.lower() for t in trusted}:
-            verdicts = header.lower()
-            if "dmarc=fail" in verdicts or ("spf=fail" in verdicts and "dkim=fail" in verdicts):
-                return True
-    return False
 
 
 _OUR_REPLY_ID = re.compile(rb"<intake\.[0-9a-f]{24}@[^<>\s]{1,255}>")

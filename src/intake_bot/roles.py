@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import authres
 
@@ -70,18 +71,37 @@ def people(applicant: str, representatives: Sequence[dict]) -> People:
     return People(applicant, tuple(r["email"] for r in representatives if r.get("email")))
 
 
-def authenticated(auth_results: str, trusted: Sequence[str]) -> bool:
-    """Whether the From may be believed: always without trusted authserv-ids; with them, only when
-    the topmost Authentication-Results header of one of them says dmarc=pass. Our server adds its
-    header on top; one further down with the same id was written by someone else."""
-    if not trusted:
-        return True
+class Dmarc(StrEnum):
+    """Our own receiving server's DMARC verdict on a message."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NONE = "none"  # no verdict: nothing trusted configured, no header of ours, no DMARC policy, an error
+
+
+def dmarc(auth_results: str, trusted: Sequence[str]) -> Dmarc:
+    """The one DMARC judgement: the `dmarc=` result of the topmost Authentication-Results header
+    whose authserv-id is one of `trusted`. Our server adds its header on top; one further down with
+    the same id was written by someone else, and one with another id by anyone at all.
+
+    It decides both who may speak on an application (`may_speak`) and whether a new application is
+    answered (not after a FAIL: the From is likely forged and the reply would go to its victim)."""
     ids = {t.lower() for t in trusted}
-    for value in auth_results.split("\n"):
-        if _authserv_id(value) not in ids:
-            continue
-        return _dmarc_result(value) == "pass"
-    return False
+    for value in auth_results.split("\n") if ids else ():
+        if _authserv_id(value) in ids:
+            result = _dmarc_result(value)
+            return Dmarc.PASS if result == "pass" else Dmarc.FAIL if result == "fail" else Dmarc.NONE
+    return Dmarc.NONE
+
+
+def may_speak(verdict: Dmarc, trusted: Sequence[str]) -> bool:
+    """Whether the From may be believed: always where no trusted authserv-ids are configured
+    (addresses as written; `config check` warns), else only after a DMARC pass."""
+    return not trusted or verdict is Dmarc.PASS
+
+
+def authenticated(auth_results: str, trusted: Sequence[str]) -> bool:
+    return may_speak(dmarc(auth_results, trusted), trusted)
 
 
 def _authserv_id(value: str) -> str:
