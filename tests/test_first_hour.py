@@ -572,6 +572,36 @@ def test_preview_shows_the_headers_and_both_parts_of_the_mail(staff):
     assert "\\x0d" not in out  # the SMTP line ends are not shown as escapes
 
 
+def test_preview_shows_the_bytes_send_sends(capsysbinary, tmp_path, database_url, smtp_sink):
+    """The queued reply is rendered once, Date and Message-ID included: `preview --raw` writes
+    those bytes, and `send` delivers the same bytes to the SMTP server."""
+    from mails import make_mail
+
+    smtp = smtp_sink.smtp_settings()
+    config = write_config(
+        tmp_path,
+        f'[database]\nurl = "{database_url}"\n[storage]\npath = "{tmp_path / "st"}"\n'
+        f'[smtp]\nhost = "{smtp.host}"\nport = {smtp.port}\nsecurity = "{smtp.security}"\n'
+        f'ca_file = "{smtp.ca_file}"\nusername = "{smtp.username}"\npassword_file = "{smtp.password.file}"\n'
+        'from_address = "questions@cabforum.org"\n',
+    )
+    mail = tmp_path / "app.eml"
+    mail.write_bytes(make_mail(sender="Alice Example <alice@example-trust.test>"))
+    assert run_cli(capsysbinary, "--config", str(config), "ingest", str(mail))[0] == 0
+    code, raw, _ = run_cli(capsysbinary, "--config", str(config), "preview", "SMCWG-2026-0001", "--raw")
+    assert code == 0 and raw.startswith(b"From: ")
+    code, shown, _ = run_cli(capsysbinary, "--config", str(config), "preview", "SMCWG-2026-0001")
+    shown = shown.decode()
+    assert code == 0 and shown.startswith("# reply #1, queued: `intake-bot send` sends this mail as it is\n")
+    assert "\n----- text/plain -----\nHello Alice Example," in shown  # the greeting the queued reply has
+    assert run_cli(capsysbinary, "--config", str(config), "send")[0] == 0
+    (delivered,) = smtp_sink.messages
+    assert delivered.data == raw
+    code, shown, _ = run_cli(capsysbinary, "--config", str(config), "preview", "SMCWG-2026-0001")
+    shown = shown.decode()
+    assert code == 0 and shown.startswith("# not queued: what `resend` would queue now\n")
+
+
 # -- monitoring -----------------------------------------------------------------------------------
 
 

@@ -877,22 +877,30 @@ def accept(c: Context, message: str, by: str | None) -> None:
     help="Show the mail this decision sends.",
 )
 @click.option("--reason", help="The rejection's reason, as the mail would quote it.")
+@click.option("--raw", is_flag=True, help="Write the mail's bytes exactly as `send` sends them.")
 @pass_ctx
-def preview(c: Context, reference: str, decision: str | None, reason: str | None) -> None:
-    """Print the mail the application would get now (or on --decision), without sending it: its
-    headers, text and HTML parts."""
+def preview(c: Context, reference: str, decision: str | None, reason: str | None, raw: bool) -> None:
+    """Print the mail the application gets next, without sending it: the reply waiting in the
+    outbox exactly as `send` will send it, else the one it would get now (or on --decision); its
+    headers, text and HTML parts (--raw: its bytes)."""
     from .staff import preview as render
     from .times import utcnow
 
     with c.database().transaction() as s:
-        rendered = render(s, c.settings, reference, utcnow(), decision, reason)
+        mail = render(s, c.settings, reference, utcnow(), decision, reason)
+    if raw:
+        click.echo(mail.raw, nl=False)  # bytes: written to the binary stream as they are
+        return
     import email  # here, not at the top: every other command would pay for it
     import email.policy
 
-    msg = email.message_from_bytes(rendered.raw, policy=email.policy.default)
-    for name in ("From", "To", "Subject", "Message-ID", "In-Reply-To", "References", "Auto-Submitted"):
-        if msg[name] is not None:
-            say(f"{name}: {msg[name]}")
+    msg = email.message_from_bytes(mail.raw, policy=email.policy.default)
+    if mail.queued is not None:
+        say(f"# reply #{mail.queued}, queued: `intake-bot send` sends this mail as it is")
+    else:
+        say(f"# not queued: what {'`' + decision + '`' if decision else '`resend`'} would queue now")
+    for name, value in msg.items():
+        say(f"{name}: {' '.join(str(value).split())}")
     for part in ("plain", "html"):
         body = msg.get_body((part,))
         if body is not None:

@@ -7,6 +7,7 @@ Each function works inside the caller's transaction and records who did what in 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -18,8 +19,7 @@ from .corrections import parse_correction
 from .errors import UsageError
 from .fields import FIELDS, statements
 from .pipeline import Pipeline
-from .records import Role
-from .replies import RenderedReply
+from .records import UNSENT, ReplyKind, Role
 from .storage import BlobStore
 from .store import repository as repo
 from .store.schema import Application, FieldValue, Reply, StoredMessage
@@ -124,6 +124,16 @@ def _outsider_message(s: Session, message: str) -> StoredMessage:
     return outsiders[0]
 
 
+@dataclass(frozen=True)
+class Preview:
+    """A mail as `send` sends it: `raw` is the very bytes. `queued` is the id of the reply waiting in
+    the outbox that `send` will send; None when nothing is queued: then what `resend` (or the
+    decision) would queue now."""
+
+    raw: bytes
+    queued: int | None
+
+
 def preview(
     s: Session,
     settings: Settings,
@@ -131,15 +141,26 @@ def preview(
     now: datetime,
     decision: str | None = None,
     reason: str | None = None,
-) -> RenderedReply:
-    """The mail the application would get now (or on `decision`), answering the applicant's last message."""
+) -> Preview:
+    """The mail the application gets next: the reply waiting in the outbox, as stored when it was
+    queued (its Date and Message-ID included); else the one it would get now (or on `decision`),
+    made by the code that queues it."""
     app = find(s, reference)
-    return lifecycle.current_letter(s, settings, app, now, "preview", decision, reason).rendered
+    if decision is None:
+        waiting = s.scalars(
+            select(Reply)
+            .where(Reply.application_id == app.id, Reply.state.in_(UNSENT))
+            .where(Reply.kind.in_([k for k in ReplyKind if k.to_applicant]))
+            .order_by(Reply.id.desc())
+            .limit(1)
+        ).first()
+        if waiting is not None:
+            return Preview(waiting.raw, waiting.id)
+    letter = lifecycle.current_letter(s, settings, app, now, "preview", decision, reason)
+    return Preview(letter.rendered.raw, None)
 
 
 def resend(s: Session, settings: Settings, reference: str, actor: str, now: datetime) -> Reply:
     """Queue what is true now again, with a Message-ID of its own."""
     find(s, reference).new_mail_at = None
     return lifecycle.resend(s, settings, reference, actor, now)
-
-
