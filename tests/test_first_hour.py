@@ -222,6 +222,37 @@ def test_an_unreachable_database_is_a_temporary_failure(capsys, tmp_path):
     assert first_line(err).startswith(
         f"intake-bot: cannot reach database postgresql+psycopg://intake@127.0.0.1:{port}/intake: "
     )
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_locked_database_is_a_temporary_failure(capsys, tmp_path):
+    """Another process holds SQLite's write lock past the wait (`?timeout=` seconds, 30 unless the
+    URL says): the command gives up with one line and 75, for cron or systemd to try again."""
+    import sqlite3
+
+    from mails import make_mail
+
+    database = tmp_path / "intake.db"
+    config = write_config(tmp_path, f'[database]\nurl = "sqlite:///{database}?timeout=0.2"\n')
+    assert cli(capsys, "--config", str(config), "db", "upgrade")[0] == 0
+    mail = tmp_path / "app.eml"
+    mail.write_bytes(make_mail())
+    holder = sqlite3.connect(database, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        for command in (("note", "SMCWG-2026-0001", "hello"), ("ingest", str(mail))):
+            code, _, err = cli(capsys, "--config", str(config), *command)
+            assert code == 75, (command, err)
+            assert first_line(err) == (
+                f"intake-bot: database {database} is locked by another process (database is locked);"
+                " try again later"
+            )
+            assert len(err.strip().splitlines()) == 1
+    finally:
+        holder.close()
+    assert (
+        cli(capsys, "--config", str(config), "note", "SMCWG-2026-0001", "hello")[0] == 2
+    )  # no such application
 
 
 def test_a_global_option_after_the_command(capsys, tmp_path):

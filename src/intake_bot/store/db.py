@@ -19,6 +19,7 @@ from .readonly import open_for_reading
 from .revision import SCHEMA_HEAD  # the newest migration (a module of its own: see revision.py)
 
 MIGRATION_LOCK_KEY = 0x1A7AC3B0  # pg_advisory_lock key held while migrating
+LOCK_WAIT_SECONDS = 30.0  # how long a SQLite command waits for another process's lock
 
 
 class Database:
@@ -159,8 +160,9 @@ def _engine(url: str, create: bool = True) -> Engine:
         if not database.exists():
             missing_sqlite_file(database, create)
             _create_private_file(database)
-    engine = create_engine(url, connect_args={"timeout": 30})
-    event.listen(engine, "connect", _sqlite_pragmas)
+    wait = lock_wait(parsed)
+    engine = create_engine(url, connect_args={"timeout": wait})
+    event.listen(engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, wait))
     event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
 
@@ -184,12 +186,22 @@ def _sqlite_read_pragmas(dbapi_conn, _record) -> None:
     dbapi_conn.execute("PRAGMA busy_timeout=30000")
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def lock_wait(parsed) -> float:
+    """Seconds to wait for a lock another process holds before giving up (exit 75): the SQLite
+    URL's `?timeout=` (as pysqlite reads it), else 30."""
+    value = parsed.query.get("timeout", LOCK_WAIT_SECONDS)
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        raise ConfigError(f"[database] url: timeout must be a number of seconds, not {value!r}") from None
+
+
+def _sqlite_pragmas(dbapi_conn, _record, wait: float = LOCK_WAIT_SECONDS) -> None:
     dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")  # before WAL: switching to it may wait too
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
