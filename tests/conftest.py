@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mailservers import Dovecot, SmtpSink, find_program, make_cert
+from mailservers import Dovecot, SmtpSink, TokenEndpoint, find_program, make_cert
 
 
 def _dovecot() -> Iterator[Dovecot]:
@@ -73,6 +73,19 @@ def smtp_sink(mail_cert: tuple[Path, Path]) -> Iterator[SmtpSink]:
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def token_endpoint(mail_cert: tuple[Path, Path]) -> Iterator[TokenEndpoint]:
+    """An HTTPS OAuth 2.0 token endpoint on loopback (mailservers.TokenEndpoint); its cache is
+    emptied before and after, so each test starts with no access token."""
+    from intake_bot import oauth
+
+    oauth._CACHE.clear()
+    endpoint = TokenEndpoint(mail_cert)
+    yield endpoint
+    endpoint.stop()
+    oauth._CACHE.clear()
 
 
 # ---- end of mail servers ----

@@ -411,3 +411,86 @@ class _Handler:
         who = bool(session.authenticated)
         self.sink._record(Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), raw, who))
         return "250 2.0.0 OK"
+
+
+# ---- an OAuth 2.0 token endpoint -------------------------------------------------------------------
+
+
+class TokenEndpoint:
+    """An HTTPS OAuth 2.0 token endpoint on loopback (RFC 6749 section 6): it trades the refresh
+    token `refresh_token` of client `client_id`/`client_secret` for `access_token`, valid for
+    `expires_in` seconds; `requests` holds each request's form fields. Set `status`/`answer` to
+    make it fail."""
+
+    def __init__(self, cert: tuple[Path, Path]) -> None:
+        import json
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qsl
+
+        self.client_id, self.client_secret, self.refresh_token = "client-1", "SECRET-client", "SECRET-refresh"
+        self.access_token, self.expires_in = "ya29.access-1", 3600
+        self.status: int | None = None  # an HTTP status to answer with instead of a token
+        self.answer: dict | None = None
+        self.requests: list[dict[str, str]] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(parse_qsl(self.rfile.read(length).decode()))
+                endpoint.requests.append(form)
+                status, answer = endpoint.respond(form)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(cert[0]), str(cert[1]))
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.ca_file = cert[0]
+        self.url = f"https://127.0.0.1:{self.server.server_address[1]}/token"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def respond(self, form: dict[str, str]) -> tuple[int, dict]:
+        if self.status is not None:
+            return self.status, self.answer or {}
+        expected = {
+            "grant_type": "refresh_token",
+            "refresh_token": self.refresh_token,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+        }
+        if any(form.get(k) != v for k, v in expected.items()):
+            return 400, {"error": "invalid_grant", "description": "Token has been expired or revoked."}
+        return 200, {"access_token": self.access_token, "token_type": "Bearer", "expires_in": self.expires_in}
+
+    def settings(self, directory: Path, **changes: object):
+        """[oauth2] settings reaching this endpoint; the client id and both secrets in files."""
+        from intake_bot.config import OAuth2Settings
+
+        def secret(key: str, value: str) -> Secret:
+            path = directory / f"oauth2-{key}"
+            path.write_text(value + "\n")
+            return Secret(file=str(path), key=key)
+
+        settings = OAuth2Settings(
+            token_url=self.url,
+            client_id=secret("client_id", self.client_id),
+            client_secret=secret("client_secret", self.client_secret),
+            refresh_token=secret("refresh_token", self.refresh_token),
+            ca_file=str(self.ca_file),
+            timeout=5.0,
+        )
+        return replace(settings, **changes)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -40,6 +40,17 @@ def test_password_is_read_from_the_environment_and_never_shown(tmp_path, monkeyp
         ("[smtp]\nhost = 'h'\nport = 'x'\n", "port must be"),
         ("[database\n", "not valid TOML"),
         ("[imap]\nhost = 'h'\nsince = 'yesterday'\n", "since must be a date"),
+        ("[imap]\nhost = 'h'\noauth2 = true\n", "oauth2 = true needs an \\[oauth2\\] section"),
+        ("[oauth2]\nclient_id_env = 'A'\n", "needs provider = 'google' or 'microsoft', or a token_url"),
+        (
+            "[oauth2]\nprovider = 'google'\nclient_id_env = 'A'\nclient_secret = 's'\n",
+            "client_secret must not be inline",
+        ),
+        (
+            "[oauth2]\nprovider = 'google'\nclient_id_env = 'A'\nclient_secret_env = 'B'\n",
+            "needs refresh_token_env or",
+        ),
+        ("[oauth2]\ntoken_url = 'http://x.test/token'\n", "must be an https:// URL"),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path, text, words):
@@ -72,3 +83,21 @@ def test_evidence_rules_and_staff_notification(tmp_path):
     assert s.notify_address == "staff@cabforum.org"
     with pytest.raises(ConfigError, match="ipr_cutover"):
         load_settings(write(tmp_path, '[evidence]\nipr_cutover = "soon"\n'))
+
+
+def test_oauth2_presets_and_the_logins_that_use_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("CID", "client-1")
+    text = (
+        "[oauth2]\nprovider = 'microsoft'\ntenant = 'contoso.example'\nclient_id_env = 'CID'\n"
+        "client_secret_file = '/nonexistent/secret'\nrefresh_token_env = 'RT'\n"
+        "[imap]\nhost = 'h'\noauth2 = true\n[smtp]\nhost = 'h'\n"
+    )
+    s = load_settings(write(tmp_path, text))
+    assert s.imap.oauth2.token_url == "https://login.microsoftonline.com/contoso.example/oauth2/v2.0/token"
+    assert s.imap.oauth2.client_id.value() == "client-1" and s.smtp.oauth2 is None
+    with pytest.raises(ConfigError, match=r"environment variable RT \(refresh_token_env\) is not set"):
+        s.imap.oauth2.refresh_token.value()
+    with pytest.raises(ConfigError, match="cannot read client_secret_file /nonexistent/secret"):
+        s.imap.oauth2.client_secret.value()
+    google = load_settings(write(tmp_path, text.replace("'microsoft'", "'google'")))
+    assert google.imap.oauth2.token_url == "https://oauth2.googleapis.com/token"

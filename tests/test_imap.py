@@ -243,3 +243,16 @@ def test_silent_server_is_transient(dovecot: Dovecot, imap_user: str) -> None:
         settings = replace(dovecot.imap_settings(imap_user), port=silent.getsockname()[1], timeout=0.3)
         with pytest.raises(TransientError, match="unreachable"):
             connect(settings)
+
+
+def test_xoauth2_with_a_token_refreshed_at_the_token_endpoint(
+    dovecot: Dovecot, imap_user: str, token_endpoint, tmp_path: Path
+) -> None:
+    # The test server's static passdb checks an XOAUTH2 token like a password.
+    token_endpoint.access_token = dovecot.password
+    settings = replace(
+        dovecot.imap_settings(imap_user), password=Secret(), oauth2=token_endpoint.settings(tmp_path)
+    )
+    with connect(settings) as mailbox:
+        assert mailbox.select("INBOX").uidnext == 1
+    assert len(token_endpoint.requests) == 1

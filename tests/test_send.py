@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,68 @@ def test_xoauth2_login_with_a_token_from_a_file_or_a_command(smtp_sink: SmtpSink
     token.write_text("expired-token")
     with pytest.raises(ConfigError, match="SMTP login as questions@cabforum.org .* failed: 535"):
         send(smtp_sink, password=Secret(), oauth2_token_file=str(token))
+
+
+def test_xoauth2_with_a_refreshed_token_cached_until_it_expires(
+    smtp_sink: SmtpSink, token_endpoint, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """[oauth2]: the refresh token is traded for an access token at the token endpoint, which the
+    SMTP server then takes; a second login uses the cached token; none of the secrets is logged."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    oauth2 = token_endpoint.settings(tmp_path)
+    smtp_sink.oauth_token = token_endpoint.access_token
+    send(smtp_sink, password=Secret(), oauth2=oauth2)
+    send(smtp_sink, password=Secret(), oauth2=oauth2)
+    assert [got.authenticated for got in smtp_sink.messages] == [True, True]
+    assert token_endpoint.requests == [
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": "SECRET-refresh",
+            "client_id": "client-1",
+            "client_secret": "SECRET-client",
+        }
+    ]
+    assert "SECRET" not in caplog.text and token_endpoint.access_token not in caplog.text
+
+
+def test_an_expired_access_token_is_refreshed(token_endpoint, tmp_path: Path) -> None:
+    from intake_bot.oauth import REFRESH_EARLY, refreshed_token
+
+    now = [1000.0]
+    oauth2 = token_endpoint.settings(tmp_path)
+    assert refreshed_token(oauth2, clock=lambda: now[0]) == "ya29.access-1"
+    token_endpoint.access_token = "ya29.access-2"
+    now[0] += 3600 - REFRESH_EARLY - 1
+    assert refreshed_token(oauth2, clock=lambda: now[0]) == "ya29.access-1"  # still cached
+    now[0] += 2
+    assert refreshed_token(oauth2, clock=lambda: now[0]) == "ya29.access-2"
+    assert len(token_endpoint.requests) == 2
+
+
+def test_a_refused_or_unreachable_token_endpoint_says_so_without_secrets(
+    token_endpoint, tmp_path: Path
+) -> None:
+    from intake_bot.errors import TransientError
+    from intake_bot.oauth import refreshed_token
+
+    oauth2 = token_endpoint.settings(tmp_path)
+    token_endpoint.refresh_token = "SECRET-other"  # ours was revoked
+    with pytest.raises(ConfigError) as refused:
+        refreshed_token(oauth2)
+    assert "refused the refresh token (invalid_grant" in str(refused.value)
+    token_endpoint.status, token_endpoint.answer = 503, {"oops": 1}
+    with pytest.raises(TransientError, match="failed \\(HTTP 503\\)") as failed:
+        refreshed_token(oauth2)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"https://127.0.0.1:{closed.getsockname()[1]}/token"
+    with pytest.raises(
+        TransientError, match="cannot reach the OAuth2 token endpoint 127.0.0.1"
+    ) as unreachable:
+        refreshed_token(replace(oauth2, token_url=nowhere))
+    for error in (refused, failed, unreachable):
+        assert "SECRET" not in str(error.value) and "client-1" not in str(error.value)
+        chained = error.value.__cause__ or (not error.value.__suppress_context__ and error.value.__context__)
+        assert not chained  # --debug prints a chained exception, and the request held the secrets

@@ -38,10 +38,12 @@ class EvidenceRules:
 
 @dataclass(frozen=True)
 class Secret:
-    """A password found through the environment or a file; never printed."""
+    """A password (or another secret: `key` names its keys) found through the environment or a
+    file; never printed."""
 
     env: str | None = None
     file: str | None = None
+    key: str = "password"
 
     def __repr__(self) -> str:
         return "Secret(***)"
@@ -50,14 +52,35 @@ class Secret:
         if self.env:
             found = os.environ.get(self.env)
             if found is None:
-                raise ConfigError(f"environment variable {self.env} (password_env) is not set")
+                raise ConfigError(f"environment variable {self.env} ({self.key}_env) is not set")
             return found
         if self.file:
             try:
                 return Path(self.file).read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise ConfigError(f"cannot read password_file {self.file}: {exc.strerror}") from exc
+                raise ConfigError(f"cannot read {self.key}_file {self.file}: {exc.strerror}") from exc
         return None
+
+
+OAUTH2_PROVIDERS = {  # token endpoints of the presets; {tenant} is [oauth2] tenant
+    "google": "https://oauth2.googleapis.com/token",
+    "microsoft": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+}
+
+
+@dataclass(frozen=True)
+class OAuth2Settings:
+    """[oauth2]: the built-in refresh of XOAUTH2 access tokens (oauth.py), for the logins that
+    say `oauth2 = true`. The client id, client secret and refresh token come from the environment
+    or files, like passwords."""
+
+    token_url: str
+    client_id: Secret
+    client_secret: Secret
+    refresh_token: Secret
+    scope: str = ""  # space-separated; Microsoft wants the IMAP and SMTP scopes named
+    ca_file: str | None = None  # to trust a token endpoint's private CA; default: the system's
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +93,7 @@ class ImapSettings:
     password: Secret = field(default_factory=Secret)
     oauth2_token_file: str | None = None
     oauth2_token_command: str | None = None
+    oauth2: OAuth2Settings | None = None  # `oauth2 = true`: tokens refreshed as [oauth2] says
     folder: str = "INBOX"
     since: datetime | None = None
     batch_size: int = 200
@@ -90,6 +114,7 @@ class SmtpSettings:
     timeout: float = 30.0
     oauth2_token_file: str | None = None  # XOAUTH2 (Google, Microsoft 365) instead of a password
     oauth2_token_command: str | None = None
+    oauth2: OAuth2Settings | None = None  # `oauth2 = true`: tokens refreshed as [oauth2] says
 
 
 @dataclass(frozen=True)
@@ -227,7 +252,8 @@ def _settings(data: Table, source: Path | None, where: str) -> Settings:
     storage = _table(data, "storage", where)
     replies = _table(data, "replies", where)
     intake = _table(data, "intake", where)
-    smtp = _smtp(_table(data, "smtp", where), where) if "smtp" in data else None
+    oauth2 = _oauth2(_table(data, "oauth2", where), where) if "oauth2" in data else None
+    smtp = _smtp(_table(data, "smtp", where), where, oauth2) if "smtp" in data else None
     from_address = (
         smtp.from_address if smtp else _str(replies, "from_address", where, "questions@cabforum.org")
     )
@@ -238,7 +264,7 @@ def _settings(data: Table, source: Path | None, where: str) -> Settings:
     return Settings(
         database_url=_sqlite_relative_to(_str(db, "url", where, "sqlite:///intake.db"), source),
         storage_path=_path(_str(storage, "path", where, "attachments"), base),
-        imap=_imap(_table(data, "imap", where), where) if "imap" in data else None,
+        imap=_imap(_table(data, "imap", where), where, oauth2) if "imap" in data else None,
         smtp=smtp,
         from_address=from_address,
         working_group=_str(intake, "working_group", where, "SMCWG"),
@@ -256,7 +282,7 @@ def _settings(data: Table, source: Path | None, where: str) -> Settings:
     )
 
 
-def _imap(t: dict[str, Any], where: str) -> ImapSettings:
+def _imap(t: dict[str, Any], where: str, oauth2: OAuth2Settings | None = None) -> ImapSettings:
     security = _security(t, where, "ssl")
     return ImapSettings(
         host=_required(t, "host", "imap", where),
@@ -267,6 +293,7 @@ def _imap(t: dict[str, Any], where: str) -> ImapSettings:
         password=_secret(t, "imap", where),
         oauth2_token_file=_str(t, "oauth2_token_file", where, "") or None,
         oauth2_token_command=_str(t, "oauth2_token_command", where, "") or None,
+        oauth2=_uses_oauth2(t, "imap", where, oauth2),
         folder=_str(t, "folder", where, "INBOX"),
         since=_since(t.get("since"), where),
         batch_size=_int(t, "batch_size", where, 200),
@@ -276,7 +303,7 @@ def _imap(t: dict[str, Any], where: str) -> ImapSettings:
     )
 
 
-def _smtp(t: dict[str, Any], where: str) -> SmtpSettings:
+def _smtp(t: dict[str, Any], where: str, oauth2: OAuth2Settings | None = None) -> SmtpSettings:
     security = _security(t, where, "starttls")
     return SmtpSettings(
         host=_required(t, "host", "smtp", where),
@@ -289,7 +316,56 @@ def _smtp(t: dict[str, Any], where: str) -> SmtpSettings:
         timeout=float(_int(t, "timeout", where, 30)),
         oauth2_token_file=_str(t, "oauth2_token_file", where, "") or None,
         oauth2_token_command=_str(t, "oauth2_token_command", where, "") or None,
+        oauth2=_uses_oauth2(t, "smtp", where, oauth2),
     )
+
+
+def _oauth2(t: dict[str, Any], where: str) -> OAuth2Settings:
+    provider = _str(t, "provider", where, "")
+    url = _str(t, "token_url", where, "")
+    tenant = _str(t, "tenant", where, "organizations")
+    if not url and provider not in OAUTH2_PROVIDERS:
+        raise ConfigError(
+            f"{where}: [oauth2] needs provider = {' or '.join(map(repr, OAUTH2_PROVIDERS))}, or a token_url"
+        )
+    url = url or OAUTH2_PROVIDERS[provider].format(tenant=tenant)
+    if not url.startswith("https://"):
+        raise ConfigError(f"{where}: [oauth2] token_url must be an https:// URL")
+
+    def secret(key: str) -> Secret:
+        if key in t:
+            raise ConfigError(f"{where}: [oauth2] {key} must not be inline; use {key}_env or {key}_file")
+        found = Secret(
+            env=_str(t, f"{key}_env", where, "") or None,
+            file=_str(t, f"{key}_file", where, "") or None,
+            key=key,
+        )
+        if not (found.env or found.file):
+            raise ConfigError(f"{where}: [oauth2] needs {key}_env or {key}_file")
+        return found
+
+    return OAuth2Settings(
+        token_url=url,
+        client_id=secret("client_id"),
+        client_secret=secret("client_secret"),
+        refresh_token=secret("refresh_token"),
+        scope=_str(t, "scope", where, ""),
+        ca_file=_str(t, "ca_file", where, "") or None,
+        timeout=float(_int(t, "timeout", where, 30)),
+    )
+
+
+def _uses_oauth2(
+    t: dict[str, Any], section: str, where: str, oauth2: OAuth2Settings | None
+) -> OAuth2Settings | None:
+    wanted = t.get("oauth2", False)
+    if not isinstance(wanted, bool):
+        raise ConfigError(f"{where}: [{section}] oauth2 must be true or false")
+    if wanted and oauth2 is None:
+        raise ConfigError(
+            f"{where}: [{section}] oauth2 = true needs an [oauth2] section (provider, client_id_env ...)"
+        )
+    return oauth2 if wanted else None
 
 
 def _limits(t: dict[str, Any], where: str) -> Limits:

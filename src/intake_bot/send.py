@@ -133,7 +133,9 @@ class SmtpSender:
 
     def _login(self, smtp: smtplib.SMTP) -> None:
         username = self.settings.username or ""
-        token = access_token(self.settings.oauth2_token_file, self.settings.oauth2_token_command)
+        token = access_token(
+            self.settings.oauth2_token_file, self.settings.oauth2_token_command, self.settings.oauth2
+        )
         try:
             if token is not None:
                 # Initial response at once; on a refusal the server sends a JSON challenge, which

@@ -90,7 +90,7 @@ def _login(client: IMAPClient, settings: ImapSettings, where: str) -> None:
 
 
 def _oauth2_token(settings: ImapSettings) -> str | None:
-    return access_token(settings.oauth2_token_file, settings.oauth2_token_command)
+    return access_token(settings.oauth2_token_file, settings.oauth2_token_command, settings.oauth2)
 
 
 class ImapMailbox:

@@ -23,7 +23,7 @@ _SAFE_FOLDER = re.compile(r"[A-Za-z0-9 ._/-]{1,200}")  # sent as a quoted string
 
 def supports(settings: ImapSettings) -> bool:
     """A password login and a folder name that needs no IMAP encoding (modified UTF-7, escapes)."""
-    oauth = settings.oauth2_token_file or settings.oauth2_token_command
+    oauth = settings.oauth2_token_file or settings.oauth2_token_command or settings.oauth2
     return not oauth and _SAFE_FOLDER.fullmatch(settings.folder) is not None
 
 
