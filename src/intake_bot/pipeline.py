@@ -33,6 +33,7 @@ from .recipients import recipient_domain, recipient_mailbox
 from .records import (
     ApplicationStatus,
     Assessment,
+    Bounce,
     Disposition,
     Extraction,
     ParsedEmail,
@@ -125,7 +126,7 @@ class Pipeline:
         """Parse, classify and read the message in the worker; ReadFailed says why it could not."""
         limits, own = self.settings.limits, self.own_addresses
         return self.worker.call(
-            untrusted.read_message, incoming.raw, limits, own, incoming.received_at, self.clock()
+            untrusted.read_message, incoming.raw, limits, own, incoming.received_at, self.clock(), self.staff
         )
 
     def read_again(self, raw: bytes, received_at: datetime) -> Extraction:
@@ -221,10 +222,10 @@ class Pipeline:
         verdict = reading.verdict
         from_staff = parsed.from_address in self.staff
         # Staff mail joins an application only by what it answers, never by its sender's address.
-        app_id = self._thread(s, thread.clues(parsed, fall_back=not from_staff))
+        app_id = self._thread(s, thread.named_only(reading.clues) if from_staff else reading.clues)
         if verdict.automated:
-            if verdict.disposition == Disposition.BOUNCE:
-                app_id = self._match_bounce(s, incoming.raw, now) or app_id
+            if reading.bounce is not None:
+                app_id = self._match_bounce(s, reading.bounce, now) or app_id
             row = self._store_message(s, mail, verdict.disposition, verdict.reason, app_id)
             if app_id is not None:
                 repo.add_event(
@@ -346,11 +347,10 @@ class Pipeline:
         anything else is left for staff, as is mail whose staff From our server could not confirm."""
         parsed = mail.parsed
         if role is Role.STAFF:
-            original = roles.forwarded_sender(parsed.text, self.staff)
+            original = mail.reading.forwarded
             judged = mail.reading.judgement
             if original is not None and judged is not None and judged.disposition == Disposition.APPLICATION:
-                clue = thread.ThreadClues((), (), original.address, thread.colleague_domain(original.address))
-                app_id = self._thread(s, clue)
+                app_id = self._thread(s, thread.by_sender(original.address))
                 app = s.get(Application, app_id) if app_id is not None else None
                 reason = f"forwarded by staff ({parsed.from_address}): {original.address}'s application"
                 return self._read(s, mail, extraction, app, original, reason, now)
@@ -530,14 +530,14 @@ class Pipeline:
         repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
         return kind
 
-    def _match_bounce(self, s: Session, raw: bytes, now: datetime) -> int | None:
+    def _match_bounce(self, s: Session, bounce: Bounce, now: datetime) -> int | None:
         """A bounce of one of our replies: mark that reply bounced, for staff. Returns its application."""
         found = None
-        for message_id in dict.fromkeys(_OUR_REPLY_ID.findall(raw[:1_000_000])):
-            reply = s.scalars(select(Reply).where(Reply.message_id == message_id.decode("ascii"))).first()
+        for message_id in bounce.reply_ids:
+            reply = s.scalars(select(Reply).where(Reply.message_id == message_id)).first()
             if reply is None:
                 continue
-            why = _bounce_reason(raw)
+            why = bounce.reason
             reply.state, reply.last_error = ReplyState.BOUNCED, why
             if reply.application_id is None:  # the staff digest: no application to note it on
                 continue
@@ -607,16 +607,6 @@ def fingerprint(parsed: ParsedEmail) -> str:
         h.update(part.encode("utf-8", "replace"))
         h.update(b"\x00")
     return h.hexdigest()
-
-
-_OUR_REPLY_ID = re.compile(rb"<intake\.[0-9a-f]{24}@[^<>\s]{1,255}>")
-_DSN_DETAIL = re.compile(rb"^(?:Diagnostic-Code|Status|Action):[ \t]*(.{1,300})$", re.I | re.M)
-
-
-def _bounce_reason(raw: bytes) -> str:
-    """The delivery report's own words (Status, Diagnostic-Code), else a plain 'bounced'."""
-    details = [m.decode("utf-8", "replace").strip() for m in _DSN_DETAIL.findall(raw[:1_000_000])]
-    return ("bounced: " + "; ".join(dict.fromkeys(details)))[:2000] if details else "bounced"
 
 
 def _reason(exc: BaseException) -> str:

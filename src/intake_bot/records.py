@@ -260,14 +260,47 @@ class Extraction:
 
 
 @dataclass(frozen=True)
+class ThreadClues:
+    """What ties a message to an application (thread.py reads them, the parent looks them up)."""
+
+    references: tuple[str, ...]  # application references named in the subject (or the body)
+    message_ids: tuple[str, ...]  # In-Reply-To and References
+    sender: str
+    colleague_domain: str | None  # the sender's domain, unless it is a freemail domain
+
+
+NO_CLUES = ThreadClues((), (), "", None)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone mail is read from and answered to: a display name (maybe empty) and an address."""
+
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """What a delivery report says of our replies: their Message-IDs and its own words."""
+
+    reply_ids: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Reading:
-    """All that the untrusted stages (parse, classify, read; in the worker) made of one message."""
+    """All that the untrusted stages (parse, classify, read, thread clues; in the worker) made of
+    one message: the parent only looks its plain data up in the database."""
 
     parsed: ParsedEmail
     verdict: Classification
     extraction: Extraction | None  # None for automatic mail (bounces, auto-replies, lists): not read
     judgement: Classification | None  # application or not, on its own (when no application threads it)
     working_groups: frozenset[str]  # the working groups its subject and text name
+    clues: ThreadClues = NO_CLUES  # the sender's included; the parent drops it for staff mail
+    forwarded: Person | None = None  # staff mail: whose message a staff member forwarded
+    bounce: Bounce | None = None  # a delivery report
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from enum import StrEnum
 import authres
 
 from .body import header_block_senders
-from .records import Extraction, Role
+from .records import Extraction, Person, Role
 from .thread import colleague_domain, sender_domain
 
 # Our server's Authentication-Results header is a line or two; anything longer is not its own, and
@@ -128,14 +128,6 @@ def role_of(sender: str, *, staff: StaffAddresses, speakers: People | None, auth
     if speakers is None or speakers.include(sender):
         return Role.APPLICANT
     return Role.OUTSIDER
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone mail is read from and answered to: a display name (maybe empty) and an address."""
-
-    name: str
-    address: str
 
 
 def forwarded_sender(text: str, staff: StaffAddresses) -> Person | None:

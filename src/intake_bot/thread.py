@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
-from .records import ParsedEmail
+from .records import ParsedEmail, ThreadClues
 
 _REFERENCE = re.compile(r"\[\s*([A-Z]{2,12}-\d{4}-\d{3,6})\s*\]", re.I)
 _BODY_REFERENCE = re.compile(r"\b(?:reference|ref\.?)\s*:?\s*([A-Z]{2,12}-\d{4}-\d{3,6})\b", re.I)
@@ -44,17 +44,9 @@ FREEMAIL = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ThreadClues:
-    references: tuple[str, ...]  # application references named in the subject (or the body)
-    message_ids: tuple[str, ...]  # In-Reply-To and References
-    sender: str
-    colleague_domain: str | None  # the sender's domain, unless it is a freemail domain
-
-
-def clues(parsed: ParsedEmail, fall_back: bool = True) -> ThreadClues:
-    """What ties `parsed` to an application; without `fall_back` only what it names or answers
-    counts, not who sent it (staff mail: a staff member's domain says nothing about an application)."""
+def clues(parsed: ParsedEmail) -> ThreadClues:
+    """What ties `parsed` to an application. Read in the worker: subject and body are the sender's.
+    The sender's address and domain are clues too, except for staff mail (`named_only`)."""
     refs = [m.upper() for m in _REFERENCE.findall(parsed.subject)]
     if not refs:
         # Outlook and mobile clients sometimes drop the subject tag; our replies also carry it in the body.
@@ -63,9 +55,20 @@ def clues(parsed: ParsedEmail, fall_back: bool = True) -> ThreadClues:
     return ThreadClues(
         references=tuple(dict.fromkeys(refs)),
         message_ids=ids,
-        sender=parsed.from_address if fall_back else "",
-        colleague_domain=colleague_domain(parsed.from_address) if fall_back else None,
+        sender=parsed.from_address,
+        colleague_domain=colleague_domain(parsed.from_address),
     )
+
+
+def named_only(clue: ThreadClues) -> ThreadClues:
+    """Only what the message names or answers: staff mail joins an application by those alone (a
+    staff member's address or domain says nothing about an application)."""
+    return replace(clue, sender="", colleague_domain=None)
+
+
+def by_sender(address: str) -> ThreadClues:
+    """The clues of a forwarded application: only who sent it."""
+    return ThreadClues((), (), address, colleague_domain(address))
 
 
 def sender_domain(address: str) -> str:

@@ -1,4 +1,5 @@
-"""The untrusted stages of one message: parse -> classify -> read. Runs in the worker (worker.py).
+"""The untrusted stages of one message: parse -> classify -> thread clues -> read. Runs in the
+worker (worker.py): everything here reads what the sender wrote.
 
 Plain functions from raw bytes to frozen records; the pipeline calls them through the worker, which
 keeps them within the CPU, memory and time limits.
@@ -6,26 +7,39 @@ keeps them within the CPU, memory and time limits.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+from . import thread
 from .classify import application_verdict, classify
 from .config import Limits
 from .parse import parse_email
 from .reader import read
 from .reader.groups import working_groups_named
-from .records import Extraction, ParsedEmail, Reading
+from .records import Bounce, Disposition, Extraction, ParsedEmail, Reading
+from .roles import StaffAddresses, forwarded_sender
+
+NO_STAFF = StaffAddresses()
 
 
 def read_message(
-    raw: bytes, limits: Limits, own_addresses: frozenset[str], received_at: datetime | None, now: datetime
+    raw: bytes,
+    limits: Limits,
+    own_addresses: frozenset[str],
+    received_at: datetime | None,
+    now: datetime,
+    staff: StaffAddresses = NO_STAFF,
 ) -> Reading:
-    """A new message: parsed, classified and (unless it is automatic mail) read.
+    """A new message: parsed, classified, its thread clues found and (unless it is automatic mail)
+    read; a delivery report's ids of our replies, and whose message staff forwarded.
 
     received_at (IMAP INTERNALDATE), else its Date header, else now, is when it was sent for the reader."""
     parsed = parse_with_limits(raw, limits)
     verdict = classify(parsed, own_addresses)
+    clues = thread.clues(parsed)
     if verdict.automated:
-        return Reading(parsed, verdict, None, False, frozenset())
+        bounce = bounce_of(raw) if verdict.disposition == Disposition.BOUNCE else None
+        return Reading(parsed, verdict, None, False, frozenset(), clues, bounce=bounce)
     extraction = read(parsed, received_at=received_at or parsed.date or now)
     return Reading(
         parsed,
@@ -33,7 +47,23 @@ def read_message(
         extraction,
         application_verdict(parsed, extraction),
         frozenset(working_groups_named(f"{parsed.subject}\n{parsed.text}")),
+        clues,
+        forwarded=forwarded_sender(parsed.text, staff) if parsed.from_address in staff else None,
     )
+
+
+_OUR_REPLY_ID = re.compile(rb"<intake\.[0-9a-f]{24}@[^<>\s]{1,255}>")
+_DSN_DETAIL = re.compile(rb"^(?:Diagnostic-Code|Status|Action):[ \t]*(.{1,300})$", re.I | re.M)
+
+
+def bounce_of(raw: bytes) -> Bounce:
+    """The Message-IDs of our replies a delivery report names, and its own words (Status,
+    Diagnostic-Code), else a plain 'bounced'."""
+    head = raw[:1_000_000]
+    ids = tuple(dict.fromkeys(m.decode("ascii") for m in _OUR_REPLY_ID.findall(head)))
+    details = [m.decode("utf-8", "replace").strip() for m in _DSN_DETAIL.findall(head)]
+    reason = ("bounced: " + "; ".join(dict.fromkeys(details)))[:2000] if details else "bounced"
+    return Bounce(ids, reason)
 
 
 def read_again(raw: bytes, limits: Limits, received_at: datetime) -> Extraction:
