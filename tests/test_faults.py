@@ -145,9 +145,10 @@ def check_replies(bot: Bot, sink: SmtpSink, by_uid: dict[int, Mail], allowed_dup
     received = received_ids(sink)
     stale = set(received) - sent  # only a reply the server took just before a kill, superseded after it
     assert sent <= set(received) and len(stale) <= allowed_duplicates, stale
-    twice = {mid: n for mid, n in received.items() if n > 1}
-    assert all(n == 2 for n in twice.values()), twice
-    assert len(twice) + len(stale) <= allowed_duplicates, twice
+    # Each kill can cost at most the one reply in flight: the server took it, the kill came before it
+    # was recorded. Two kills in a row can strike the same reply, so it may arrive three times.
+    extra = {mid: n - 1 for mid, n in received.items() if n > 1}
+    assert sum(extra.values()) + len(stale) <= allowed_duplicates, (extra, stale)
 
 
 def check_server_flags(dovecot: Dovecot, user: str, by_uid: dict[int, Mail]) -> None:
