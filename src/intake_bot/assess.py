@@ -1,7 +1,7 @@
 """Pure: which items an application still lacks, by a requirement profile per working group.
 
-A profile is data: for each category, the item codes it requires. `None` is the profile used
-while the category is unknown (the items required of everyone).
+A profile is data (items.py): for each category, the item codes it requires. `None` is the profile
+used while the category is unknown (the items required of everyone).
 
 Only evidence that qualifies counts. Extraction records what a document or certificate is;
 whether it qualifies depends on the working group, the rules and the date, and is decided here:
@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,110 +23,47 @@ from . import evidence
 from .cleantext import describe_attachment
 from .config import EvidenceRules
 from .fields import Fields
+from .items import TEST_SITE_STATES, ItemCode, Profile, item, required
 from .records import Assessment
 from .times import as_utc
 
 DEFAULT_RULES = EvidenceRules()
 
-EVERYONE = (
-    "category",
-    "organization_name",
-    "website_url",
-    "ipr_agreement",
-    "representatives",
-    "emergency_contact",
-)
-VOTING = (*EVERYONE[:5], "voting_representative", "emergency_contact")
-
-Profile = Mapping[str | None, tuple[str, ...]]
-
-PROFILES: dict[str, Profile] = {
-    "SMCWG": {
-        None: EVERYONE,
-        "certificate_issuer": (*VOTING, "audit_report_url", "certificate_evidence"),
-        "certificate_consumer": VOTING,
-        "interested_party": EVERYONE,
-        "associate_member": EVERYONE,
-    },
-    "SCWG": {  # issuers show test sites with a valid, a revoked and an expired certificate
-        None: EVERYONE,
-        "certificate_issuer": (*VOTING, "audit_report_url", "test_websites"),
-        "certificate_consumer": VOTING,
-        "interested_party": EVERYONE,
-        "associate_member": EVERYONE,
-    },
-    "CSCWG": {  # mirrors SMCWG, with code signing certificates as evidence
-        None: EVERYONE,
-        "certificate_issuer": (*VOTING, "audit_report_url", "certificate_evidence"),
-        "certificate_consumer": VOTING,
-        "interested_party": EVERYONE,
-        "associate_member": EVERYONE,
-    },
-}
 # The kind of end-entity certificate each working group's issuers show.
 CERTIFICATE_PURPOSE = {"SMCWG": "smime", "CSCWG": "code_signing", "SCWG": "tls"}
 UNCHECKED_SOURCES = ("crt.sh", "fingerprint")  # references that cannot be checked offline
 
 
-def _has_emergency(f: Fields) -> bool:
-    contact = f.get("emergency_contact") or {}
-    return bool(contact.get("email") or contact.get("phone"))
-
-
-def _has_voting(f: Fields) -> bool:
-    return any(r.get("voting") for r in f.get("representatives") or [])
-
-
-CHECKS: dict[str, Callable[[Fields], bool]] = {
-    "category": lambda f: bool(f.get("category")),
-    "organization_name": lambda f: bool(f.get("organization_name")),
-    "website_url": lambda f: bool(f.get("website_url")),
-    "ipr_agreement": lambda f: bool(f.get("ipr_agreement")),
-    "representatives": lambda f: bool(f.get("representatives")),
-    "voting_representative": _has_voting,
-    "emergency_contact": _has_emergency,
-    "audit_report_url": lambda f: bool(f.get("audit_report_url")),
-    "certificate_evidence": lambda f: bool(f.get("certificate_evidence")),
-    "test_websites": lambda f: all(
-        (f.get("test_websites") or {}).get(k) for k in ("valid", "revoked", "expired")
-    ),
-}
-
-
 def assess(
     fields: Fields,
     working_group: str = "SMCWG",
-    profiles: Mapping[str, Profile] = PROFILES,
+    profiles: Mapping[str, Profile] | None = None,
     *,
     rules: EvidenceRules = DEFAULT_RULES,
     received_at: datetime | None = None,
 ) -> Assessment:
-    """received_at: when the application was received. The IPR cut-over applies when it, or the
+    """profiles: the working groups' requirements, else those of `rules` (the configured ones).
+    received_at: when the application was received. The IPR cut-over applies when it, or the
     message that carried the agreement, is on or after the cut-over date."""
-    profile = profiles.get(working_group) or profiles["SMCWG"]
-    required = profile.get(fields.get("category")) or profile[None]
-    evidence_checks = {
-        "ipr_agreement": ipr_status(fields, rules, received_at),
-        "certificate_evidence": certificate_status(fields, working_group, received_at),
+    known = rules.profiles if profiles is None else profiles
+    profile = known.get(working_group) or known["SMCWG"]
+    judged = {  # the items whose evidence must qualify, not merely be there
+        ItemCode.IPR_AGREEMENT: ipr_status(fields, rules, received_at),
+        ItemCode.CERTIFICATE_EVIDENCE: certificate_status(fields, working_group, received_at),
+        ItemCode.TEST_WEBSITES: test_site_status(fields),
     }
     missing, problems = [], {}
-    for code in required:
-        if code in evidence_checks:
-            ok, why = evidence_checks[code]["qualifies"], evidence_checks[code]["problems"]
+    for code in required(profile, fields.get("category")):
+        if code in judged:
+            ok, why = judged[code]["qualifies"], judged[code]["problems"]
         else:
-            ok, why = CHECKS[code](fields), []
-        if code == "test_websites" and fields.get("test_websites"):
-            why = _test_site_problems(fields.get("test_websites"))
+            ok, why = item(code).given(fields), []
         if not ok:
-            missing.append(code)
+            missing.append(str(code))
             if why:
-                problems[code] = tuple(why)
-    review = [*evidence_checks["ipr_agreement"]["review"], *audit_status(fields)["review"]]
+                problems[str(code)] = tuple(why)
+    review = [*judged[ItemCode.IPR_AGREEMENT]["review"], *audit_status(fields)["review"]]
     return Assessment(missing=tuple(missing), problems=problems, review=tuple(review))
-
-
-def profile_items(profiles: Mapping[str, Any] = PROFILES) -> set[str]:
-    return {code for p in profiles.values() for items in p.values() for code in items}
 
 
 # ---------------------------------------------------------------- IPR agreement
@@ -305,13 +242,14 @@ def audit_status(fields: Fields) -> dict[str, Any]:
     }
 
 
-def _test_site_problems(sites: dict | None) -> list[str]:
-    sites = sites or {}
-    absent = [state for state in ("valid", "revoked", "expired") if not sites.get(state)]
-    if not absent or len(absent) == 3:
-        return []
+def test_site_status(fields: Fields) -> dict[str, Any]:
+    """{qualifies, problems}: all three test sites given; which are still missing when some are."""
+    sites = fields.get("test_websites") or {}
+    absent = [state for state in TEST_SITE_STATES if not sites.get(state)]
+    if not absent or len(absent) == len(TEST_SITE_STATES):
+        return {"qualifies": not absent, "problems": []}
     wanted = " and ".join(f"{'an' if s == 'expired' else 'a'} {s} certificate" for s in absent)
-    return [f"the test web site with {wanted} is still missing"]
+    return {"qualifies": False, "problems": [f"the test web site with {wanted} is still missing"]}
 
 
 def _later(*times: datetime | None) -> datetime | None:

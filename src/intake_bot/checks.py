@@ -26,6 +26,7 @@ NO_TRUSTED_AUTHSERV = (
 def run_checks(settings: Settings) -> Iterator[Check]:
     yield "config", Outcome.OK, str(settings.source or "defaults (no config file)"), 2
     yield _senders(settings)
+    yield _templates(settings)
     yield _database(settings)
     yield _imap(settings)
     yield _smtp(settings)
@@ -42,6 +43,21 @@ def _polls(settings: Settings) -> Check:
         return "polls", Outcome.OK, describe(read_health(settings.database_url), utcnow()), 1
     except IntakeError as exc:
         return "polls", Outcome.WARN, f"not known ({exc})", 1
+
+
+def _templates(settings: Settings) -> Check:
+    """Every catalogued item has its wording: a reply lacking one could not be rendered."""
+    from jinja2 import TemplateError
+
+    from .replies import missing_wording
+
+    try:
+        source, missing = missing_wording(settings.templates_dir)
+    except (TemplateError, OSError) as exc:
+        return "templates", Outcome.FAIL, f"{settings.templates_dir}: {exc}", 2
+    if missing:
+        return "templates", Outcome.FAIL, f"{source} has no wording (HELP) for item {', '.join(missing)}", 2
+    return "templates", Outcome.OK, str(settings.templates_dir or "built in"), 2
 
 
 def _senders(settings: Settings) -> Check:

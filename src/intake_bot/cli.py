@@ -430,7 +430,6 @@ def status(
     """The staff overview: one row per open application (--all: decided ones too), with what is
     missing and what is stuck."""
     from .health import describe, read_health, silence
-    from .records import WORKING_GROUPS
     from .status import (
         COLUMNS,
         DECIDED,
@@ -445,7 +444,7 @@ def status(
     from .times import utcnow
 
     statuses = tuple(choice(s, STATUSES, "--status") or s for s in statuses)
-    working_group = choice(working_group, WORKING_GROUPS, "--wg")
+    working_group = choice(working_group, tuple(c.settings.evidence_rules.profiles), "--wg")
     now = utcnow()
     filters = Filters(statuses, working_group, category, since.replace(tzinfo=UTC) if since else None, sort)
     rows, quarantined = read_status(c.settings.database_url, filters, now)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .items import CATALOGUE, PROFILES, Profile
 
 DEFAULT_CONFIG = "intake-bot.toml"
 SYSTEM_CONFIG = Path("/etc/intake-bot") / DEFAULT_CONFIG
@@ -25,8 +27,10 @@ SECURITY_MODES = ("ssl", "starttls", "none")
 
 @dataclass(frozen=True)
 class EvidenceRules:
-    """What evidence is accepted; defaults are the Forum's rules, configuration may override them."""
+    """Which items each working group requires, and what evidence is accepted for them; defaults are
+    the Forum's rules, configuration may override them."""
 
+    profiles: Mapping[str, Profile] = field(default_factory=lambda: PROFILES)  # [profiles.NAME]
     ipr_cutover: date = date(2026, 6, 1)  # IPR Policy v1.4 took effect (ballot FORUM-037)
     ipr_current_versions: tuple[str, ...] = ("1.4",)  # accepted on or after the cut-over
     ipr_previous_versions: tuple[str, ...] = ("1.3", "1.4")  # accepted before it
@@ -230,20 +234,24 @@ def settings_from_dict(data: dict[str, Any], source: Path | None = None) -> Sett
     where = str(source or "config")
     top = Table(data)
     settings = _settings(top, source, where)
-    refuse_unknown([top, *(v for v in dict.values(top) if isinstance(v, Table))], where)
-    _check_working_group(settings.working_group, where)
+    refuse_unknown(list(_tables(top)), where)
+    _check_working_group(settings.working_group, list(settings.evidence_rules.profiles), where)
     return settings
 
 
-def _check_working_group(name: str, where: str) -> None:
-    from .records import WORKING_GROUPS
+def _tables(table: Table) -> Iterator[Table]:
+    """TABLE and the tables read in it, at any depth ([profiles.SMCWG] in [profiles])."""
+    yield table
+    for value in dict.values(table):
+        if isinstance(value, Table):
+            yield from _tables(value)
 
-    if name not in WORKING_GROUPS:
-        close = difflib.get_close_matches(name, WORKING_GROUPS, n=1)
+
+def _check_working_group(name: str, known: list[str], where: str) -> None:
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ConfigError(
-            f"{where}: [intake] working_group {name!r} is not one of {', '.join(WORKING_GROUPS)}{hint}"
-        )
+        raise ConfigError(f"{where}: [intake] working_group {name!r} is not one of {', '.join(known)}{hint}")
 
 
 def _settings(data: Table, source: Path | None, where: str) -> Settings:
@@ -272,7 +280,7 @@ def _settings(data: Table, source: Path | None, where: str) -> Settings:
         limits=_limits(_table(data, "limits", where), where),
         trusted_authserv_ids=tuple(_list(intake, "trusted_authserv_ids", where)),
         staff_addresses=_staff_addresses(intake, where),
-        evidence_rules=_evidence(_table(data, "evidence", where), where),
+        evidence_rules=_evidence(_table(data, "evidence", where), _profiles(data, where), where),
         notify_address=_str(replies, "notify_staff", where, "") or None,
         remind_after_days=_int(replies, "remind_after_days", where, 14),
         max_reminders=_int(replies, "max_reminders", where, 2),
@@ -388,7 +396,7 @@ def _limits(t: dict[str, Any], where: str) -> Limits:
     )
 
 
-def _evidence(t: dict[str, Any], where: str) -> EvidenceRules:
+def _evidence(t: dict[str, Any], profiles: Mapping[str, Profile], where: str) -> EvidenceRules:
     d = EvidenceRules()
     cutover = t.get("ipr_cutover", d.ipr_cutover)
     if isinstance(cutover, str):
@@ -402,11 +410,54 @@ def _evidence(t: dict[str, Any], where: str) -> EvidenceRules:
     if not isinstance(require_date, bool):
         raise ConfigError(f"{where}: [evidence] require_ipr_date must be true or false")
     return EvidenceRules(
+        profiles=profiles,
         ipr_cutover=cutover,
         ipr_current_versions=tuple(_list(t, "ipr_current_versions", where) or d.ipr_current_versions),
         ipr_previous_versions=tuple(_list(t, "ipr_previous_versions", where) or d.ipr_previous_versions),
         require_ipr_date=require_date,
     )
+
+
+UNKNOWN_CATEGORY = "unknown"  # a profile's key for the items required while the category is unknown
+
+
+def _profiles(data: Table, where: str) -> dict[str, Profile]:
+    """The built-in profiles, with [profiles.NAME] tables changing them or adding working groups.
+
+    A table's keys are categories (and `unknown`), each a list of item codes; the categories a
+    built-in profile's table leaves out keep their items, those a new one leaves out take `unknown`'s.
+    """
+    from .records import Category
+
+    profiles: dict[str, Profile] = dict(PROFILES)
+    section = _table(data, "profiles", where)
+    for name in list(section):
+        if not name.isascii() or not name.isalnum() or not name.isupper():
+            raise ConfigError(f"{where}: [profiles.{name}]: a working group is named in capitals and digits")
+        t = _table(section, name, where)
+        t.name = f"profiles.{name}"
+        built_in = PROFILES.get(name, {})
+        if not built_in and UNKNOWN_CATEGORY not in t:
+            raise ConfigError(f"{where}: [profiles.{name}] is a new working group: it needs `unknown`")
+        unknown = _item_codes(t, UNKNOWN_CATEGORY, where) or built_in[None]
+        profile: dict[str | None, tuple[str, ...]] = {None: unknown}
+        for category in Category:
+            given = _item_codes(t, category.value, where)
+            profile[category.value] = given or built_in.get(category.value) or unknown
+        profiles[name] = profile
+    return profiles
+
+
+def _item_codes(t: Table, key: str, where: str) -> tuple[str, ...]:
+    codes = _list(t, key, where)
+    for code in codes:
+        if code not in CATALOGUE:
+            close = difflib.get_close_matches(code, list(CATALOGUE), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; items: {', '.join(CATALOGUE)}"
+            raise ConfigError(f"{where}: [{t.name}] {key}: unknown item {code!r}{hint}")
+    if key in t and not codes:
+        raise ConfigError(f"{where}: [{t.name}] {key}: an empty list would require nothing; leave it out")
+    return tuple(codes)
 
 
 def _staff_addresses(t: dict[str, Any], where: str) -> tuple[str, ...]:

@@ -1,7 +1,8 @@
 """Pure: a staff correction (`set REF FIELD VALUE`) checked and normalised as the reader would have it.
 
-One catalogue, SHAPES: for each field the shape it takes (what `set --help` shows) and the function that
-turns the text staff typed into the stored JSON value, or raises UsageError saying what was expected.
+The shapes a value takes: what `set --help` shows, and the function that turns the text staff typed
+into the stored JSON value, or raises UsageError saying what was expected. Each item of the catalogue
+(items.py) names its shape.
 """
 
 from __future__ import annotations
@@ -64,14 +65,14 @@ def json_value(field: str, raw: str) -> Any:
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        shape = SHAPES[field]
+        shape = _shape(field)
         raise UsageError(f"{field} takes JSON: {shape.text}, e.g. {shape.example}") from exc
 
 
 def _object(field: str, raw: str, keys: tuple[str, ...]) -> dict[str, Any]:
     value = json_value(field, raw)
     if not isinstance(value, dict):
-        shape = SHAPES[field]
+        shape = _shape(field)
         raise UsageError(
             f"{field} must be a JSON object {shape.text}, not {json.dumps(value)}; e.g. {shape.example}"
         )
@@ -84,7 +85,7 @@ def _object(field: str, raw: str, keys: tuple[str, ...]) -> dict[str, Any]:
 def _list(field: str, raw: str) -> list[Any]:
     value = json_value(field, raw)
     if not isinstance(value, list) or not value:
-        shape = SHAPES[field]
+        shape = _shape(field)
         raise UsageError(
             f"{field} must be a non-empty JSON list {shape.text}, not {json.dumps(value)}; e.g. {shape.example}"
         )
@@ -102,7 +103,7 @@ def representatives(field: str, raw: str) -> list[dict[str, Any]]:
     people = []
     for n, person in enumerate(_list(field, raw), start=1):
         if not isinstance(person, dict):
-            raise UsageError(f"representatives: entry {n} must be an object like {SHAPES[field].example}")
+            raise UsageError(f"representatives: entry {n} must be an object like {_shape(field).example}")
         unknown = sorted(set(person) - {"name", "email", "voting"})
         if unknown:
             raise UsageError(
@@ -146,7 +147,7 @@ def certificate_evidence(field: str, raw: str) -> list[str]:
     value = _list(field, raw)
     if not all(isinstance(v, str) and v.strip() for v in value):
         raise UsageError(
-            f"certificate_evidence must list texts (crt.sh links or SHA-256 fingerprints), e.g. {SHAPES[field].example}"
+            f"certificate_evidence must list texts (crt.sh links or SHA-256 fingerprints), e.g. {_shape(field).example}"
         )
     return [
         web_url(v, "certificate_evidence") if "://" in v or v.startswith("crt.sh") else v.strip()
@@ -182,53 +183,63 @@ def test_websites(field: str, raw: str) -> dict[str, Any]:
     }
 
 
-SHAPES: dict[str, Shape] = {
-    "category": Shape(" | ".join(Category), "certificate_issuer", category),
-    "organization_name": Shape("text", "'Example Trust Ltd'", lambda f, raw: one_line(raw, f)),
-    "website_url": Shape("a web address", "https://www.example.com", lambda f, raw: web_url(raw, f)),
-    "audit_report_url": Shape(
-        "a web address", "https://www.cpacanada.ca/webtrustseal?sealid=123", lambda f, raw: web_url(raw, f)
-    ),
-    "representatives": Shape(
-        '[{"name": text|null, "email": address, "voting": true|false}, ...]',
-        '\'[{"name": "A B", "email": "a@example.org", "voting": true}]\'',
-        representatives,
-    ),
-    "emergency_contact": Shape(
-        '{"name": text|null, "email": address|null, "phone": text|null}',
-        '\'{"name": null, "email": "sec@example.org", "phone": "+1 555 0100"}\'',
-        emergency_contact,
-    ),
-    "certificate_evidence": Shape(
-        '["crt.sh link or SHA-256 fingerprint", ...]', "'[\"https://crt.sh/?id=123\"]'", certificate_evidence
-    ),
-    "ipr_agreement": Shape(
-        '{"filename": text, "sha256": hex digits, "size": bytes}',
-        '\'{"filename": "ipr.pdf", "sha256": "<from show>", "size": 1234}\'',
-        ipr_agreement,
-    ),
-    "test_websites": Shape(
-        '{"valid": url, "revoked": url, "expired": url}',
-        '\'{"valid": "https://valid.example.com", "revoked": "...", "expired": "..."}\'',
-        test_websites,
-    ),
-}
+CATEGORY = Shape(" | ".join(Category), "certificate_issuer", category)
+TEXT = Shape("text", "'Example Trust Ltd'", lambda f, raw: one_line(raw, f))
+WEB_ADDRESS = Shape("a web address", "https://www.example.com", lambda f, raw: web_url(raw, f))
+AUDIT_ADDRESS = Shape(
+    "a web address", "https://www.cpacanada.ca/webtrustseal?sealid=123", lambda f, raw: web_url(raw, f)
+)
+REPRESENTATIVES = Shape(
+    '[{"name": text|null, "email": address, "voting": true|false}, ...]',
+    '\'[{"name": "A B", "email": "a@example.org", "voting": true}]\'',
+    representatives,
+)
+EMERGENCY_CONTACT = Shape(
+    '{"name": text|null, "email": address|null, "phone": text|null}',
+    '\'{"name": null, "email": "sec@example.org", "phone": "+1 555 0100"}\'',
+    emergency_contact,
+)
+CERTIFICATES = Shape(
+    '["crt.sh link or SHA-256 fingerprint", ...]', "'[\"https://crt.sh/?id=123\"]'", certificate_evidence
+)
+IPR_AGREEMENT = Shape(
+    '{"filename": text, "sha256": hex digits, "size": bytes}',
+    '\'{"filename": "ipr.pdf", "sha256": "<from show>", "size": 1234}\'',
+    ipr_agreement,
+)
+TEST_WEBSITES = Shape(
+    '{"valid": url, "revoked": url, "expired": url}',
+    '\'{"valid": "https://valid.example.com", "revoked": "...", "expired": "..."}\'',
+    test_websites,
+)
+
+
+def shapes() -> dict[str, Shape]:
+    """Field -> its shape, for every item staff may `set`, in the catalogue's order."""
+    from .items import stored_items
+
+    return {item.code: item.shape for item in stored_items() if item.shape is not None}
+
+
+def _shape(field: str) -> Shape:
+    return shapes()[field]
 
 
 def parse_correction(field: str, raw: str) -> Any:
     """The JSON value a correction stores; UsageError naming the shape when RAW is not one."""
-    if field not in SHAPES:
+    known = shapes()
+    if field not in known:
         import difflib
 
-        close = difflib.get_close_matches(field, list(SHAPES), n=1)
+        close = difflib.get_close_matches(field, list(known), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise UsageError(f"unknown field {field!r}{hint} (fields: {', '.join(SHAPES)})")
+        raise UsageError(f"unknown field {field!r}{hint} (fields: {', '.join(known)})")
     if not raw.strip():
         raise UsageError(
             f"an empty {field} would hide what the applicant sent; remove a correction with `intake-bot unset REF {field}`"
         )
-    return SHAPES[field].parse(field, raw)
+    return _shape(field).parse(field, raw)
 
 
 def shapes_help() -> str:
-    return "\n".join(f"{field}: {shape.text}\n  e.g. {shape.example}" for field, shape in SHAPES.items())
+    return "\n".join(f"{field}: {shape.text}\n  e.g. {shape.example}" for field, shape in shapes().items())

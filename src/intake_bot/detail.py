@@ -3,6 +3,7 @@ messages, attachments, replies and history."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,8 @@ from .assess import DEFAULT_RULES
 from .config import EvidenceRules
 from .errors import UsageError
 from .export import application_record, iso
+from .items import ItemCode, added_items, item
+from .records import ReplyKind
 from .store import repository as repo
 from .store.schema import Application
 
@@ -45,7 +48,7 @@ def application_detail(s: Session, reference: str, rules: EvidenceRules = DEFAUL
         }
         for m in app.messages
     ]
-    applicant_replies = [r for r in app.replies if r.kind != "staff_notification"]
+    applicant_replies = [r for r in app.replies if r.kind != ReplyKind.STAFF_NOTIFICATION]
     for reply, out in zip(applicant_replies, record["replies"], strict=True):
         out.update(attempts=reply.attempts, last_error=reply.last_error, sent_at=iso(reply.sent_at))
     record["history"] = [
@@ -58,9 +61,9 @@ def render_detail(d: dict[str, Any]) -> str:
     contact = d["emergency_contact"] or {}
     src = d["sources"]
 
-    def line(label: str, value: str, field: str) -> str:
+    def line(field: str, value: str) -> str:
         origin = f"   [{src[field]}]" if field in src and value != "-" else ""
-        return f"  {label:<15}{value}{origin}"
+        return f"  {item(field).label:<15}{value}{origin}"
 
     audit = d.get("audit_report") or {}
     lines = [
@@ -70,25 +73,22 @@ def render_detail(d: dict[str, Any]) -> str:
         *[f"    {code}: {why}" for code, reasons in (d.get("problems") or {}).items() for why in reasons],
         *[f"  {'needs a look':<15}{note}" for note in d.get("review") or []],
         f"  {'applicant':<15}{d['applicant_email']}",
-        line("organisation", d["organization_name"] or "-", "organization_name"),
-        line("category", _category_label(d["category"]), "category"),
-        line("website", d["website_url"] or "-", "website_url"),
-        line("IPR agreement", _ipr_line(d.get("ipr_agreement_check")), "ipr_agreement"),
-        line("emergency", " ".join(v for v in contact.values() if v) or "-", "emergency_contact"),
-        line(
-            "audit report",
-            f"{audit['url']} ({audit.get('kind')})" if audit.get("url") else "-",
-            "audit_report_url",
-        ),
+        line(ItemCode.ORGANIZATION_NAME, d["organization_name"] or "-"),
+        line(ItemCode.CATEGORY, _category_label(d["category"])),
+        line(ItemCode.WEBSITE_URL, d["website_url"] or "-"),
+        line(ItemCode.IPR_AGREEMENT, _ipr_line(d.get("ipr_agreement_check"))),
+        line(ItemCode.EMERGENCY_CONTACT, " ".join(v for v in contact.values() if v) or "-"),
+        line(ItemCode.AUDIT_REPORT_URL, f"{audit['url']} ({audit.get('kind')})" if audit.get("url") else "-"),
         *([f"    {audit['note']}"] if audit.get("note") else []),
-        line("representatives", "" if d["representatives"] else "-", "representatives"),
+        line(ItemCode.REPRESENTATIVES, "" if d["representatives"] else "-"),
         *[
             f"    {r['name'] or ''} <{r['email']}>{' (voting)' if r['voting'] else ''}"
             for r in d["representatives"]
         ],
-        line("certificates", "" if d.get("certificate_findings") else "-", "certificate_evidence"),
+        line(ItemCode.CERTIFICATE_EVIDENCE, "" if d.get("certificate_findings") else "-"),
         *_certificate_lines(d.get("certificate_findings") or []),
-        *([f"  {'test sites':<15}{d['test_websites']}"] if d.get("test_websites") else []),
+        *([line(ItemCode.TEST_WEBSITES, str(d["test_websites"]))] if d.get("test_websites") else []),
+        *[line(i.code, _value(d[i.code])) for i in added_items() if d.get(i.code)],
         "  messages:",
         *[
             f"    #{m['id']:<5} {m['received_at'][:16]}  {m['role'] or m['disposition']:<12} {m['from']}"
@@ -113,6 +113,10 @@ def _category_label(category: str | None) -> str:
     from .replies import CATEGORY_LABELS  # Jinja2 and email-validator: only for the detail view
 
     return CATEGORY_LABELS.get(category or "", "-")
+
+
+def _value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _ipr_line(check: dict[str, Any] | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from .assess import DEFAULT_RULES, assess, audit_status, certificate_findings, ipr_status
 from .cleantext import csv_cell, terminal_json
 from .config import EvidenceRules
+from .items import added_items
 from .records import ApplicationStatus, ReplyKind, ReplyState, Role
 from .replies import CATEGORY_LABELS, WORKING_GROUP_NAMES
 from .store import repository as repo
@@ -72,6 +74,7 @@ def application_record(
         "certificate_findings": findings,
         "audit_report": _audit(f),
         "test_websites": f.get("test_websites"),
+        **{added.code: f.get(added.code) for added in added_items()},  # a site's own items
         "problems": {code: list(why) for code, why in assessment.problems.items()},
         "review": list(assessment.review),
         "missing": list(app.missing or []),
@@ -135,7 +138,7 @@ def to_csv(data: dict[str, Any]) -> str:
     """One row per application. Every cell goes through cleantext.csv_cell: a value that begins
     like a formula (=, +, -, @) gets a leading apostrophe, a phone number '+44 ...' included."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=(*CSV_COLUMNS, *(i.code for i in added_items())))
     writer.writeheader()
     for a in data["applications"]:
         writer.writerow({k: csv_cell(v) for k, v in _csv_row(a).items()})
@@ -159,7 +162,12 @@ def _csv_row(a: dict[str, Any]) -> dict[str, Any]:
         "ipr_version": (a.get("ipr_agreement_check") or {}).get("version") or "",
         "audit_report_kind": (a.get("audit_report") or {}).get("kind") or "",
         "review": " | ".join(a.get("review") or []),
+        **{i.code: _cell(a.get(i.code)) for i in added_items()},
     }
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def members_data(s: Session) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import roles, thread, untrusted, worker
-from .assess import PROFILES, assess
+from .assess import assess
 from .config import Settings
 from .errors import LimitExceeded
 from .fields import statements
@@ -421,7 +421,7 @@ class Pipeline:
         """The configured group, unless the mail names exactly one other group we have a profile for
         (an applicant to the SMCWG may well mention the Server Certificate WG in passing)."""
         default = self.settings.working_group
-        named = set(named_in_mail & set(PROFILES))
+        named = set(named_in_mail & set(self.settings.evidence_rules.profiles))
         return named.pop() if len(named) == 1 and default not in named else default
 
     def _store_message(

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-
-WORKING_GROUPS = ("SMCWG", "SCWG", "CSCWG")  # each has its requirement profile (assess.PROFILES)
+from typing import Any
 
 
 class Category(StrEnum):
@@ -242,6 +241,8 @@ class Extraction:
     test_websites: IssuerTestSites | None = None
     # "John Smith will be our voting representative", no address: names one given in an earlier message
     voting_name: str | None = None
+    # (item code, JSON value) of catalogued items this record has no field for (items.Item.reader)
+    others: tuple[tuple[str, Any], ...] = ()
 
     def stated(self) -> dict[str, object]:
         """The fields this message actually states, by export name."""
@@ -256,7 +257,7 @@ class Extraction:
             "ipr_agreement": self.ipr_agreement,
             "test_websites": self.test_websites,
         }
-        return {k: v for k, v in values.items() if v}
+        return {k: v for k, v in [*values.items(), *self.others] if v}
 
 
 @dataclass(frozen=True)

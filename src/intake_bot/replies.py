@@ -238,6 +238,18 @@ def _single(value: str) -> ValidatedEmail:
         raise ValueError(f"not a valid address: {value!r}") from exc
 
 
+FACTS = "_facts.j2"  # the wording of each item (HELP, keyed by items.Item.wording)
+
+
+def missing_wording(templates_dir: Path | None) -> tuple[str, list[str]]:
+    """(the file the item wording comes from, the catalogued items it has no wording for)."""
+    from .items import CATALOGUE
+
+    facts = _environment(templates_dir).get_template(FACTS)
+    wording = getattr(facts.module, "HELP", {})
+    return str(facts.filename), [i.code for i in CATALOGUE.values() if i.wording not in wording]
+
+
 def render_template(templates_dir: Path | None, name: str, context: Mapping[str, Any]) -> str:
     """One template of templates/replies/ (or its override in `templates_dir`)."""
     return _environment(templates_dir).get_template(name).render(context)

@@ -17,7 +17,7 @@ from . import lifecycle, roles
 from .config import Settings
 from .corrections import parse_correction
 from .errors import UsageError
-from .fields import FIELDS, statements
+from .fields import field_names, statements
 from .pipeline import Pipeline
 from .records import UNSENT, ReplyKind, Role
 from .storage import BlobStore
@@ -53,7 +53,7 @@ def unset_field(
 ) -> tuple[str, ...]:
     """Remove the staff corrections of FIELD: what the applicant sent counts again."""
     app = find(s, reference)
-    if field not in FIELDS:
+    if field not in field_names():
         parse_correction(field, "-")  # the unknown-field error, with its suggestion
     removed = s.execute(
         delete(FieldValue).where(

@@ -20,24 +20,13 @@ from typing import Any
 
 import click
 
+from .items import short_name
 from .records import QUESTION_ABOUT_JOINING
 from .store.readonly import connect_at_head
 from .times import as_utc
 
 Query = Callable[[str], Iterable[Sequence[Any]]]  # runs one SQL statement and gives its rows
 
-SHORT_ITEMS = {  # item codes in as few letters as stay readable: the table must fit 80 columns
-    "category": "cat",
-    "organization_name": "org",
-    "website_url": "web",
-    "ipr_agreement": "IPR",
-    "representatives": "reps",
-    "voting_representative": "vote",
-    "emergency_contact": "emerg",
-    "audit_report_url": "audit",
-    "certificate_evidence": "certs",
-    "test_websites": "sites",
-}
 SHORT_CATEGORY = {  # two letters keep the table inside 80 columns; the legend under it explains them
     "certificate_issuer": "CI",
     "certificate_consumer": "CC",
@@ -283,7 +272,7 @@ def _cells(r: dict[str, Any], now: datetime, show_wg: bool, show_flags: bool) ->
         r["organization_name"] or "?",
         SHORT_CATEGORY.get(r["category"] or "", "?"),
         r["status"],
-        ",".join([SHORT_ITEMS.get(m, m) for m in r["missing"]]) or "-",
+        ",".join([short_name(m) for m in r["missing"]]) or "-",
         f"{_span(age)}/{_span(idle)}",
     )
     if show_flags:

@@ -8,9 +8,11 @@ field has its own reader module over both.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from .. import evidence
+from .. import evidence, items
 from ..body import evidence_free, strip_quoted, strip_signature, tidy
 from ..records import Extraction, ParsedEmail
 from .audit import extract_audit
@@ -22,13 +24,23 @@ from .ipr import extract_ipr
 from .links import expose
 from .organisation import extract_organization
 from .positions import apply_positions
-from .prose import prose_sentences
+from .prose import Sentence, prose_sentences
 from .representatives import extract_representatives, named_by_sender, sender_as_representative, voter_named
-from .statements import answers_labelled, label_statements, of
+from .statements import Statement, answers_labelled, label_statements, of
 from .tables import with_tables_read
 from .testsites import extract_test_websites
 from .vcard import cards_in, with_card_addresses
 from .website import extract_website
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message as the field readers see it: what a catalogued item's own reader gets (items.Item)."""
+
+    parsed: ParsedEmail
+    body: str  # the new text of this message: no quotes, signature or disclaimers
+    statements: list[Statement]  # "Label: value" lines
+    sentences: list[Sentence]  # the prose
 
 
 def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extraction:
@@ -67,4 +79,11 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
             [s.value for s in of(statements, "representatives")] + [s.text for s in sentences],
             representatives,
         ),
+        others=read_others(Text(parsed, body, statements, sentences)),
     )
+
+
+def read_others(text: Text) -> tuple[tuple[str, Any], ...]:
+    """The items read by their own catalogued reader (items.Item.reader), as (code, JSON value)."""
+    found = ((item.code, item.reader(text)) for item in items.CATALOGUE.values() if item.reader)
+    return tuple((code, value) for code, value in found if value is not None)
