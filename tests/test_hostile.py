@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from intake_bot.classify import classify
-from intake_bot.config import Settings
+from intake_bot.config import Limits, Settings
 from intake_bot.errors import LimitExceeded, ParseError
 from intake_bot.parse import parse_email, safe_filename
 from intake_bot.pipeline import Incoming, Pipeline
@@ -158,20 +158,20 @@ def test_over_a_limit_is_quarantined_visibly(pipeline, raw, words):
 
 def test_limits_are_parameters():
     with pytest.raises(LimitExceeded, match="nesting"):
-        parse_email(nested(6), max_depth=5)
-    assert parse_email(nested(6), max_depth=10).text.strip() == "hello"
+        parse_email(nested(6), Limits(max_depth=5))
+    assert parse_email(nested(6), Limits(max_depth=10)).text.strip() == "hello"
     with pytest.raises(LimitExceeded, match="parts"):
-        parse_email(multipart([b"Content-Type: text/plain\r\n\r\np"] * 20), max_parts=10)
+        parse_email(multipart([b"Content-Type: text/plain\r\n\r\np"] * 20), Limits(max_parts=10))
     big = with_attachment(b"\x01" * 200_000, "application/octet-stream", "big.bin")
     with pytest.raises(LimitExceeded, match="big.bin"):
-        parse_email(big, max_attachment_bytes=100_000)
-    assert parse_email(big, max_attachment_bytes=200_000).attachments[0].size == 200_000
+        parse_email(big, Limits(max_attachment_bytes=100_000))
+    assert parse_email(big, Limits(max_attachment_bytes=200_000)).attachments[0].size == 200_000
     with pytest.raises(LimitExceeded, match="header block"):
-        parse_email(HEAD % b"h" + b"X: " + b"y" * 5000 + b"\r\n\r\nbody", max_header_bytes=4000)
+        parse_email(HEAD % b"h" + b"X: " + b"y" * 5000 + b"\r\n\r\nbody", Limits(max_header_bytes=4000))
 
 
 def test_text_is_cut_at_the_limit_and_says_so():
-    parsed = parse_email(make_mail("word " * 10_000), max_text_chars=1000)
+    parsed = parse_email(make_mail("word " * 10_000), Limits(max_text_chars=1000))
     assert len(parsed.text) == 1000
     assert "TextTruncated" in parsed.defects
 
@@ -179,10 +179,10 @@ def test_text_is_cut_at_the_limit_and_says_so():
 def test_a_30_mb_attachment_is_read_at_the_limit_and_refused_over_it():
     payload = bytes(30 * 1024 * 1024)
     raw = with_attachment(payload, "application/octet-stream", "big.bin")
-    parsed = parse_email(raw, max_attachment_bytes=len(payload))
+    parsed = parse_email(raw, Limits(max_attachment_bytes=len(payload)))
     assert parsed.attachments[0].size == len(payload)
     with pytest.raises(LimitExceeded):
-        parse_email(raw, max_attachment_bytes=len(payload) - 1)
+        parse_email(raw, Limits(max_attachment_bytes=len(payload) - 1))
 
 
 def test_a_message_over_the_size_limit_is_quarantined(tmp_path, database_url):
@@ -255,7 +255,7 @@ def test_winmail_dat_names_are_only_data():
 )
 def test_a_broken_winmail_dat_is_kept_and_the_message_read(payload):
     raw = with_attachment(payload, "application/ms-tnef", "winmail.dat")
-    parsed = parse_email(raw, tnef_timeout=3)
+    parsed = parse_email(raw, Limits(tnef_timeout=3))
     assert parsed.attachments[0].payload == payload
     assert "See attached." in parsed.text
 
@@ -359,7 +359,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 def parse_or_refuse(raw: bytes):
     """parse_email's whole contract: a ParsedEmail, or ParseError/LimitExceeded, nothing else."""
     try:
-        parsed = parse_email(raw, max_parts=200, max_depth=20, tnef_timeout=2)
+        parsed = parse_email(raw, Limits(max_parts=200, max_depth=20, tnef_timeout=2))
     except (ParseError, LimitExceeded):
         return None
     assert parsed.message_id.startswith("<") and parsed.message_id.endswith(">")

@@ -169,8 +169,8 @@ def test_a_boundary_in_rfc_2231_pieces_still_counts_toward_the_part_limit():
         + b"--abcdef--\r\n"
     )
     with pytest.raises(LimitExceeded, match="more than 10 MIME parts"):
-        parse_email(raw, max_parts=10)
-    assert parse_email(raw, max_parts=100).text.count("x") == 30
+        parse_email(raw, Limits(max_parts=10))
+    assert parse_email(raw, Limits(max_parts=100)).text.count("x") == 30
 
 
 def test_the_same_pdf_attached_twice_is_read_once_and_pypdf_warnings_are_only_counted(caplog):

@@ -123,16 +123,22 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class Limits:
+    """What one message may cost (parse.py, the worker) and how many replies go out ([limits])."""
+
     max_message_bytes: int = 40 * 1024 * 1024
     max_attachment_bytes: int = 30 * 1024 * 1024
     max_parts: int = 1000
     max_depth: int = 50
-    max_header_bytes: int = 2 * 1024 * 1024
-    max_text_chars: int = 1_000_000
+    max_header_bytes: int = 2 * 1024 * 1024  # the top-level header block
+    max_text_chars: int = 1_000_000  # text and html beyond this are cut (a defect, not an error)
     max_seconds_per_message: int = 60  # CPU time, and wall-clock time plus a grace, in the worker
     max_memory_mb: int = 768  # the worker's address space: with the parent, the run stays under 1 GB
     max_replies_per_recipient_per_day: int = 10  # per mailbox: case and +tag do not count
     max_replies_per_domain_per_day: int = 50  # to all addresses at one domain together
+    tnef_timeout: float = 10.0  # wall-clock seconds for the child that reads a winmail.dat (not configured)
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 
+from .config import DEFAULT_LIMITS, Limits
 from .errors import LimitExceeded, ParseError
 from .records import Attachment, ParsedEmail
 
@@ -76,18 +77,6 @@ _CHARSET_ALIASES = {
 }
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one message may cost; over any of them parse_email raises LimitExceeded."""
-
-    max_depth: int = 50
-    max_parts: int = 1000
-    max_attachment_bytes: int = 30 * 1024 * 1024
-    max_header_bytes: int = 2 * 1024 * 1024  # the top-level header block
-    max_text_chars: int = 1_000_000  # text and html beyond this are cut (a defect, not an error)
-    tnef_timeout: float = 10.0
-
-
 @dataclass
 class _Body:
     """The readable parts of one message: the outer one, or one forwarded inside it."""
@@ -98,21 +87,10 @@ class _Body:
     tnef_text: list[str] = field(default_factory=list)
 
 
-def parse_email(
-    raw: bytes,
-    *,
-    max_depth: int = Limits.max_depth,
-    max_parts: int = Limits.max_parts,
-    max_attachment_bytes: int = Limits.max_attachment_bytes,
-    max_header_bytes: int = Limits.max_header_bytes,
-    max_text_chars: int = Limits.max_text_chars,
-    tnef_timeout: float = Limits.tnef_timeout,
-) -> ParsedEmail:
+def parse_email(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEmail:
     """Parse a message; raises ParseError only when nothing usable can be read,
-    LimitExceeded when it is over one of the limits."""
-    limits = Limits(
-        max_depth, max_parts, max_attachment_bytes, max_header_bytes, max_text_chars, tnef_timeout
-    )
+    LimitExceeded when it is over one of the limits (those of parsing: depth, parts, attachment
+    and header bytes, text length, the TNEF child's time)."""
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise ParseError(f"not bytes: {type(raw).__name__}")
     raw = bytes(raw)

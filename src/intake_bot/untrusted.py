@@ -72,11 +72,4 @@ def read_again(raw: bytes, limits: Limits, received_at: datetime) -> Extraction:
 
 
 def parse_with_limits(raw: bytes, limits: Limits) -> ParsedEmail:
-    return parse_email(
-        raw,
-        max_depth=limits.max_depth,
-        max_parts=limits.max_parts,
-        max_attachment_bytes=limits.max_attachment_bytes,
-        max_header_bytes=limits.max_header_bytes,
-        max_text_chars=limits.max_text_chars,
-    )
+    return parse_email(raw, limits)
