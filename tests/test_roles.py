@@ -424,3 +424,92 @@ def test_reprocess_reads_the_applicants_words_only(cli):
     after = cli.application()
     assert {k: after[k] for k in DATA_FIELDS} == {k: before[k] for k in DATA_FIELDS}
     assert after["organization_name"] == "Example Trust Ltd"
+
+
+# ---- DKIM where configured (verify_dkim) ----------------------------------------------------------
+
+
+def dkim_key() -> tuple[bytes, bytes]:
+    """(private key PEM, the DNS TXT record publishing its public key) of a fresh RSA key."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+DKIM_PRIVATE, DKIM_RECORD = dkim_key()
+
+
+def dns(name: bytes, timeout: float = 5) -> bytes | None:
+    """The test zone: our key at sel._domainkey.example-trust.test, nothing else."""
+    return DKIM_RECORD if name == b"sel._domainkey.example-trust.test." else None
+
+
+def signed(raw: bytes, domain: str = "example-trust.test") -> bytes:
+    import dkim
+
+    signature = dkim.sign(
+        raw, b"sel", domain.encode(), DKIM_PRIVATE, include_headers=[b"from", b"subject", b"to"]
+    )
+    return signature + raw
+
+
+def test_dkim_signatures_of_the_from_domain_are_verified():
+    from intake_bot.untrusted import dkim_domains
+
+    raw = make_mail()
+    assert dkim_domains(signed(raw), "alice@example-trust.test", dns) == ("example-trust.test",)
+    assert dkim_domains(raw, "alice@example-trust.test", dns) == ()  # not signed
+    tampered = signed(raw).replace(b"Example Trust Ltd", b"Evil Trust Ltd")
+    assert dkim_domains(tampered, "alice@example-trust.test", dns) == ()
+    # a signature of another domain is never even looked up for this From
+    assert dkim_domains(signed(raw, "other.test"), "alice@example-trust.test", dns) == ()
+    assert dkim_domains(b"\x00garbage", "alice@example-trust.test", dns) == ()
+
+
+def test_a_verified_dkim_signature_stands_in_for_dmarc_where_configured(tmp_path, database_url, monkeypatch):
+    """With trusted_authserv_ids and verify_dkim: a follow-up whose DMARC did not pass at our
+    server (dmarc=none) still speaks for the application when its DKIM signature of the From
+    domain verifies; altered in transit, it is an outsider's."""
+    from intake_bot import untrusted
+    from intake_bot.config import Settings
+    from intake_bot.pipeline import Incoming, Pipeline
+    from intake_bot.roles import aligned
+    from intake_bot.store.db import open_database
+
+    settings = Settings(
+        database_url=database_url,
+        storage_path=tmp_path / "store",
+        trusted_authserv_ids=TRUSTED,
+        verify_dkim=True,
+    )
+    p = Pipeline(settings, open_database(settings.database_url))
+
+    def read_here(incoming):  # the worker resolves keys by DNS; here, the test zone
+        own, limits = p.own_addresses, settings.limits
+        return untrusted.read_message(
+            incoming.raw, limits, own, incoming.received_at, p.clock(), p.staff, True, dns
+        )
+
+    monkeypatch.setattr(p, "read_in_worker", read_here)
+    no_verdict = {"Authentication-Results": "mx1.cabforum.org; dmarc=none header.from=example-trust.test"}
+    assert p.process(Incoming(raw=signed(make_mail(headers=no_verdict)))).reference == REF
+    update = make_mail(
+        "Website: https://new.example-trust.test\n", subject=f"[{REF}] web", headers=no_verdict
+    )
+    forged = signed(update).replace(b"new.example", b"evil.example")
+    assert p.process(Incoming(raw=forged)).reason.startswith("outsider")
+    assert p.process(Incoming(raw=signed(update))).reason == ""
+    assert aligned("a@mail.example-trust.test", ["example-trust.test"])
+    assert not aligned("a@example-trust.test", ["trust.test.evil"]) and not aligned("a@x.test", ["test"])

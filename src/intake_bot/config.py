@@ -152,6 +152,7 @@ class Settings:
     templates_dir: Path | None = None
     limits: Limits = field(default_factory=Limits)
     trusted_authserv_ids: tuple[str, ...] = ()
+    verify_dkim: bool = False  # a DKIM signature we verify (dkimpy) of the From domain counts as a DMARC pass
     staff_addresses: tuple[str, ...] = ()  # whole addresses or "@domain"; from_address counts too
     evidence_rules: EvidenceRules = field(default_factory=EvidenceRules)
     notify_address: str | None = None  # staff address told when an application becomes complete
@@ -285,6 +286,7 @@ def _settings(data: Table, source: Path | None, where: str) -> Settings:
         templates_dir=_path(templates, base) if templates else None,
         limits=_limits(_table(data, "limits", where), where),
         trusted_authserv_ids=tuple(_list(intake, "trusted_authserv_ids", where)),
+        verify_dkim=_bool(intake, "verify_dkim", where),
         staff_addresses=_staff_addresses(intake, where),
         evidence_rules=_evidence(_table(data, "evidence", where), _profiles(data, where), where),
         notify_address=_str(replies, "notify_staff", where, "") or None,
@@ -372,9 +374,7 @@ def _oauth2(t: dict[str, Any], where: str) -> OAuth2Settings:
 def _uses_oauth2(
     t: dict[str, Any], section: str, where: str, oauth2: OAuth2Settings | None
 ) -> OAuth2Settings | None:
-    wanted = t.get("oauth2", False)
-    if not isinstance(wanted, bool):
-        raise ConfigError(f"{where}: [{section}] oauth2 must be true or false")
+    wanted = _bool(t, "oauth2", where)
     if wanted and oauth2 is None:
         raise ConfigError(
             f"{where}: [{section}] oauth2 = true needs an [oauth2] section (provider, client_id_env ...)"
@@ -539,6 +539,13 @@ def _int(t: dict[str, Any], key: str, where: str, default: int) -> int:
     value = t.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{where}: {key} must be a non-negative integer, not {value!r}")
+    return value
+
+
+def _bool(t: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
+    value = t.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be true or false, not {value!r}")
     return value
 
 

@@ -126,7 +126,14 @@ class Pipeline:
         """Parse, classify and read the message in the worker; ReadFailed says why it could not."""
         limits, own = self.settings.limits, self.own_addresses
         return self.worker.call(
-            untrusted.read_message, incoming.raw, limits, own, incoming.received_at, self.clock(), self.staff
+            untrusted.read_message,
+            incoming.raw,
+            limits,
+            own,
+            incoming.received_at,
+            self.clock(),
+            self.staff,
+            self.settings.verify_dkim,
         )
 
     def read_again(self, raw: bytes, received_at: datetime) -> Extraction:
@@ -240,7 +247,7 @@ class Pipeline:
             parsed.from_address,
             staff=self.staff,
             speakers=self._speakers(s, app) if app is not None else None,
-            authentic=roles.may_speak(self._dmarc(parsed), self.settings.trusted_authserv_ids),
+            authentic=roles.may_speak(self._dmarc(reading), self.settings.trusted_authserv_ids),
         )
         if app is not None and role is not Role.APPLICANT:
             return self._keep_apart(s, app, mail, role, now)
@@ -313,8 +320,13 @@ class Pipeline:
         kind = self._queue_reply(s, app, mail, row, assessment, now, sender)
         return Outcome(row.id, Disposition.APPLICATION, app.reference, kind)
 
-    def _dmarc(self, parsed: ParsedEmail) -> roles.Dmarc:
-        return roles.dmarc(parsed.header("authentication-results"), self.settings.trusted_authserv_ids)
+    def _dmarc(self, reading: Reading) -> roles.Dmarc:
+        parsed = reading.parsed
+        return roles.dmarc(
+            parsed.header("authentication-results"),
+            self.settings.trusted_authserv_ids,
+            dkim_aligned=roles.aligned(parsed.from_address, reading.dkim_domains),
+        )
 
     def _speakers(self, s: Session, app: Application) -> roles.People:
         reps = repo.current_fields(s, app.id).get("representatives") or []
@@ -489,7 +501,7 @@ class Pipeline:
         to: roles.Person,
     ) -> ReplyKind | None:
         parsed = mail.parsed
-        why_not = self._why_no_reply(s, parsed, mail.incoming, to.address, now)
+        why_not = self._why_no_reply(s, mail.reading, mail.incoming, to.address, now)
         if why_not:
             repo.add_event(s, app.id, "no_reply", why_not, now)
             return None
@@ -562,16 +574,14 @@ class Pipeline:
         )
         repo.add_event(s, app.id, "staff_notified", f"complete: told {self.settings.notify_address}", now)
 
-    def _why_no_reply(
-        self, s: Session, parsed: ParsedEmail, incoming: Incoming, to: str, now: datetime
-    ) -> str:
+    def _why_no_reply(self, s: Session, reading: Reading, incoming: Incoming, to: str, now: datetime) -> str:
         if not incoming.may_reply:
             return "message older than the configured start: recorded without a reply"
         try:
             single_address(to)
         except ValueError as exc:
             return f"sender address unusable: {exc}"
-        if self._dmarc(parsed) is roles.Dmarc.FAIL:
+        if self._dmarc(reading) is roles.Dmarc.FAIL:
             return "DMARC failed at our mail server: possible spoofing, left for staff"
         return self._over_rate_limit(s, to, now)
 

@@ -302,6 +302,7 @@ class Reading:
     clues: ThreadClues = NO_CLUES  # the sender's included; the parent drops it for staff mail
     forwarded: Person | None = None  # staff mail: whose message a staff member forwarded
     bounce: Bounce | None = None  # a delivery report
+    dkim_domains: tuple[str, ...] = ()  # [intake] verify_dkim: domains of the From's verified signatures
 
 
 @dataclass(frozen=True)

@@ -79,19 +79,34 @@ class Dmarc(StrEnum):
     NONE = "none"  # no verdict: nothing trusted configured, no header of ours, no DMARC policy, an error
 
 
-def dmarc(auth_results: str, trusted: Sequence[str]) -> Dmarc:
+def dmarc(auth_results: str, trusted: Sequence[str], dkim_aligned: bool = False) -> Dmarc:
     """The one DMARC judgement: the `dmarc=` result of the topmost Authentication-Results header
     whose authserv-id is one of `trusted`. Our server adds its header on top; one further down with
     the same id was written by someone else, and one with another id by anyone at all.
+    `dkim_aligned`: we verified a DKIM signature of the From domain ourselves ([intake]
+    verify_dkim), which is a DMARC pass by definition (RFC 7489 section 4.2).
 
     It decides both who may speak on an application (`may_speak`) and whether a new application is
     answered (not after a FAIL: the From is likely forged and the reply would go to its victim)."""
+    if dkim_aligned and trusted:
+        return Dmarc.PASS
     ids = {t.lower() for t in trusted}
     for value in auth_results.split("\n") if ids else ():
         if _authserv_id(value) in ids:
             result = _dmarc_result(value)
             return Dmarc.PASS if result == "pass" else Dmarc.FAIL if result == "fail" else Dmarc.NONE
     return Dmarc.NONE
+
+
+def aligned(from_address: str, dkim_domains: Sequence[str]) -> bool:
+    """Whether one of the verified DKIM signing domains is the From domain or a parent of it
+    (DMARC's relaxed alignment, without the public-suffix list: a signature for 'example' alone
+    is never taken as a parent)."""
+    domain = sender_domain(from_address).rstrip(".")
+    return any(
+        d and "." in d and (domain == d or domain.endswith("." + d))
+        for d in (x.lower().rstrip(".") for x in dkim_domains)
+    )
 
 
 def may_speak(verdict: Dmarc, trusted: Sequence[str]) -> bool:

@@ -8,9 +8,10 @@ keeps them within the CPU, memory and time limits.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
-from . import thread
+from . import roles, thread
 from .classify import application_verdict, classify
 from .config import Limits
 from .parse import parse_email
@@ -29,6 +30,8 @@ def read_message(
     received_at: datetime | None,
     now: datetime,
     staff: StaffAddresses = NO_STAFF,
+    verify_dkim: bool = False,
+    dnsfunc: Callable[..., bytes | None] | None = None,
 ) -> Reading:
     """A new message: parsed, classified, its thread clues found and (unless it is automatic mail)
     read; a delivery report's ids of our replies, and whose message staff forwarded.
@@ -37,9 +40,12 @@ def read_message(
     parsed = parse_with_limits(raw, limits)
     verdict = classify(parsed, own_addresses)
     clues = thread.clues(parsed)
+    signed_by = dkim_domains(raw, parsed.from_address, dnsfunc) if verify_dkim else ()
     if verdict.automated:
         bounce = bounce_of(raw) if verdict.disposition == Disposition.BOUNCE else None
-        return Reading(parsed, verdict, None, False, frozenset(), clues, bounce=bounce)
+        return Reading(
+            parsed, verdict, None, False, frozenset(), clues, bounce=bounce, dkim_domains=signed_by
+        )
     extraction = read(parsed, received_at=received_at or parsed.date or now)
     return Reading(
         parsed,
@@ -49,7 +55,51 @@ def read_message(
         frozenset(working_groups_named(f"{parsed.subject}\n{parsed.text}")),
         clues,
         forwarded=forwarded_sender(parsed.text, staff) if parsed.from_address in staff else None,
+        dkim_domains=signed_by,
     )
+
+
+MAX_DKIM_SIGNATURES = 3  # verified per message: each may cost a DNS lookup of up to DKIM_DNS_SECONDS
+DKIM_DNS_SECONDS = 5
+
+
+def dkim_domains(
+    raw: bytes, from_address: str, dnsfunc: Callable[..., bytes | None] | None = None
+) -> tuple[str, ...]:
+    """The signing domains (d=) of the message's DKIM signatures that verify (dkimpy; the key by
+    DNS, or `dnsfunc`). Only signatures of the From domain or a parent of it are tried, at most
+    MAX_DKIM_SIGNATURES: a sender cannot make us look up fifty domains of its choosing."""
+    import dkim  # here: only sites that set verify_dkim pay for the import
+    from dkim.util import parse_tag_value
+
+    try:
+        checker = dkim.DKIM(raw, minkey=1024, timeout=DKIM_DNS_SECONDS)
+        signatures = [value for name, value in checker.headers if name.lower() == b"dkim-signature"]
+    except MemoryError:
+        raise
+    except Exception:  # a message dkimpy cannot take apart has no signature we could believe
+        return ()
+    found: list[str] = []
+    tried = 0
+    for index, value in enumerate(signatures):
+        try:
+            domain = parse_tag_value(value).get(b"d", b"").decode("ascii").lower()
+        except MemoryError:
+            raise
+        except Exception:
+            continue
+        if not roles.aligned(from_address, [domain]) or tried >= MAX_DKIM_SIGNATURES:
+            continue
+        tried += 1
+        try:
+            valid = checker.verify(idx=index, dnsfunc=dnsfunc or dkim.dnsplug.get_txt)
+        except MemoryError:
+            raise
+        except Exception:  # dkimpy raises for malformed tags, keys and DNS answers alike
+            valid = False
+        if valid:
+            found.append(domain)
+    return tuple(dict.fromkeys(found))
 
 
 _OUR_REPLY_ID = re.compile(rb"<intake\.[0-9a-f]{24}@[^<>\s]{1,255}>")
