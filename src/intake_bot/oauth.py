@@ -17,6 +17,7 @@ import logging
 import shlex
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -83,7 +84,7 @@ def xoauth2_response(username: str, token: str) -> str:
     return f"user={username}\x01auth=Bearer {token}\x01\x01"
 
 
-def refreshed_token(settings: OAuth2Settings, clock=time.monotonic) -> str:
+def refreshed_token(settings: OAuth2Settings, clock: Callable[[], float] = time.monotonic) -> str:
     """A current access token: the cached one until REFRESH_EARLY seconds before it expires, else
     a new one from the token endpoint."""
     client_id = _required(settings.client_id.value(), "client_id")

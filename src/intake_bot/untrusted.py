@@ -44,7 +44,7 @@ def read_message(
     if verdict.automated:
         bounce = bounce_of(raw) if verdict.disposition == Disposition.BOUNCE else None
         return Reading(
-            parsed, verdict, None, False, frozenset(), clues, bounce=bounce, dkim_domains=signed_by
+            parsed, verdict, None, None, frozenset(), clues, bounce=bounce, dkim_domains=signed_by
         )
     extraction = read(parsed, received_at=received_at or parsed.date or now)
     return Reading(

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -186,12 +186,12 @@ def _sqlite_read_pragmas(dbapi_conn, _record) -> None:
     dbapi_conn.execute("PRAGMA busy_timeout=30000")
 
 
-def lock_wait(parsed) -> float:
+def lock_wait(parsed: URL) -> float:
     """Seconds to wait for a lock another process holds before giving up (exit 75): the SQLite
     URL's `?timeout=` (as pysqlite reads it), else 30."""
     value = parsed.query.get("timeout", LOCK_WAIT_SECONDS)
     try:
-        return max(0.0, float(value))
+        return max(0.0, float(value))  # type: ignore[arg-type]  # a repeated ?timeout= is a TypeError
     except (TypeError, ValueError):
         raise ConfigError(f"[database] url: timeout must be a number of seconds, not {value!r}") from None
 
