@@ -43,9 +43,7 @@ def read_message(
     signed_by = dkim_domains(raw, parsed.from_address, dnsfunc) if verify_dkim else ()
     if verdict.automated:
         bounce = bounce_of(raw) if verdict.disposition == Disposition.BOUNCE else None
-        return Reading(
-            parsed, verdict, None, None, frozenset(), clues, bounce=bounce, dkim_domains=signed_by
-        )
+        return Reading(parsed, verdict, None, None, frozenset(), clues, bounce=bounce, dkim_domains=signed_by)
     extraction = read(parsed, received_at=received_at or parsed.date or now)
     return Reading(
         parsed,
