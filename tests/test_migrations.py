@@ -143,3 +143,48 @@ def test_upgrade_keeps_existing_applications_and_marks_their_messages_the_applic
     assert status == "complete"
     command.downgrade(cfg, "0009")
     assert "role" not in {c["name"] for c in inspect(db.engine).get_columns("messages")}
+
+
+def test_upgrade_to_0012_keeps_the_imap_uids_already_processed(database_url):
+    """A database that polled IMAP before 0012: its UIDs count as processed under their source keys."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from intake_bot.sources.imap import imap_key
+    from intake_bot.store import repository as repo
+
+    db = Database(database_url)
+    cfg = alembic_config(db.url)
+    command.upgrade(cfg, "0011")
+    now = "2026-11-02 10:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO mailboxes (id, account, folder, uidvalidity, start_at, created_at)"
+                " VALUES (3, 'q@imap.test:993', 'INBOX', 4000000000, :now, :now)"
+            ),
+            {"now": now},
+        )
+        for row_id, uid in [(1, 7), (2, 8)]:
+            conn.execute(
+                text(
+                    "INSERT INTO messages (id, message_id, raw_sha256, fingerprint, size, disposition,"
+                    " reason, from_address, subject, received_at, processed_at)"
+                    " VALUES (:id, :mid, 'r', :fp, 1, 'not_application', '', 'a@x.test', '', :now, :now)"
+                ),
+                {"id": row_id, "mid": f"<{row_id}@x>", "fp": str(row_id), "now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO imap_uids (mailbox_id, uidvalidity, uid, message_id, flag_pending)"
+                    " VALUES (3, 4000000000, :uid, :id, false)"
+                ),
+                {"uid": uid, "id": row_id},
+            )
+    command.upgrade(cfg, "head")
+    with db.transaction() as s:
+        found = [repo.processed_message(s, "imap", imap_key(3, 4000000000, uid).key) for uid in (7, 8, 9)]
+    assert found == [1, 2, None]
+    command.downgrade(cfg, "0011")
+    with db.engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM imap_uids")).scalar() == 2

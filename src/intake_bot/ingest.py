@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 
 from .pipeline import Incoming, Pipeline
 from .records import Disposition
-from .sources.files import read_messages
+from .sources.files import FileSource
 from .times import as_utc
 
 OLD = timedelta(days=30)  # mail older than this is history: answering it is worth a warning
@@ -27,19 +27,19 @@ def ingest_files(
     ON_OLD_MAIL is told once, before the first message older than OLD that would be answered."""
     counts: Counter[str] = Counter()
     warned = not may_reply or on_old_mail is None
-    for label, raw in read_messages(files):
-        if raw is None:
-            counts["skipped"] += 1
-            continue
+    source = FileSource(files)
+    for message in source.messages():
         if not warned:
-            sent = _date(raw)
+            sent = _date(message.raw)
             if sent is not None and pipeline.clock() - sent > OLD:
-                on_old_mail(label, sent)
+                on_old_mail(message.label, sent)
                 warned = True
-        outcome = pipeline.process(Incoming(raw=raw, may_reply=may_reply))
+        outcome = pipeline.process(Incoming(raw=message.raw, may_reply=may_reply, key=message.key))
         counts[_group(outcome.disposition)] += 1
         if on_message:
-            on_message(label, f"{outcome.disposition} {outcome.reference or ''}".strip())
+            on_message(message.label, f"{outcome.disposition} {outcome.reference or ''}".strip())
+    if source.skipped:
+        counts["skipped"] += len(source.skipped)
     return counts
 
 

@@ -43,10 +43,11 @@ from .records import (
     Role,
 )
 from .replies import ReplyInput, render_reply, render_staff_notification, single_address
+from .sources import SourceKey
 from .storage import BlobStore
 from .store import repository as repo
 from .store.db import Database
-from .store.schema import Application, ImapUid, Reply, StoredAttachment, StoredMessage
+from .store.schema import Application, Reply, StoredAttachment, StoredMessage
 from .times import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -55,19 +56,15 @@ _MSGID = re.compile(rb"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
 
 
 @dataclass(frozen=True)
-class ImapKey:
-    mailbox_id: int
-    uidvalidity: int
-    uid: int
-
-
-@dataclass(frozen=True)
 class Incoming:
     raw: bytes
     received_at: datetime | None = None  # IMAP INTERNALDATE; else the Date header, else now
     may_reply: bool = True  # False for history older than the configured start
-    imap: ImapKey | None = None  # recorded in the message's own transaction: processed exactly once
+    key: SourceKey | None = None  # recorded in the message's own transaction: processed exactly once
     row_id: int | None = None  # a stored message processed again (requeue): it keeps its id
+    # The source's own record, written in the same transaction (IMAP: the UID, the keyword to set);
+    # also called for a key found processed before, so it must write nothing that is there already.
+    record: Callable[[Session, Outcome], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -153,13 +150,19 @@ class Pipeline:
     def _process_once(
         self, reading: Reading, incoming: Incoming, raw_sha: str, session: Session | None
     ) -> Outcome:
-        """One unit of work; when another process won a race (same UID, same reference), look again."""
+        """One unit of work; when another process won a race (same key, same reference), look again."""
+        key = incoming.key
         for attempt in range(RACE_RETRIES):
             try:
                 with self._unit(session) as s:
-                    done = repo.imap_uid_processed(s, incoming.imap) if incoming.imap else None
+                    done = repo.processed_message(s, key.source, key.key) if key else None
                     if done is not None:
-                        return Outcome(done, Disposition.DUPLICATE, reason="already processed by another run")
+                        outcome = Outcome(
+                            done, Disposition.DUPLICATE, reason="already processed by another run"
+                        )
+                        if incoming.record is not None:  # the source's own record may be missing
+                            incoming.record(s, outcome)
+                        return outcome
                     outcome = self._process(s, reading, incoming, raw_sha)
                     self._record_source(s, incoming, outcome)
                     return outcome
@@ -195,20 +198,10 @@ class Pipeline:
 
     @staticmethod
     def _record_source(s: Session, incoming: Incoming, outcome: Outcome) -> None:
-        if incoming.imap is None:
-            return
-        key = incoming.imap
-        # Only what the bot handled is flagged on the server; other mail stays as staff left it.
-        handled = outcome.disposition in (Disposition.APPLICATION, Disposition.FOLLOW_UP)
-        s.add(
-            ImapUid(
-                mailbox_id=key.mailbox_id,
-                uidvalidity=key.uidvalidity,
-                uid=key.uid,
-                message_id=outcome.message_row_id,
-                flag_pending=handled,
-            )
-        )
+        if incoming.key is not None:
+            repo.record_processed(s, incoming.key.source, incoming.key.key, outcome.message_row_id)
+        if incoming.record is not None:
+            incoming.record(s, outcome)
 
     # -- the stages -------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,9 +23,11 @@ from .config import ImapSettings, Settings
 from .errors import IntakeError
 from .lifecycle import queue_reminders
 from .lock import database_lock
-from .pipeline import ImapKey, Incoming, Pipeline
+from .pipeline import Incoming, Outcome, Pipeline
 from .records import Disposition
-from .sources.imap import FetchedMessage, ImapError, ImapMailbox, MailboxState, connect
+from .sources import Source
+from .sources.imap import ImapError, ImapFolder, ImapMailbox, ImapMessage, MailboxState, connect, imap_key
+from .store import repository as repo
 from .store.db import Database
 from .store.schema import ImapUid, Mailbox, StoredMessage
 
@@ -93,7 +96,7 @@ def _poll(
     todo = [uid for uid in new if uid not in seen]
     renumbered = _renumbered(db, *key)
     run = _Ingest(pipeline, key, start, renumbered, silent, imap, report, progress, len(todo))
-    messages = iter(box.fetch(todo, imap.batch_size))
+    messages = ImapFolder(box, mailbox_id, state.uidvalidity, todo, imap.batch_size).messages()
     more = True
     while more:
         # Many messages per commit (one fsync, not one each); each message is a savepoint of its own.
@@ -126,7 +129,7 @@ class _Ingest:
     total: int
     server_gone: IntakeError | None = None
 
-    def group(self, s: Session, messages: Iterator[FetchedMessage]) -> bool:
+    def group(self, s: Session, messages: Iterator[ImapMessage]) -> bool:
         """Process messages until a group is full (True: more may follow) or none are left."""
         size, started = 0, time.monotonic()
         while True:
@@ -149,16 +152,39 @@ class _Ingest:
             if time.monotonic() - started >= COMMIT_SECONDS:
                 return True
 
-    def _one(self, s: Session, fetched: FetchedMessage) -> str:
+    def _one(self, s: Session, fetched: ImapMessage) -> str:
         if self.renumbered and _known_under_old_uids(s, self.key, fetched, self.imap.processed_keyword):
             return "already_processed"
+        assert fetched.received_at is not None  # INTERNALDATE
         incoming = Incoming(
             raw=fetched.raw,
-            received_at=fetched.internaldate,
-            may_reply=not self.silent and self.start.is_new(fetched.uid, fetched.internaldate),
-            imap=ImapKey(*self.key, fetched.uid),
+            received_at=fetched.received_at,
+            may_reply=not self.silent and self.start.is_new(fetched.uid, fetched.received_at),
+            key=fetched.key,
+            record=partial(_record_uid, self.key, fetched.uid),
         )
         return self.pipeline.process(incoming, s).disposition
+
+
+def _record_uid(folder: tuple[int, int], uid: int, s: Session, outcome: Outcome) -> None:
+    """IMAP's own record of a processed UID, in the message's transaction. Only what the bot handled
+    is flagged on the server; other mail stays as staff left it."""
+    handled = outcome.disposition in (Disposition.APPLICATION, Disposition.FOLLOW_UP)
+    mailbox_id, uidvalidity = folder
+    recorded = select(ImapUid.id).where(
+        ImapUid.mailbox_id == mailbox_id, ImapUid.uidvalidity == uidvalidity, ImapUid.uid == uid
+    )
+    if s.scalar(recorded) is not None:  # processed by another run, or recorded before a restore
+        return
+    s.add(
+        ImapUid(
+            mailbox_id=mailbox_id,
+            uidvalidity=uidvalidity,
+            uid=uid,
+            message_id=outcome.message_row_id,
+            flag_pending=handled,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -244,7 +270,7 @@ def _renumbered(db: Database, mailbox_id: int, uidvalidity: int) -> bool:
         )
 
 
-def _known_under_old_uids(s: Session, key: tuple[int, int], fetched: FetchedMessage, keyword: str) -> bool:
+def _known_under_old_uids(s: Session, key: tuple[int, int], fetched: ImapMessage, keyword: str) -> bool:
     """After a UIDVALIDITY change: the very same bytes, processed from this folder before?
 
     Then the new UID is recorded against the stored message and nothing else happens: the
@@ -281,6 +307,7 @@ def _known_under_old_uids(s: Session, key: tuple[int, int], fetched: FetchedMess
                 flag_pending=handled and keyword not in fetched.flags,
             )
         )
+        repo.record_processed(s, Source.IMAP, imap_key(mailbox_id, uidvalidity, fetched.uid).key, found.id)
     return True
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import UsageError
+from . import SourcedMessage
 
 # A file that starts as mail does: a header field ("Name:") or an mbox "From " line.
 _MAIL_START = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:From |[\x21-\x39\x3b-\x7e]{1,76}:)")
@@ -16,6 +17,23 @@ _MAIL_START = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:From |[\x21-\x39\x3b-\x7e]{1,7
 
 def looks_like_mail(head: bytes) -> bool:
     return bool(_MAIL_START.match(head))
+
+
+class FileSource:
+    """The files `ingest` is given, in order (a MailSource). Files carry no delivery of their own to
+    name, so they have no source key: each is processed as given, and mail seen before is the
+    pipeline's duplicate. Files in a folder that are not mail are counted in `skipped`."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self.skipped: list[str] = []
+
+    def messages(self) -> Iterator[SourcedMessage]:
+        for label, raw in read_messages(self.paths):
+            if raw is None:
+                self.skipped.append(label)
+            else:
+                yield SourcedMessage(raw=raw, label=label)
 
 
 def read_messages(paths: list[str]) -> Iterator[tuple[str, bytes | None]]:

@@ -21,6 +21,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from ..config import ImapSettings
 from ..errors import ConfigError, IntakeError, TransientError
 from ..oauth import access_token
+from . import Source, SourcedMessage, SourceKey
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,38 @@ class FetchedMessage:
     internaldate: datetime  # aware, UTC
     raw: bytes
     flags: frozenset[str]  # e.g. "\\Seen", "$IntakeProcessed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImapMessage(SourcedMessage):
+    uid: int
+    flags: frozenset[str]
+
+
+def imap_key(mailbox_id: int, uidvalidity: int, uid: int) -> SourceKey:
+    """The folder (its row in the database), UIDVALIDITY and UID: "3:1700000000:42"."""
+    return SourceKey(Source.IMAP, f"{mailbox_id}:{uidvalidity}:{uid}")
+
+
+class ImapFolder:
+    """Given UIDs of one SELECTed folder, fetched in order (a MailSource)."""
+
+    def __init__(
+        self, box: ImapMailbox, mailbox_id: int, uidvalidity: int, uids: Sequence[int], batch_size: int
+    ) -> None:
+        self.box, self.mailbox_id, self.uidvalidity = box, mailbox_id, uidvalidity
+        self.uids, self.batch_size = uids, batch_size
+
+    def messages(self) -> Iterator[ImapMessage]:
+        for fetched in self.box.fetch(self.uids, self.batch_size):
+            yield ImapMessage(
+                raw=fetched.raw,
+                label=f"UID {fetched.uid}",
+                key=imap_key(self.mailbox_id, self.uidvalidity, fetched.uid),
+                received_at=fetched.internaldate,
+                uid=fetched.uid,
+                flags=fetched.flags,
+            )
 
 
 def connect(settings: ImapSettings) -> ImapMailbox:

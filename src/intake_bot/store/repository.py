@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..fields import Fields, fold
 from ..recipients import recipient_domain, recipient_mailbox
 from ..records import OPEN, UNSENT, ReplyKind, ReplyState
-from .schema import Application, Event, FieldValue, ImapUid, Reply, StoredMessage
+from .schema import Application, Event, FieldValue, ProcessedKey, Reply, StoredMessage
 
 OPEN_STATUSES = tuple(sorted(OPEN))
 THREADED = ("application", "follow_up")
@@ -71,10 +71,8 @@ _REPLIES_TO_DOMAIN = (
 # (64 against ~220 us a row); the application they belong to is always flushed by then.
 _INSERT_FIELD_VALUES = FieldValue.__table__.insert()
 _INSERT_EVENT = Event.__table__.insert()
-_IMAP_UID = select(ImapUid.message_id).where(
-    ImapUid.mailbox_id == bindparam("mailbox"),
-    ImapUid.uidvalidity == bindparam("uidvalidity"),
-    ImapUid.uid == bindparam("uid"),
+_PROCESSED = select(ProcessedKey.message_id).where(
+    ProcessedKey.source == bindparam("source"), ProcessedKey.key == bindparam("key")
 )
 
 
@@ -216,10 +214,13 @@ def replies_to_domain_since(s: Session, address: str, since: datetime) -> int:
     return s.scalar(_REPLIES_TO_DOMAIN, {"key": recipient_domain(address), "since": since}) or 0
 
 
-def imap_uid_processed(s: Session, key: Any) -> int | None:
-    """The message row already recorded for this (mailbox, UIDVALIDITY, UID), if any."""
-    values = {"mailbox": key.mailbox_id, "uidvalidity": key.uidvalidity, "uid": key.uid}
-    return s.scalars(_IMAP_UID, values).first()
+def processed_message(s: Session, source: str, key: str) -> int | None:
+    """The message row already recorded for this delivery (a source and its key), if any."""
+    return s.scalars(_PROCESSED, {"source": source, "key": key}).first()
+
+
+def record_processed(s: Session, source: str, key: str, message_row_id: int) -> None:
+    s.add(ProcessedKey(source=source, key=key, message_id=message_row_id))
 
 
 def day_ago(now: datetime) -> datetime:

@@ -217,8 +217,22 @@ class Mailbox(Base):
     created_at: Mapped[datetime]
 
 
+class ProcessedKey(Base):
+    """One delivery processed, named by its source (sources.SourceKey): written in the same transaction
+    as its message, so that a source offering it again is told it was processed (migration 0012)."""
+
+    __tablename__ = "processed_keys"
+    __table_args__ = (UniqueConstraint("source", "key", name="uq_processed_keys_source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # a sources.Source
+    key: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+
+
 class ImapUid(Base):
-    """One processed (folder, UIDVALIDITY, UID): written in the same transaction as its message."""
+    """The IMAP source's own record of a processed (folder, UIDVALIDITY, UID), beside its ProcessedKey:
+    the highest UID read, and whether the keyword is still to be set on the server."""
 
     __tablename__ = "imap_uids"
     __table_args__ = (UniqueConstraint("mailbox_id", "uidvalidity", "uid", name="uq_imap_uids_mailbox_uid"),)
