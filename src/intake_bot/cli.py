@@ -304,6 +304,23 @@ def watch(c: Context, idle_timeout: int) -> None:
 
 
 @cli.command()
+@click.option(
+    "--listen", required=True, metavar="HOST:PORT", help="Where to answer LMTP, e.g. 127.0.0.1:8024."
+)
+@pass_ctx
+def lmtp(c: Context, listen: str) -> None:
+    """Receive mail over LMTP from a mail server (Postfix, Exim) and process it as poll would: a
+    message is acknowledged (250) only once it is committed; replies are sent as watch sends them.
+    Runs until SIGTERM."""
+    from .listen import listen_address, serve_lmtp
+
+    host, port = listen_address(listen)
+    if not c.debug:  # a service's journal says what became of each message
+        log.setLevel(logging.INFO)
+    serve_lmtp(c.settings, c.database(create=True), host, port)
+
+
+@cli.command()
 @pass_ctx
 def send(c: Context) -> None:
     """Deliver queued replies (the outbox) over SMTP."""

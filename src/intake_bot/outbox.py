@@ -25,13 +25,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from .config import SmtpSettings
+from .config import Settings, SmtpSettings
 from .errors import TransientError
 from .records import ReplyState
 from .send import PermanentFailure, SmtpSender, TemporaryFailure
 from .store import repository as repo
 from .store.db import Database
 from .store.schema import Reply
+from .times import utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 30
@@ -208,3 +209,12 @@ def _event(s: Session, reply: Reply, kind: str, detail: str, now: datetime) -> N
 def raise_if_unreachable(report: DeliveryReport) -> None:
     if report.unreachable:
         raise TransientError(f"replies stay queued: {report.unreachable}")
+
+
+def send_queued(settings: Settings, db: Database) -> None:
+    """The outbox delivered by a command that keeps running (watch, lmtp): without [smtp] replies stay
+    queued; a server that cannot be reached leaves them for the next round, and the command carries on."""
+    if settings.smtp is not None:
+        report = deliver_outbox(db, settings.smtp, utcnow)
+        if report.unreachable:
+            log.warning("replies stay queued: %s", report.unreachable)

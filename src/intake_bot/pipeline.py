@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from . import roles, thread, untrusted, worker
 from .assess import assess
 from .config import Settings
-from .errors import LimitExceeded
+from .errors import LimitExceeded, TransientError
 from .fields import statements
 from .recipients import recipient_domain, recipient_mailbox
 from .records import (
@@ -109,7 +109,7 @@ class Pipeline:
             self._check_size(incoming.raw)
             reading = self.read_in_worker(incoming)
             return self._process_once(reading, incoming, raw_sha, session)
-        except (SQLAlchemyError, worker.WorkerUnavailable):
+        except (SQLAlchemyError, TransientError, worker.WorkerUnavailable):  # not the message's fault
             raise
         except worker.ReadFailed as exc:
             log.warning("quarantined a message: %s", exc.reason)

@@ -10,7 +10,7 @@ from .config import Settings
 from .errors import TransientError
 from .health import record
 from .lock import Busy, run_lock
-from .outbox import deliver_outbox
+from .outbox import send_queued
 from .poll import poll_once
 from .sources.imap import connect
 from .store.db import Database
@@ -44,10 +44,8 @@ def _poll_and_send(settings: Settings, db: Database, box) -> None:
     try:
         with run_lock(settings.storage_path, wait=True):
             poll_once(settings, db, utcnow, mailbox=box, wait=True)
-            if settings.smtp is not None:
-                report = deliver_outbox(db, settings.smtp, utcnow)
-                if report.unreachable:
-                    log.warning("replies stay queued: %s", report.unreachable)
+            send_queued(settings, db)
             record(db, utcnow())
     except Busy:  # pragma: no cover - wait=True blocks instead
         pass
+
