@@ -48,4 +48,3 @@ def _poll_and_send(settings: Settings, db: Database, box) -> None:
             record(db, utcnow())
     except Busy:  # pragma: no cover - wait=True blocks instead
         pass
-

@@ -47,9 +47,9 @@ def lmtp_key(content: bytes) -> SourceKey:
 def delivered(mail_from: str, content: bytes) -> SourcedMessage:
     """The message as delivered, with the envelope sender in Return-Path as a delivery agent writes it
     (the bounce and auto-reply rules read it); any Return-Path already in the header is dropped."""
-    sender = re.sub(r"[\x00-\x1f\x7f<>]", "", mail_from).encode("utf-8", "replace")
-    raw = b"Return-Path: <" + sender + b">\r\n" + _without_return_path(content)
-    return SourcedMessage(raw=raw, label=f"LMTP from <{mail_from[:200]}>", key=lmtp_key(content))
+    sender = re.sub(r"[\x00-\x1f\x7f-\x9f<>]", "", mail_from)  # nothing that ends or fakes a line
+    raw = b"Return-Path: <" + sender.encode("utf-8", "replace") + b">\r\n" + _without_return_path(content)
+    return SourcedMessage(raw=raw, label=f"LMTP from <{sender[:200]}>", key=lmtp_key(content))
 
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
