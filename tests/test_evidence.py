@@ -70,21 +70,21 @@ def make_cert(email: str = "alice@example.test") -> x509.Certificate:
 
 
 def test_signed_ipr_agreement_is_accepted_with_its_version():
-    verdict = evidence.ipr_verdict(ipr_pdf(signed=True, version="1.4"))
-    assert verdict.accepted
+    verdict = evidence.check_ipr(ipr_pdf(signed=True, version="1.4"))
+    assert verdict.acceptable
     assert verdict.version == "1.4"
 
 
 def test_blank_ipr_template_is_rejected():
-    verdict = evidence.ipr_verdict(ipr_pdf(signed=False))
-    assert not verdict.accepted
-    assert "not signed" in verdict.reason
+    verdict = evidence.check_ipr(ipr_pdf(signed=False))
+    assert not verdict.acceptable
+    assert "not signed" in "; ".join(verdict.problems)
 
 
 def test_values_on_the_line_below_their_labels_count_as_filled():
     block = ["PARTICIPANT", "By:", "Ada Lovelace", "Print Name:", "Ada Lovelace", "Date:", "2025-03-03"]
     pdf = make_pdf("CAB Forum Agreement for IPR Policy v.1.3", [IPR_TEXT], block)
-    assert evidence.ipr_verdict(pdf).accepted
+    assert evidence.check_ipr(pdf).acceptable
 
 
 @pytest.mark.parametrize(
@@ -101,15 +101,15 @@ def test_values_on_the_line_below_their_labels_count_as_filled():
 )
 def test_other_documents_are_not_the_ipr_agreement(title, body):
     lines = ["By: /s/ Ada Lovelace", "Print Name: Ada Lovelace", "Date: 3 March 2025"]
-    assert not evidence.ipr_verdict(make_pdf(title, [body], lines)).accepted
+    assert not evidence.check_ipr(make_pdf(title, [body], lines)).acceptable
 
 
 def test_encrypted_pdf_gives_a_reason_not_an_exception():
-    verdict = evidence.ipr_verdict(
+    verdict = evidence.check_ipr(
         make_pdf("CAB Forum Agreement for IPR Policy v.1.3", [IPR_TEXT], password="x")
     )
-    assert not verdict.accepted
-    assert "encrypted" in verdict.reason
+    assert not verdict.acceptable
+    assert "encrypted" in "; ".join(verdict.problems)
 
 
 @pytest.mark.parametrize(
@@ -122,14 +122,14 @@ def test_encrypted_pdf_gives_a_reason_not_an_exception():
     ],  # fmt: skip
 )
 def test_broken_pdfs_are_not_evidence(payload):
-    verdict = evidence.ipr_verdict(payload)
-    assert not verdict.accepted
-    assert verdict.reason
+    verdict = evidence.check_ipr(payload)
+    assert not verdict.acceptable
+    assert verdict.problems or verdict.kind == "other"  # a reason, or not the agreement at all
 
 
 def test_truncated_signed_agreement_does_not_raise():
     payload = ipr_pdf(signed=True)
-    assert not evidence.ipr_verdict(payload[: len(payload) // 3]).accepted
+    assert not evidence.check_ipr(payload[: len(payload) // 3]).acceptable
 
 
 # ---------------------------------------------------------------- certificates

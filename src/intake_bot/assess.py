@@ -47,7 +47,7 @@ def assess(
     message that carried the agreement, is on or after the cut-over date."""
     known = rules.profiles if profiles is None else profiles
     profile = known.get(working_group) or known["SMCWG"]
-    judged = {  # the items whose evidence must qualify, not merely be there
+    judged: dict[str, dict[str, Any]] = {  # the items whose evidence must qualify, not merely there
         ItemCode.IPR_AGREEMENT: ipr_status(fields, rules, received_at),
         ItemCode.CERTIFICATE_EVIDENCE: certificate_status(fields, working_group, received_at),
         ItemCode.TEST_WEBSITES: test_site_status(fields),
@@ -165,7 +165,7 @@ def certificate_findings(
 
 
 def _judge(
-    reference: str, finding: dict | None, purpose: str, received_at: datetime | None
+    reference: str, finding: dict[str, Any] | None, purpose: str, received_at: datetime | None
 ) -> dict[str, Any]:
     if finding is None or finding.get("source") in UNCHECKED_SOURCES:
         return {
@@ -200,7 +200,7 @@ def _judge(
     }
 
 
-def _reference_label(reference: str, finding: dict) -> str:
+def _reference_label(reference: str, finding: dict[str, Any]) -> str:
     """How a reply names where a certificate came from: never by the file name the sender chose."""
     kind = reference.partition(":")[0]
     if kind == "signature":

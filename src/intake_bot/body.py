@@ -176,7 +176,8 @@ def _library_header_pattern() -> re.Pattern[str] | None:
     try:
         from mailparser_reply.parser import EmailMessage
 
-        return EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
+        pattern: re.Pattern[str] = EmailMessage(text="", languages=list(_LANGUAGES)).HEADER_REGEX
+        return pattern
     except MemoryError:
         raise
     except Exception:  # the library is a help, never a point of failure

@@ -35,9 +35,6 @@ class EvidenceRules:
     ipr_current_versions: tuple[str, ...] = ("1.4",)  # accepted on or after the cut-over
     ipr_previous_versions: tuple[str, ...] = ("1.3", "1.4")  # accepted before it
     require_ipr_date: bool = True  # staff ask that the agreement be dated
-    smime_policy_prefix: str = "2.23.140.1.5"  # S/MIME BR policy OIDs
-    code_signing_policy_prefix: str = "2.23.140.1.4"  # Code Signing BR policy OIDs
-    tls_policy_prefix: str = "2.23.140.1.2"  # TLS BR policy OIDs
 
 
 @dataclass(frozen=True)

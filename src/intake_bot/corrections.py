@@ -121,7 +121,7 @@ def representatives(field: str, raw: str) -> list[dict[str, Any]]:
                 "voting": voting,
             }
         )
-    if sum(p["voting"] for p in people) > 1:
+    if sum(bool(p["voting"]) for p in people) > 1:
         raise UsageError("representatives: at most one is the voting representative")
     return people
 

@@ -17,11 +17,18 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:  # imported where used: a message without PDFs or certificates never loads them
+    from cryptography import x509
+    from pypdf import PageObject, PdfReader
+
+    from .records import CertificateInfo
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +44,6 @@ _PEM_BLOCK = re.compile(
 )
 _CRTSH = re.compile(r"(?:https?://)?crt\.sh/?\?[^\s<>\"')\],;]+", re.IGNORECASE)
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
-
-
-@dataclass(frozen=True)
-class IprVerdict:
-    """Whether a PDF is a filled-in IPR Policy Agreement, and why (not)."""
-
-    accepted: bool
-    reason: str
-    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,17 +91,6 @@ _PLACEHOLDER = re.compile(r"[_.\s:\-–—/|\[\]]|\((?:signature|if entity|print
 _VERSION = re.compile(r"ipr\s+policy[^\n]{0,40}?(?:\bversion\s*|\bv\.?\s*)(\d+(?:\.\d+)+)", re.IGNORECASE)
 _IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
 _SCAN_REVIEW = "a person must check that it is the IPR Policy Agreement, signed and dated, and which version"
-
-
-def ipr_verdict(payload: bytes, filename: str = "") -> IprVerdict:
-    """Is this PDF the Forum's IPR Policy Agreement, filled in and signed? (dates and versions aside)"""
-    check = check_ipr(payload, filename)
-    if check.acceptable:
-        reason = "signed IPR Policy Agreement" if check.kind == "ipr_agreement" else "; ".join(check.review)
-        return IprVerdict(True, reason, check.version)
-    if check.kind == "other" and not check.problems:
-        return IprVerdict(False, "not the IPR Policy Agreement", check.version)
-    return IprVerdict(False, "; ".join(check.problems) or check.kind, check.version)
 
 
 def check_ipr(payload: bytes, filename: str = "", content_type: str = "") -> IprCheck:
@@ -179,7 +166,7 @@ def _check_ipr(payload: bytes) -> IprCheck:
     return _completed_check(text, form, _has_images(reader))
 
 
-def _completed_check(text: str, form: dict, has_images: bool) -> IprCheck:
+def _completed_check(text: str, form: dict[str, Any], has_images: bool) -> IprCheck:
     block = _block_values(_signature_block(text) + "\n" + form.get("text", ""))
     digital = form.get("digital")
     signature = None
@@ -207,7 +194,7 @@ def _image_kind(payload: bytes) -> str | None:
     return next((name for magic, name in _IMAGE_MAGIC if payload.startswith(magic)), None)
 
 
-def _open_pdf(payload: bytes):
+def _open_pdf(payload: bytes) -> tuple[PdfReader | None, str]:
     if not payload.lstrip()[:1024].startswith(b"%PDF"):
         return None, "is not a PDF file"
     try:
@@ -233,7 +220,7 @@ def _open_pdf(payload: bytes):
         return None, f"is a damaged PDF that cannot be opened ({type(exc).__name__})"
 
 
-def _pdf_text(reader) -> str:
+def _pdf_text(reader: PdfReader) -> str:
     parts = []
     for page in _pages(reader):
         try:
@@ -245,7 +232,7 @@ def _pdf_text(reader) -> str:
     return "\n".join(parts)
 
 
-def _pages(reader) -> list:
+def _pages(reader: PdfReader) -> list[PageObject]:
     try:
         return list(reader.pages)[:MAX_PDF_PAGES]
     except MemoryError:
@@ -254,11 +241,11 @@ def _pages(reader) -> list:
         return []
 
 
-def _has_images(reader) -> bool:
+def _has_images(reader: PdfReader) -> bool:
     for page in _pages(reader):
         try:
-            resources = page.get("/Resources") or {}
-            xobjects = resources.get_object().get("/XObject") or {}
+            resources: Any = page.get("/Resources") or {}
+            xobjects: Any = resources.get_object().get("/XObject") or {}
             if any(obj.get_object().get("/Subtype") == "/Image" for obj in xobjects.get_object().values()):
                 return True
         except MemoryError:
@@ -325,7 +312,7 @@ def _is_filled(value: str) -> bool:
     return bool(re.search(r"\w", _PLACEHOLDER.sub("", value)))
 
 
-def _form_values(reader) -> dict:
+def _form_values(reader: PdfReader) -> dict[str, Any]:
     """AcroForm values typed into the form (as 'label: value' text) and any digital signature."""
     try:
         fields = reader.get_fields() or {}
@@ -333,7 +320,7 @@ def _form_values(reader) -> dict:
         raise
     except Exception:
         return {}
-    found: dict = {"text": ""}
+    found: dict[str, Any] = {"text": ""}
     lines = []
     for name, field in fields.items():
         try:
@@ -355,7 +342,7 @@ def _form_values(reader) -> dict:
     return found
 
 
-def _signature_time(value) -> str | None:
+def _signature_time(value: Any) -> str | None:
     try:
         return str(value.get_object().get("/M") or "") or None
     except MemoryError:
@@ -533,14 +520,14 @@ PURPOSES = {
 }
 
 
-def read_certificates(payload: bytes) -> list:
+def read_certificates(payload: bytes) -> list[x509.Certificate]:
     """Every X.509 certificate in PEM, DER or PKCS#7 (.p7b, .p7s) bytes; [] when none or unreadable."""
     if not payload or len(payload) > MAX_CERT_FILE:
         return []
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import pkcs7
 
-    loaders = []
+    loaders: list[Callable[[bytes], list[x509.Certificate]]] = []
     if b"-----BEGIN" in payload:
         loaders = [pkcs7.load_pem_pkcs7_certificates, x509.load_pem_x509_certificates]
     elif payload[:1] == b"\x30":
@@ -563,7 +550,7 @@ def read_certificates(payload: bytes) -> list:
     return []
 
 
-def end_entities(certs: list) -> list:
+def end_entities(certs: list[x509.Certificate]) -> list[x509.Certificate]:
     """The certificates that are not CAs and issued none of the others (a chain's leaf, a p7s signer)."""
     issuers = {c.issuer.public_bytes() for c in certs}
     leaves = [
@@ -572,7 +559,7 @@ def end_entities(certs: list) -> list:
     return leaves or [c for c in certs if not _is_ca(c)]
 
 
-def certificate_info(cert):
+def certificate_info(cert: x509.Certificate) -> CertificateInfo:
     """The facts of one certificate, as a record (see records.CertificateInfo)."""
     from cryptography.hazmat.primitives import hashes
 
@@ -593,16 +580,16 @@ def certificate_info(cert):
     )
 
 
-def _name(name) -> str:
+def _name(name: x509.Name) -> str:
     try:
-        return name.rfc4514_string()
+        return str(name.rfc4514_string())
     except MemoryError:
         raise
     except Exception:
         return repr(name)
 
 
-def _is_ca(cert) -> bool:
+def _is_ca(cert: x509.Certificate) -> bool:
     from cryptography import x509
 
     try:
@@ -613,7 +600,7 @@ def _is_ca(cert) -> bool:
         return False
 
 
-def _extension(cert, what: str) -> list[str]:
+def _extension(cert: x509.Certificate, what: str) -> list[str]:
     from cryptography import x509
 
     try:
@@ -647,7 +634,7 @@ def _utf8_string(der: bytes) -> str:
     return der[start : start + length].decode("utf-8", "replace")
 
 
-def certificate_problems(info: dict, purpose: str = "smime", at: datetime | None = None) -> list[str]:
+def certificate_problems(info: dict[str, Any], purpose: str = "smime", at: datetime | None = None) -> list[str]:
     """Why a certificate (its facts as stored) is not evidence for the purpose; [] when it qualifies."""
     eku, prefixes, what = PURPOSES.get(purpose, PURPOSES["smime"])
     problems = []
@@ -675,7 +662,7 @@ def certificate_problems(info: dict, purpose: str = "smime", at: datetime | None
     return problems
 
 
-def _validity_problems(info: dict, at: datetime | None) -> list[str]:
+def _validity_problems(info: dict[str, Any], at: datetime | None) -> list[str]:
     if at is None:
         return []
     try:

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
-from .items import Fields, stored_items
+from .items import Fields as Fields  # what an application holds, by field
+from .items import stored_items
 from .records import Extraction
 
 FINDINGS = "certificate_findings"  # what the certificate evidence holds: extracted, never set by staff

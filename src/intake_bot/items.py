@@ -262,6 +262,3 @@ PROFILES: dict[str, Profile] = {
 def required(profile: Profile, category: str | None) -> tuple[str, ...]:
     return profile.get(category) or profile[None]
 
-
-def profile_items(profiles: Mapping[str, Profile]) -> set[str]:
-    return {code for p in profiles.values() for codes in p.values() for code in codes}

@@ -25,9 +25,11 @@ import re
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
+from typing import Any
 
 from .config import DEFAULT_LIMITS, Limits
 from .errors import LimitExceeded, ParseError
@@ -119,7 +121,7 @@ def html_to_text(html: str) -> str:
         try:
             tree = document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses str + encoding
             _show_link_targets(tree)
-            return Inscriptis(tree).get_text()
+            return str(Inscriptis(tree).get_text())
         except MemoryError:
             raise
         except (Exception, RecursionError):  # inscriptis/lxml on hostile markup
@@ -132,7 +134,7 @@ def html_to_text(html: str) -> str:
 _TAG = re.compile(r"<[^<>]*>")
 
 
-def _show_link_targets(tree) -> None:  # lxml.html.HtmlElement
+def _show_link_targets(tree: Any) -> None:  # lxml.html.HtmlElement
     """'<a href="https://crt.sh/?id=5">example 1</a>' -> 'example 1<https://crt.sh/?id=5>', the form
     Outlook's plain text gives a link: the address is the data, and HTML mail often hides it behind
     other words ('our website', 'here', a name for a mailto link). The reader (reader.links) unwraps
@@ -271,7 +273,7 @@ class _BoundedMessage(Message):
     counts the quotes from the start again at each ';': a 400 KB quoted parameter took minutes, and the
     parser asks for the boundary while it parses, before any limit of ours is checked."""
 
-    def get(self, name, failobj=None):  # type: ignore[override]
+    def get(self, name: str, failobj: Any = None) -> Any:
         value = super().get(name, failobj)
         if isinstance(value, str) and len(value) > 1024 and name.lower() in _PARAMETER_HEADERS:
             return _first_parameters(value)
@@ -357,7 +359,7 @@ class _Reader:
                 self._leaf(part, body, attached)
                 continue
             ctype = _content_type(part)
-            if ctype == "message/rfc822" and children:
+            if ctype == "message/rfc822" and children and isinstance(children[0], Message):
                 body = _Body(children[0])
                 self.bodies.append(body)
             if _broken(part, children):
@@ -575,7 +577,7 @@ def _forwarded_block(body: _Body) -> str:
     return "\n".join(lines) + "\n\n" + _body_text(body)
 
 
-def _broken(part: Message, children: list) -> bool:
+def _broken(part: Message, children: list[Any]) -> bool:
     if not isinstance(part.epilogue, str) or not part.epilogue.strip():
         return False
     return bool(part.defects) or any(getattr(c, "defects", None) for c in children)
@@ -590,12 +592,12 @@ def _recover_epilogue(part: Message) -> list[Message]:
     if boundary:
         delimiter = re.compile(rb"^--" + re.escape(_to_bytes(boundary)) + rb"(?:--)?[ \t]*\r?$", re.M)
         chunks = delimiter.split(epilogue)
-    found = []
+    found: list[Message] = []
     for chunk in chunks:
         if not chunk.strip():
             continue
         if len(chunks) == 1:
-            recovered = _BoundedMessage()
+            recovered: Message = _BoundedMessage()
             recovered.set_payload(epilogue.decode("utf-8", "surrogateescape"))
         else:
             recovered = email.message_from_bytes(
@@ -715,6 +717,11 @@ def _address_header(msg: Message, name: str) -> str:
     return "\n".join(_unfold(_unescape_8bit(v[:MAX_HEADER_VALUE])) for v in values)
 
 
+def _filler(words: list[str]) -> Callable[[re.Match[str]], str]:
+    """Puts each encoded word back where _mask_encoded_words left its placeholder."""
+    return lambda placeholder: words[int(placeholder.group(1))]
+
+
 def _addresses(value: str) -> list[tuple[str, str]]:
     """(display name, address) pairs of an undecoded address header. Encoded words stand aside
     as plain atoms while the address parser runs, so nothing inside one (a comma, a colon,
@@ -731,7 +738,7 @@ def _addresses(value: str) -> list[tuple[str, str]]:
             continue
         for name, address in pairs:
             if _usable(address):
-                name = _PLACEHOLDER.sub(lambda m, w=words: w[int(m.group(1))], name)
+                name = _PLACEHOLDER.sub(_filler(words), name)
                 name = _CONTROL.sub(" ", _one_line(decode_header_value(name)))
                 found.append((name, address.strip().lower()))
         if len(found) >= MAX_ADDRESSES:

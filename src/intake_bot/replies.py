@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
+from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -151,21 +152,22 @@ def mime_bytes(headers: Mapping[str, str], text: str, html: str | None = None) -
     """The message on the wire (CRLF). Built with the compat32 classes: the same MIME as the
     modern API writes, at a fraction of its cost (it re-parses every header it is given).
     Every value is made one clean line again here (no header injection); empty ones are left out."""
-    body = _text_part(text, "plain", inner=html is not None)
+    plain = _text_part(text, "plain", inner=html is not None)
+    body: Message = plain
     if html is not None:
-        body = MIMEMultipart("alternative", _subparts=[body, _text_part(html, "html", inner=True)])
-    mime = list(body.items())
+        body = MIMEMultipart("alternative", _subparts=[plain, _text_part(html, "html", inner=True)])
+    mime = [(name, str(value)) for name, value in body.items()]
     for name, _ in mime:
         del body[name]
-    for name, value in [*headers.items(), *mime]:
-        value = clean_header_text(value)
+    for name, raw in [*headers.items(), *mime]:
+        value = clean_header_text(raw)
         if value:
-            body[name] = value if value.isascii() else Header(value, "utf-8", header_name=name)
+            body[name] = value if value.isascii() else Header(value, "utf-8", header_name=name)  # type: ignore[assignment]  # compat32 takes a Header
     return body.as_bytes(policy=_WIRE)
 
 
 def _text_part(text: str, subtype: str, inner: bool = False) -> MIMEText:
-    part = MIMEText(text, subtype, "us-ascii" if text.isascii() else _UTF8_QP)
+    part = MIMEText(text, subtype, "us-ascii" if text.isascii() else _UTF8_QP)  # type: ignore[arg-type]  # typeshed: str only
     if inner:
         del part["MIME-Version"]  # only the top of a message carries it
     return part

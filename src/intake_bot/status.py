@@ -59,7 +59,6 @@ COLUMNS = (  # of a row, in order: the CSV header even when no row is printed
     "age_days",
     "flags",
 )
-SORTS = ("reference", "activity", "age", "status", "organisation")
 STALE_QUEUE = timedelta(hours=1)  # a reply queued longer than this means sending is stuck
 
 
