@@ -13,7 +13,7 @@ from .config import EvidenceRules
 from .errors import UsageError
 from .export import application_record, iso
 from .items import ItemCode, added_items, item
-from .records import ReplyKind
+from .records import FieldSource, ReplyKind
 from .store import repository as repo
 from .store.schema import Application
 
@@ -161,7 +161,7 @@ def _field_sources(s: Session, app: Application) -> dict[str, str]:
     ids = {m.id: m.message_id for m in app.messages}
     for fv in app.field_values:
         field = "representatives" if fv.field == "voting_name" else fv.field  # it marks the voting one
-        if fv.source == "staff":
+        if fv.source == FieldSource.STAFF:
             sources[field] = "set by staff"
         elif sources.get(field) != "set by staff":
             sources[field] = f"from #{fv.message_id} {ids.get(fv.message_id, '')}"

@@ -36,6 +36,7 @@ from .records import (
     Bounce,
     Disposition,
     Extraction,
+    FieldSource,
     ParsedEmail,
     Reading,
     ReplyKind,
@@ -276,7 +277,7 @@ class Pipeline:
         if ApplicationStatus(app.status).decided:
             self._after_decision(s, app, mail.received, now)
             return Outcome(row.id, disposition, app.reference)
-        repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
+        repo.add_field_values(s, app.id, row.id, statements(extraction), FieldSource.EXTRACTED, now)
         s.flush()
         before = app.status
         # activity is when the applicant wrote, not when we read
@@ -302,9 +303,9 @@ class Pipeline:
         row.reason = f"opened by {actor} (was {row.disposition}: {row.reason})"[:2000]
         row.application_id, row.disposition, row.role = app.id, Disposition.APPLICATION, Role.APPLICANT
         self._store_attachments(s, reading.parsed, row)
-        repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
+        repo.add_field_values(s, app.id, row.id, statements(extraction), FieldSource.EXTRACTED, now)
         if category:
-            repo.add_field_values(s, app.id, None, [("category", category)], "staff", now)
+            repo.add_field_values(s, app.id, None, [("category", category)], FieldSource.STAFF, now)
         s.flush()
         repo.add_event(s, app.id, "opened_by_staff", f"message {row.message_id[:200]}", now, actor=actor)
         assessment = self.reassess(s, app, received)

@@ -42,6 +42,13 @@ class Role(StrEnum):
     OUTSIDER = "outsider"  # anyone else naming the application: kept apart until staff `accept` it
 
 
+class FieldSource(StrEnum):
+    """Who stated a field's value (field_values.source): staff corrections win over what was read."""
+
+    EXTRACTED = "extracted"  # read from a message
+    STAFF = "staff"  # `set`, or `open --category`
+
+
 class ApplicationStatus(StrEnum):
     """Where an application stands (export: status). The README draws how one moves to another."""
 

@@ -19,7 +19,7 @@ from .corrections import parse_correction
 from .errors import UsageError
 from .fields import field_names, statements
 from .pipeline import Pipeline
-from .records import UNSENT, ReplyKind, Role
+from .records import UNSENT, FieldSource, ReplyKind, Role
 from .storage import BlobStore
 from .store import repository as repo
 from .store.schema import Application, FieldValue, Reply, StoredMessage
@@ -42,7 +42,7 @@ def set_field(
     app = find(s, reference)
     app.new_mail_at = None
     value = parse_correction(field, raw_value)
-    repo.add_field_values(s, app.id, None, [(field, value)], "staff", now)
+    repo.add_field_values(s, app.id, None, [(field, value)], FieldSource.STAFF, now)
     s.flush()
     repo.add_event(s, app.id, "corrected", f"{field} = {json.dumps(value)[:200]}", now, actor=actor)
     return pipeline.reassess(s, app, now).missing
@@ -57,7 +57,7 @@ def unset_field(
         parse_correction(field, "-")  # the unknown-field error, with its suggestion
     removed = s.execute(
         delete(FieldValue).where(
-            FieldValue.application_id == app.id, FieldValue.field == field, FieldValue.source == "staff"
+            FieldValue.application_id == app.id, FieldValue.field == field, FieldValue.source == FieldSource.STAFF
         )
     ).rowcount
     if not removed:
@@ -71,7 +71,7 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     """Extract again from the stored raw messages (after an improvement); no reply is sent."""
     app = find(s, reference)
     blobs = BlobStore(pipeline.settings.storage_path)
-    s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == "extracted"))
+    s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == FieldSource.EXTRACTED))
     for msg in lifecycle.applicant_messages(s, app):
         try:
             extraction = pipeline.read_again(blobs.get(msg.raw_sha256), as_utc(msg.received_at))
@@ -79,7 +79,7 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
         except ReadFailed as exc:  # over a limit now (a lower one, say): its old statements stay gone
             repo.add_event(s, app.id, "not_reprocessed", f"message #{msg.id}: {exc.reason}", now, actor=actor)
             continue
-        repo.add_field_values(s, app.id, msg.id, statements(extraction), "extracted", now)
+        repo.add_field_values(s, app.id, msg.id, statements(extraction), FieldSource.EXTRACTED, now)
     s.flush()
     missing = pipeline.reassess(s, app, now).missing
     repo.add_event(s, app.id, "reprocessed", f"missing: {', '.join(missing) or 'nothing'}", now, actor=actor)
@@ -99,7 +99,7 @@ def accept(
         extraction = roles.without_staff(pipeline.read_again(raw, as_utc(row.received_at)), pipeline.staff)
     except ReadFailed as exc:
         raise UsageError(f"message #{row.id} cannot be read: {exc.reason}") from exc
-    repo.add_field_values(s, app.id, row.id, statements(extraction), "extracted", now)
+    repo.add_field_values(s, app.id, row.id, statements(extraction), FieldSource.EXTRACTED, now)
     row.role = Role.APPLICANT
     row.reason = f"accepted by {actor}: read as the applicant's"
     s.flush()

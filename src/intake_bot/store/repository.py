@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
 from ..recipients import recipient_domain, recipient_mailbox
-from ..records import OPEN, UNSENT, ReplyKind, ReplyState
+from ..records import OPEN, UNSENT, FieldSource, ReplyKind, ReplyState
 from .schema import Application, Event, FieldValue, ProcessedKey, Reply, StoredMessage
 
 OPEN_STATUSES = tuple(sorted(OPEN))
@@ -109,8 +109,8 @@ def next_reference(s: Session, working_group: str, year: int) -> str:
 
 def current_fields(s: Session, application_id: int) -> Fields:
     rows = s.execute(_FIELDS, {"app": application_id}).all()
-    extracted = [(name, value["v"]) for name, value, source in rows if source == "extracted"]
-    staff = [(name, value["v"]) for name, value, source in rows if source == "staff"]
+    extracted = [(name, value["v"]) for name, value, source in rows if source == FieldSource.EXTRACTED]
+    staff = [(name, value["v"]) for name, value, source in rows if source == FieldSource.STAFF]
     return fold(extracted, staff)
 
 
@@ -123,13 +123,13 @@ def all_current_fields(s: Session) -> dict[int, Fields]:
             FieldValue.id
         )
     ):
-        (staff if source == "staff" else extracted).setdefault(app_id, []).append((name, value["v"]))
+        (staff if source == FieldSource.STAFF else extracted).setdefault(app_id, []).append((name, value["v"]))
     ids = set(extracted) | set(staff)
     return {i: fold(extracted.get(i, []), staff.get(i, [])) for i in ids}
 
 
 def add_field_values(
-    s: Session, app_id: int, msg_id: int | None, values: list[tuple[str, Any]], source: str, now: datetime
+    s: Session, app_id: int, msg_id: int | None, values: list[tuple[str, Any]], source: FieldSource, now: datetime
 ) -> None:
     if not values:
         return

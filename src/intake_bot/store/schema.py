@@ -156,7 +156,7 @@ class FieldValue(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     field: Mapped[str] = mapped_column(String(40))
     value: Mapped[dict[str, Any]] = mapped_column(CleanJSON)  # {"v": <json value>}
-    source: Mapped[str] = mapped_column(String(20))  # "extracted" | "staff"
+    source: Mapped[str] = mapped_column(String(20))  # records.FieldSource
     created_at: Mapped[datetime]
 
 
