@@ -582,6 +582,7 @@ def quarantine(ctx: click.Context, fmt: str) -> None:
     from .store.schema import StoredMessage
 
     c = ctx.find_object(Context)
+    assert c is not None, "the cli group made it"
     with c.reader().transaction() as s:
         found = s.scalars(
             select(StoredMessage)

@@ -164,5 +164,5 @@ def _field_sources(s: Session, app: Application) -> dict[str, str]:
         if fv.source == FieldSource.STAFF:
             sources[field] = "set by staff"
         elif sources.get(field) != "set by staff":
-            sources[field] = f"from #{fv.message_id} {ids.get(fv.message_id, '')}"
+            sources[field] = f"from #{fv.message_id} {ids.get(fv.message_id or 0, '')}"
     return sources

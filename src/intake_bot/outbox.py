@@ -115,7 +115,7 @@ def _release_dead_claims(db: Database) -> None:
         for reply in s.scalars(
             select(Reply).where(Reply.state == ReplyState.SENDING, Reply.claimed_by.like(f"{host}:%"))
         ):
-            if not _alive(int(reply.claimed_by.rpartition(":")[2] or 0)):
+            if not _alive(int((reply.claimed_by or "").rpartition(":")[2] or 0)):
                 reply.state, reply.claimed_by, reply.next_attempt_at = ReplyState.QUEUED, None, None
 
 

@@ -42,6 +42,7 @@ from .records import (
     ReplyKind,
     ReplyState,
     Role,
+    ThreadClues,
 )
 from .replies import ReplyInput, render_reply, render_staff_notification, single_address
 from .sources import SourceKey
@@ -395,7 +396,7 @@ class Pipeline:
         app.updated_at = now
         return assessment
 
-    def _thread(self, s: Session, clue: thread.ThreadClues) -> int | None:
+    def _thread(self, s: Session, clue: ThreadClues) -> int | None:
         return thread.choose(
             clue,
             by_reference=lambda ref: getattr(repo.application_by_reference(s, ref), "id", None),
@@ -553,6 +554,7 @@ class Pipeline:
 
     def _notify_staff(self, s: Session, app: Application, fp: str, now: datetime) -> None:
         """Tell staff an application became complete, with its summary (queued like any reply)."""
+        assert self.settings.notify_address, "called only when staff are to be told"
         fields = repo.current_fields(s, app.id)
         rendered = render_staff_notification(
             app.reference, app.working_group, fields, self.settings, now, seed=f"{app.reference}:notify:{fp}"

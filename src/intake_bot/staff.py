@@ -57,9 +57,11 @@ def unset_field(
         parse_correction(field, "-")  # the unknown-field error, with its suggestion
     removed = s.execute(
         delete(FieldValue).where(
-            FieldValue.application_id == app.id, FieldValue.field == field, FieldValue.source == FieldSource.STAFF
+            FieldValue.application_id == app.id,
+            FieldValue.field == field,
+            FieldValue.source == FieldSource.STAFF,
         )
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # a DELETE's result is a CursorResult
     if not removed:
         raise UsageError(f"{reference} has no correction of {field}")
     s.flush()
@@ -71,7 +73,11 @@ def reprocess(s: Session, pipeline: Pipeline, reference: str, actor: str, now: d
     """Extract again from the stored raw messages (after an improvement); no reply is sent."""
     app = find(s, reference)
     blobs = BlobStore(pipeline.settings.storage_path)
-    s.execute(delete(FieldValue).where(FieldValue.application_id == app.id, FieldValue.source == FieldSource.EXTRACTED))
+    s.execute(
+        delete(FieldValue).where(
+            FieldValue.application_id == app.id, FieldValue.source == FieldSource.EXTRACTED
+        )
+    )
     for msg in lifecycle.applicant_messages(s, app):
         try:
             extraction = pipeline.read_again(blobs.get(msg.raw_sha256), as_utc(msg.received_at))

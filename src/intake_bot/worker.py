@@ -32,7 +32,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from .config import Limits
 from .errors import IntakeError
@@ -185,7 +185,7 @@ def _start(limits: WorkerLimits) -> subprocess.Popen[bytes]:
     return proc
 
 
-def _write_frame(stream: BinaryIO | None, data: bytes) -> None:
+def _write_frame(stream: IO[bytes] | None, data: bytes) -> None:
     assert stream is not None
     stream.write(_FRAME.pack(len(data)))
     stream.write(data)

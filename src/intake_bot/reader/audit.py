@@ -14,7 +14,7 @@ _AUDIT_PROSE = re.compile(
 
 
 def extract_audit(statements: list[Statement], sentences: list[Sentence], body: str) -> str | None:
-    candidates: list[tuple[int, object]] = [(s.pos, audit_in(s.value)) for s in of(statements, "audit")]
+    candidates: list[tuple[int, str | None]] = [(s.pos, audit_in(s.value)) for s in of(statements, "audit")]
     candidates += [(s.pos, audit_in(s.text)) for s in sentences if _AUDIT_PROSE.search(s.text)]
     found = latest(candidates)
     if found:
@@ -25,4 +25,4 @@ def extract_audit(statements: list[Statement], sentences: list[Sentence], body: 
 def audit_in(value: str) -> str | None:
     urls = [u for u in urls_in(value) if not re.search(r"crt\.sh|cabforum\.org", u, re.I)]
     preferred = [u for u in urls if looks_like_audit(u)]
-    return (preferred or urls or [None])[0]
+    return next(iter(preferred or urls), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..records import Category, ParsedEmail
 from .lexicon import LEXICON, or_words
@@ -59,7 +60,7 @@ _UNDECIDED = re.compile(
 def extract_category(
     statements: list[Statement], sentences: list[Sentence], parsed: ParsedEmail
 ) -> Category | None:
-    candidates: list[tuple[int, object]] = [
+    candidates: list[tuple[int, Category | None]] = [
         (s.pos, (category_in_value(s.value) if s.field == "category" else None) or _label_category(s.label))
         for s in statements
     ]
@@ -125,7 +126,9 @@ def category_in_prose(text: str, subject: bool = False) -> Category | None:
     return _decide(sorted(mentions), text)
 
 
-def _mentions(text: str, patterns) -> list[tuple[int, Category, int]]:
+def _mentions(
+    text: str, patterns: Sequence[tuple[re.Pattern[str], Category]]
+) -> list[tuple[int, Category, int]]:
     found = []
     for pattern, category in patterns:
         for match in pattern.finditer(text):

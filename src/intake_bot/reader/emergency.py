@@ -44,8 +44,9 @@ def extract_emergency(statements: list[Statement], sentences: list[Sentence]) ->
             )  # "...emergency contact is our SOC. Reach it at ..."
         found.append((sentence.pos, contact))
     merged: EmergencyContact | None = None
-    for _, contact in sorted((f for f in found if f[1]), key=lambda f: f[0]):
-        merged = _merge_contact(merged, contact)
+    for _, contact in sorted(found, key=lambda f: f[0]):
+        if contact:
+            merged = _merge_contact(merged, contact)
     return merged
 
 

@@ -62,7 +62,7 @@ def _shown(shown: str, url: str) -> str:
 def _same(words: str, target: str) -> bool:
     """Words that are the target's address (unwrapped, give or take the scheme and a final '/')."""
     found = _URL.search(words) or re.search(r"\bwww\.\S+", words)
-    return bool(found) and _key(unwrap(found.group(0))) == _key(target)
+    return found is not None and _key(unwrap(found.group(0))) == _key(target)
 
 
 def _key(url: str) -> str:

@@ -5,9 +5,13 @@ Every statement carries its position in the body; for single-valued fields the l
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .lexicon import LABEL_FIELDS, LEXICON, or_label
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,7 @@ def of(statements: list[Statement], *fields: str) -> list[Statement]:
     return [s for s in statements if s.field in wanted]
 
 
-def latest(candidates: list[tuple[int, object]]):
+def latest(candidates: Sequence[tuple[int, T | None]]) -> T | None:
+    """The value stated last (by position); None when none is."""
     found = [(pos, value) for pos, value in candidates if value]
     return max(found, key=lambda item: item[0])[1] if found else None

@@ -34,5 +34,5 @@ def _site_state(line: str, url: str, labelled: bool) -> str | None:
     before = line[:at] if at >= 0 else line
     words = _SITE_WORD.findall(before)
     if words and (labelled or re.search(r"test|site|page", line, re.I)):
-        return words[-1].lower()
+        return str(words[-1]).lower()
     return None

@@ -29,7 +29,7 @@ def website_beside_organization(text: str) -> str | None:
 
 
 def extract_website(statements: list[Statement], sentences: list[Sentence]) -> str | None:
-    candidates: list[tuple[int, object]] = [
+    candidates: list[tuple[int, str | None]] = [
         (s.pos, website_in_value(s.value)) for s in of(statements, "website")
     ]
     candidates += [
@@ -50,4 +50,4 @@ def website_in_prose(text: str) -> str | None:
         return None
     after = [u for u in urls_in(text[match.start() :], bare=True) if not not_website(u)]
     before = [u for u in urls_in(text[: match.start()], bare=True) if not not_website(u)]
-    return (after or before[-1:] or [None])[0]
+    return next(iter(after or before[-1:]), None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..fields import Fields, fold
@@ -69,8 +69,8 @@ _REPLIES_TO_DOMAIN = (
 )
 # Rows nothing reads back in the same transaction go in through Core, not the ORM's unit of work
 # (64 against ~220 us a row); the application they belong to is always flushed by then.
-_INSERT_FIELD_VALUES = FieldValue.__table__.insert()
-_INSERT_EVENT = Event.__table__.insert()
+_INSERT_FIELD_VALUES = cast(Table, FieldValue.__table__).insert()
+_INSERT_EVENT = cast(Table, Event.__table__).insert()
 _PROCESSED = select(ProcessedKey.message_id).where(
     ProcessedKey.source == bindparam("source"), ProcessedKey.key == bindparam("key")
 )
@@ -123,13 +123,20 @@ def all_current_fields(s: Session) -> dict[int, Fields]:
             FieldValue.id
         )
     ):
-        (staff if source == FieldSource.STAFF else extracted).setdefault(app_id, []).append((name, value["v"]))
+        (staff if source == FieldSource.STAFF else extracted).setdefault(app_id, []).append(
+            (name, value["v"])
+        )
     ids = set(extracted) | set(staff)
     return {i: fold(extracted.get(i, []), staff.get(i, [])) for i in ids}
 
 
 def add_field_values(
-    s: Session, app_id: int, msg_id: int | None, values: list[tuple[str, Any]], source: FieldSource, now: datetime
+    s: Session,
+    app_id: int,
+    msg_id: int | None,
+    values: list[tuple[str, Any]],
+    source: FieldSource,
+    now: datetime,
 ) -> None:
     if not values:
         return
