@@ -195,7 +195,9 @@ def poll(c: Context, wait: bool) -> None:
         from .times import utcnow
 
         log.info("nothing new and nothing to send")
-        record_in_sqlite(sqlite_file(settings.database_url), utcnow())  # nothing_new: a SQLite file
+        database = sqlite_file(settings.database_url)
+        assert database is not None, "nothing_new is true only of a SQLite database"
+        record_in_sqlite(database, utcnow())
         return
     from .lock import Busy, run_lock
 
@@ -246,6 +248,7 @@ def _poll_and_send_to(c: Context, db, wait: bool) -> None:
     if imap_down is not None:
         raise imap_down
     if report is not None and report.mailbox_id is not None:
+        assert report.uidvalidity is not None and report.uidnext is not None, "set with mailbox_id"
         from .lifecycle import next_reminder_due
 
         with db.transaction() as s:
@@ -267,7 +270,8 @@ def backfill(c: Context, folder: str | None) -> None:
 
     if c.settings.imap is None:
         raise ConfigError("no [imap] section in the configuration: nothing to import")
-    settings = replace(c.settings, imap=replace(c.settings.imap, folder=folder or c.settings.imap.folder))
+    imap = replace(c.settings.imap, folder=folder or c.settings.imap.folder)
+    settings = replace(c.settings, imap=imap)
     try:
         with run_lock(settings.storage_path, wait=True), _progress("Importing history") as progress:
             report = poll_once(
@@ -276,7 +280,7 @@ def backfill(c: Context, folder: str | None) -> None:
     except Busy:  # pragma: no cover - wait=True blocks instead
         return
     click.echo(
-        f"imported {report.fetched} message(s) from {settings.imap.folder}, no replies: "
+        f"imported {report.fetched} message(s) from {imap.folder}, no replies: "
         + ", ".join(f"{n} {d}" for d, n in sorted(report.dispositions.items())),
         err=True,
     )

@@ -82,7 +82,7 @@ def remember(
     path = settings.storage_path / STATE_FILE
     outbox = settings.smtp is not None
     facts = _database_facts(database, mailbox_id, uidvalidity, outbox) if imap and database else None
-    if facts is None:
+    if imap is None or facts is None:
         path.unlink(missing_ok=True)
         return
     state = {
