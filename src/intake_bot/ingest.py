@@ -29,7 +29,7 @@ def ingest_files(
     warned = not may_reply or on_old_mail is None
     source = FileSource(files)
     for message in source.messages():
-        if not warned:
+        if not warned and on_old_mail is not None:
             sent = _date(message.raw)
             if sent is not None and pipeline.clock() - sent > OLD:
                 on_old_mail(message.label, sent)
