@@ -18,7 +18,7 @@ IO_LIBRARIES = {
 EDGES = {
     "store", "sources", "pipeline", "worker", "send", "outbox", "poll", "pollstate", "watch", "ingest",
     "cli", "lifecycle", "staff", "status", "export", "detail", "digest", "inbox", "health", "storage",
-    "lock", "oauth", "checks", "demo", "lmtp",
+    "lock", "oauth", "checks", "demo", "listen",
 }  # fmt: skip
 
 
