@@ -291,3 +291,33 @@ def comparable(export: dict) -> dict:
             for volatile in ("message_id", "sent", "state"):
                 reply.pop(volatile, None)
     return export
+
+
+# ---- the pure parts: no server needed ----
+
+
+def test_the_envelope_sender_replaces_any_return_path_and_cannot_add_a_header() -> None:
+    from intake_bot.sources.lmtp import delivered, lmtp_key
+
+    content = (
+        b"Return-Path: <forged@x.test>\r\nReturn-path:\r\n <folded@x.test>\r\nFrom: a@x.test\r\n"
+        b"Subject: hi\r\n\r\nReturn-Path: <in the body: kept>\r\n"
+    )
+    message = delivered("bob@x.test>\r\nBcc: victim@y.test", content)
+    assert message.raw == (
+        b"Return-Path: <bob@x.testBcc: victim@y.test>\r\nFrom: a@x.test\r\nSubject: hi\r\n\r\n"
+        b"Return-Path: <in the body: kept>\r\n"
+    )
+    assert message.key == lmtp_key(content)  # the delivered bytes, whoever the envelope names
+    assert delivered("", content).raw.startswith(b"Return-Path: <>\r\nFrom:")
+
+
+def test_listen_takes_host_and_port() -> None:
+    from intake_bot.errors import UsageError
+    from intake_bot.listen import listen_address
+
+    assert listen_address("127.0.0.1:8024") == ("127.0.0.1", 8024)
+    assert listen_address("[::1]:24") == ("::1", 24)
+    for wrong in ("8024", "localhost", ":8024", "host:0", "host:http", "host:70000"):
+        with pytest.raises(UsageError):
+            listen_address(wrong)
