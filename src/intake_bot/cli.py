@@ -953,8 +953,9 @@ def remind(c: Context, at: str | None) -> None:
     from .times import utcnow
 
     now = _instant(at) if at else utcnow()
+    database = c.database()  # before the lock: no run folder is made for a database that is not there
     with run_lock(c.settings.storage_path, wait=True):
-        report = queue_reminders(c.settings, c.database(), now)
+        report = queue_reminders(c.settings, database, now)
     for label, refs in (("reminded", report.reminded), ("dormant", report.dormant), ("held", report.held)):
         if refs:
             click.echo(f"{label}: {' '.join(refs)}")
