@@ -37,6 +37,10 @@ class Context:
         `demo`) pass CREATE: any other on a missing SQLite file says so instead of making an empty one."""
         from .store.db import open_database  # SQLAlchemy is imported only by commands that need it
 
+        if create:  # a command that takes mail in stores it too: refuse before making anything
+            from .storage import check_root
+
+            check_root(self.settings.storage_path)
         return open_database(self.settings.database_url, create=create)
 
     def reader(self):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from .storage import make_root
+
 
 class Busy(Exception):
     """Another intake-bot run holds the lock."""
@@ -19,7 +21,7 @@ class Busy(Exception):
 @contextmanager
 def run_lock(directory: Path, wait: bool = False) -> Iterator[None]:
     """An exclusive lock on a file beside the stored mail; released by the kernel if the process dies."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_root(directory)
     fd = os.open(directory / ".intake-bot.lock", os.O_CREAT | os.O_RDWR, 0o600)
     try:
         try:

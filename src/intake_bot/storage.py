@@ -13,7 +13,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .errors import IntakeError
+from .errors import ConfigError, IntakeError
 
 _CREATE = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _READ = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -21,6 +21,21 @@ _READ = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 class CorruptBlob(IntakeError):
     """A stored file no longer has the content its name (its SHA-256) promises."""
+
+
+def check_root(root: Path) -> None:
+    """The storage folder is made on first use, but its parent must exist, as the database's folder
+    must: a misspelt [storage] path never quietly grows a new tree."""
+    if not root.is_dir() and not root.parent.is_dir():
+        raise ConfigError(
+            f"the storage folder {root} cannot be made: {root.parent} does not exist;"
+            " create it (intake-bot never does) or correct [storage] path"
+        )
+
+
+def make_root(root: Path) -> None:
+    check_root(root)
+    root.mkdir(mode=0o700, exist_ok=True)
 
 
 class BlobStore:
@@ -39,6 +54,7 @@ class BlobStore:
         target = self.path_for(digest)
         if self._holds(target, digest):
             return digest
+        make_root(self.root)
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._private(self.root)
         tmp = target.with_name(f".{digest[:16]}.{secrets.token_hex(16)}.tmp")
