@@ -143,6 +143,14 @@ def test_config_is_found_on_the_search_path(capsys, tmp_path, monkeypatch):
     write_config(tmp_path, f'[database]\nurl = "sqlite:///{tmp_path}/here.db"\n')  # ./intake-bot.toml wins
     assert cli(capsys, "db", "upgrade")[0] == 0
     assert (tmp_path / "here.db").exists()
+    chosen = write_config(tmp_path, f'[database]\nurl = "sqlite:///{tmp_path}/env.db"\n', "chosen.toml")
+    monkeypatch.setenv("INTAKE_BOT_CONFIG", str(chosen))  # $INTAKE_BOT_CONFIG wins over the search path
+    assert cli(capsys, "db", "upgrade")[0] == 0
+    assert (tmp_path / "env.db").exists()
+    code, _, err = cli(capsys, "--config", str(tmp_path / "nowhere.toml"), "status")  # and --config over it
+    assert (
+        code == 2 and first_line(err) == f"intake-bot: config file {tmp_path / 'nowhere.toml'} does not exist"
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,6 +161,19 @@ def test_config_is_found_on_the_search_path(capsys, tmp_path, monkeypatch):
         ("export",),
         ("quarantine",),
         ("note", "SMCWG-2026-0001", "x"),
+        ("inbox",),
+        ("attachment", "SMCWG-2026-0001", "logo.png", "-o", "-"),
+        ("set", "SMCWG-2026-0001", "organization_name", "X"),
+        ("unset", "SMCWG-2026-0001", "organization_name"),
+        ("approve", "SMCWG-2026-0001"),
+        ("preview", "SMCWG-2026-0001"),
+        ("resend", "SMCWG-2026-0001"),
+        ("reprocess", "SMCWG-2026-0001"),
+        ("requeue", "1"),
+        ("open", "1"),
+        ("accept", "1"),
+        ("remind",),
+        ("digest",),
     ],
 )
 def test_staff_commands_do_not_create_a_database(capsys, tmp_path, command):
@@ -179,6 +200,22 @@ def test_a_missing_database_folder_is_never_created(capsys, tmp_path):
     assert not (tmp_path / "data").exists()
     code, out, _ = cli(capsys, "--config", str(config), "config", "check")
     assert code == 2 and "database  FAIL  the folder of the database" in out
+
+
+def test_a_missing_storage_folder_parent_is_never_created(capsys, tmp_path):
+    misspelt = tmp_path / "intak-bot" / "store"
+    config = write_config(
+        tmp_path, f'[database]\nurl = "sqlite:///intake.db"\n[storage]\npath = "{misspelt}"\n'
+    )
+    mail = tmp_path / "m.eml"
+    mail.write_bytes(b"From: a@b.test\r\nSubject: hi\r\n\r\nhello\r\n")
+    code, _, err = cli(capsys, "--config", str(config), "ingest", str(mail))
+    assert code == 2
+    assert first_line(err) == (
+        f"intake-bot: the storage folder {misspelt} cannot be made:"
+        f" {tmp_path / 'intak-bot'} does not exist; create it (intake-bot never does) or correct [storage] path"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["intake-bot.toml", "m.eml"]  # nor a database
 
 
 # -- errors: one line, the right code ---------------------------------------------------------------
@@ -484,6 +521,17 @@ def test_a_piped_status_table_is_not_cut(staff, monkeypatch):
     assert code == 0 and long_name in out
 
 
+def test_no_color_turns_the_terminal_colours_off(staff, monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out, _ = staff("status")
+    assert code == 0 and "\x1b[" in out  # a terminal gets colour ...
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, _ = staff("status")
+    assert code == 0 and "SMCWG-2026-0001" in out and "\x1b" not in out  # ... unless NO_COLOR is set
+
+
 def test_export_takes_json_and_csv_like_every_listing(staff):
     assert json.loads(staff("export", "--json")[1])["applications"]
     assert staff("export", "--csv")[1] == staff("export", "--format", "csv")[1]
@@ -666,6 +714,119 @@ def test_polls_that_never_succeed_are_noticed_and_a_success_is_shown(
     assert done.returncode == 3
     assert first_line(done.stderr).startswith("no successful poll yet; last error ")
     assert "stuck: no poll has succeeded yet (last error: " in done.stderr
+
+
+def test_a_bad_imap_host_fails_every_poll_and_monitoring_says_so(capsys, tmp_path, database_url):
+    """The poll exits 75 each time (cron and systemd try again), records its error, and `status`,
+    `status --check` (exit 3) and `config check` say that no poll has succeeded."""
+    with socket.socket() as closed:  # an IMAP port nobody listens on, as a misspelt host gives
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    config = write_config(
+        tmp_path,
+        f'[database]\nurl = "{database_url}"\n[storage]\npath = "{tmp_path / "st"}"\n'
+        f'[imap]\nhost = "127.0.0.1"\nport = {port}\nusername = "u"\npassword_env = "INTAKE_TEST_NONE"\n'
+        "timeout = 5\n",
+    )
+    unreachable = f"intake-bot: IMAP server 127.0.0.1:{port} unreachable: "
+    for _ in range(2):
+        code, out, err = cli(capsys, "--config", str(config), "poll")
+        assert code == 75 and out == ""
+        assert first_line(err).startswith(unreachable) and len(err.strip().splitlines()) == 1
+    code, out, err = cli(capsys, "--config", str(config), "status", "--check")
+    assert code == 3 and out.startswith("no applications")
+    assert first_line(err).startswith("no successful poll yet; last error ")
+    assert f"IMAP server 127.0.0.1:{port} unreachable" in first_line(err)
+    assert (
+        err.strip().splitlines()[-1].startswith("stuck: no poll has succeeded yet (last error: IMAP server")
+    )
+    code, out, _ = cli(capsys, "--config", str(config), "status")
+    assert code == 0
+    code, out, _ = cli(capsys, "--config", str(config), "config", "check")
+    assert "\npolls     " in out and "no successful poll yet; last error " in out
+
+
+def test_status_check_notices_when_polls_have_stopped_succeeding(capsys, tmp_path, database_url):
+    from intake_bot import health
+    from intake_bot.store.db import open_database
+    from intake_bot.times import utcnow
+
+    config = write_config(
+        tmp_path,
+        f'[database]\nurl = "{database_url}"\n[storage]\npath = "{tmp_path / "st"}"\n'
+        "[monitoring]\nmax_silence_minutes = 30\n",
+    )
+    assert cli(capsys, "--config", str(config), "db", "upgrade")[0] == 0
+    db = open_database(database_url, create=False)
+    try:
+        health.record(db, utcnow() - timedelta(hours=3))
+        code, _, err = cli(capsys, "--config", str(config), "status", "--check")
+        assert code == 3
+        assert re.fullmatch(r"last successful poll \S+ \S+ UTC \(3 h ago\)", first_line(err))
+        assert err.strip().splitlines()[-1] == "stuck: no poll has succeeded for 3 h"
+        health.record(db, utcnow() - timedelta(minutes=10))
+        code, _, err = cli(capsys, "--config", str(config), "status", "--check")
+        assert code == 0 and re.search(r"UTC \(1[01] min ago\)$", first_line(err))
+    finally:
+        db.engine.dispose()
+
+
+def test_the_readme_deployment_is_one_consistent_whole():
+    """The operator's section: a service user, config under /etc/intake-bot/, data under
+    /var/lib/intake-bot/, one secrets file for cron and systemd, the unit running pipx's path, and
+    a monitoring check, since the unit counts 75 (try again) as success."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    operator = readme.split("## For the operator", 1)[1].split("\n## ", 1)[0]
+    install = operator.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert "useradd --system" in install and " intake" in install
+    assert "/var/lib/intake-bot" in install and "/etc/intake-bot/intake-bot.toml" in install
+    bin_dir = re.search(r"PIPX_BIN_DIR=(\S+) pipx install", install)[1]
+    secrets = re.search(r"(/etc/intake-bot/\S+\.env)", install)[1]
+    unit = operator.split("```ini\n", 1)[1].split("```", 1)[0]
+    assert f"EnvironmentFile={secrets}\n" in unit and "User=intake\n" in unit
+    assert f"ExecStart={bin_dir}/intake-bot " in unit
+    cron = operator.split("```cron\n", 1)[1].split("```", 1)[0]
+    assert f". {secrets}; exec {bin_dir}/intake-bot poll" in cron
+    if "SuccessExitStatus=75" in unit:
+        assert "intake-bot status --check" in operator and "max_silence_minutes" in operator
+    assert "several staff" in operator.lower() or "many staff" in operator.lower()
+    assert "sqlite:///" not in operator.replace("sqlite:////", "")  # no relative database path
+
+
+def test_send_logs_in_with_xoauth2_refreshing_its_own_token(capsys, tmp_path, smtp_sink, token_endpoint):
+    """Google/Microsoft 365 through the CLI: the refresh token (from a file) is traded for an access
+    token at the token endpoint, the SMTP login is XOAUTH2, and no secret reaches the output."""
+    from mails import make_mail
+
+    token_endpoint.settings(tmp_path)  # writes oauth2-client_id, oauth2-client_secret, oauth2-refresh_token
+    smtp = smtp_sink.smtp_settings()
+    smtp_sink.oauth_token = token_endpoint.access_token
+    config = write_config(
+        tmp_path,
+        f'[database]\nurl = "sqlite:///{tmp_path / "intake.db"}"\n[storage]\npath = "{tmp_path / "st"}"\n'
+        f'[smtp]\nhost = "{smtp.host}"\nport = {smtp.port}\nsecurity = "{smtp.security}"\n'
+        f'ca_file = "{smtp.ca_file}"\nusername = "{smtp.username}"\noauth2 = true\n'
+        f'[oauth2]\ntoken_url = "{token_endpoint.url}"\nca_file = "{token_endpoint.ca_file}"\n'
+        + "".join(
+            f'{key}_file = "{tmp_path / f"oauth2-{key}"}"\n'
+            for key in ("client_id", "client_secret", "refresh_token")
+        ),
+    )
+    mail = tmp_path / "app.eml"
+    mail.write_bytes(make_mail())
+    assert cli(capsys, "--config", str(config), "ingest", str(mail))[0] == 0
+    code, out, err = cli(capsys, "--config", str(config), "send")
+    assert (code, out, err) == (0, "", "")
+    assert [got.authenticated for got in smtp_sink.messages] == [True]
+    assert [r["grant_type"] for r in token_endpoint.requests] == ["refresh_token"]
+    token_endpoint.refresh_token = "SECRET-other"  # revoked: a configuration error, exit 2, no secret shown
+    from intake_bot import oauth
+
+    oauth._CACHE.clear()
+    assert cli(capsys, "--config", str(config), "resend", "SMCWG-2026-0001")[0] == 0
+    code, out, err = cli(capsys, "--config", str(config), "send")
+    assert code == 2 and first_line(err).startswith("intake-bot: ") and "invalid_grant" in first_line(err)
+    assert "SECRET" not in out + err and token_endpoint.access_token not in out + err
 
 
 # -- the replies an applicant reads ---------------------------------------------------------------
