@@ -36,11 +36,12 @@ def run_checks(settings: Settings) -> Iterator[Check]:
 
 def _polls(settings: Settings) -> Check:
     """What the polls recorded (health.py): informative, never a failure of the configuration."""
-    from .health import describe, read_health
+    from .health import describe, failing, read_health
     from .times import utcnow
 
     try:
-        return "polls", Outcome.OK, describe(read_health(settings.database_url), utcnow()), 1
+        health = read_health(settings.database_url)
+        return "polls", Outcome.WARN if failing(health) else Outcome.OK, describe(health, utcnow()), 1
     except IntakeError as exc:
         return "polls", Outcome.WARN, f"not known ({exc})", 1
 

@@ -96,6 +96,13 @@ def silence(health: Health, max_silence_minutes: int, now: datetime) -> str | No
     return None
 
 
+def failing(health: Health) -> bool:
+    """The latest poll recorded failed: an error newer than any success."""
+    return bool(health.last_error_at) and (
+        health.last_success is None or health.last_error_at > health.last_success  # type: ignore[operator]
+    )
+
+
 def describe(health: Health, now: datetime) -> str:
     """One line for `status` and `config check`."""
     success = (
@@ -103,7 +110,7 @@ def describe(health: Health, now: datetime) -> str:
         if health.last_success
         else "no successful poll yet"
     )
-    if health.last_error_at and (health.last_success is None or health.last_error_at > health.last_success):
+    if failing(health):
         return f"{success}; last error {health.last_error_at:%Y-%m-%d %H:%M} UTC on {health.error_host}: {health.last_error}"
     return success
 
