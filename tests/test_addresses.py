@@ -81,3 +81,35 @@ def test_represented_by_introduces_the_representatives():
 )
 def test_the_clauses_after_an_address_are_about_its_person(body):
     assert sorted(_reps(body)) == [("Ann Lee", "ann@acme.test", True), ("John Roe", "john@acme.test", False)]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'll take on the voting seat.",  # English
+        "Die Stimmberechtigung übernehme ich.",  # German
+        "Pour le vote, je m'en charge.",  # French
+        "El voto lo asumiré yo.",  # Spanish
+        "Il voto me lo assumo io.",  # Italian
+        "De stemgerechtigde vertegenwoordiger, dat ben ik.",  # Dutch
+        "O voto fica comigo.",  # Portuguese
+        "Przedstawicielem z prawem głosu będę ja.",  # Polish
+        "Hlasujícím zástupcem budu já.",  # Czech
+        "Oy hakkını ben üstleneceğim.",  # Turkish
+        "Rösträtten tar jag hand om.",  # Swedish
+        "투표권이 있는 대표는 제가 담당하겠습니다.",  # Korean
+        "議決権を持つ代表者は私が務めます。",  # Japanese
+        "有投票权的代表由我担任。",  # Chinese
+    ],
+)
+def test_the_sender_taking_the_vote_in_first_person_is_the_voter(said):
+    body = f"Representative: Ann Lee <ann@acme.test>\n\n{said}\n"
+    assert sorted(_reps(body)) == [
+        ("Ann Lee", "ann@acme.test", False),
+        ("Bob Sender", "bob.sender@acme.test", True),
+    ]
+
+
+def test_a_first_person_sentence_about_something_else_names_no_representative():
+    body = "Representative: Ann Lee <ann@acme.test>\n\nI will send the signed agreement to our representative.\n"
+    assert _reps(body) == [("Ann Lee", "ann@acme.test", False)]

@@ -111,7 +111,9 @@ def sender_as_representative(
             for part in _PARTS.split(clause):
                 if _MYSELF.search(part) and not emails_in(part):
                     vote = bool(_VOTING.search(part)) and not _NON_VOTING.search(part)
-                    voting = bool(voting) or vote or (label_votes and not emails_in(clause))
+                    # "For the vote, I'll take it": the label's or the clause's vote, when it names nobody else
+                    votes_here = label_votes or _label_votes(clause)
+                    voting = bool(voting) or vote or (votes_here and not emails_in(clause))
     if voting is None:
         return reps
     known = next((rep for rep in reps if rep.email == sender), None)

@@ -164,7 +164,7 @@ def split_label(rest: str) -> tuple[str, str, str | None] | None:
     alone = (
         rest.endswith(":")
         or len(rest.split()) <= 4
-        and not re.search(r"[.!?,;]$|\b(?:is|are|will|be)\b", rest)
+        and not re.search(r"[.!?,;。！？，；]$|\b(?:is|are|will|be)\b", rest)  # a sentence is no label
     )
     if field and alone and not re.search(r"[@/]|\d{3}", rest):
         return rest.rstrip(":"), "", field  # a label alone on its line; values follow
