@@ -111,5 +111,7 @@ def test_the_sender_taking_the_vote_in_first_person_is_the_voter(said):
 
 
 def test_a_first_person_sentence_about_something_else_names_no_representative():
-    body = "Representative: Ann Lee <ann@acme.test>\n\nI will send the signed agreement to our representative.\n"
+    body = (
+        "Representative: Ann Lee <ann@acme.test>\n\nI will send the signed agreement to our representative.\n"
+    )
     assert _reps(body) == [("Ann Lee", "ann@acme.test", False)]
