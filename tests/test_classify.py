@@ -150,10 +150,33 @@ def judged(body: str, subject: str = "SMCWG", attachments=(), stated: Extraction
         "Join our webinar on the membership categories of the CA/Browser Forum.\n" + FULL,
         "Congratulations to our clients who joined the SMCWG as Certificate Issuers.\n" + FULL,
         "Review the membership application documents. Sign in with your mailbox credentials.\n" + FULL,
+        "Your membership file is on hold. To open the countersigned agreement, type in your e-mail "
+        "password on our portal.\n" + FULL,
+        "Ihr Antrag auf Mitgliedschaft ist unvollständig. Bitte bestätigen Sie Ihr Passwort, um die Unterlagen "
+        "zu öffnen.\n" + FULL,
+        "Nos complace invitarles a nuestras Jornadas PKI en Madrid sobre la solicitud de membresía de "
+        "emisores de certificados.\n" + FULL,
+        "Wir laden Sie herzlich ein zu unserem Fachforum über die Mitgliedschaft von Zertifikatsausstellern.\n"
+        + FULL,
     ],
 )
 def test_mail_about_joining_from_someone_not_applying_is_no_application(body):
     assert judged(body).disposition == Disposition.NOT_APPLICATION
+
+
+CALENDAR = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:x1@events.test\r\n"
+    b"DTSTART:20270401T090000Z\r\nSUMMARY:Membership in the SMCWG\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("filename", "ctype"), [("meeting.ics", "text/calendar"), ("invite.ics", "application/octet-stream")]
+)
+def test_a_calendar_invitation_is_no_application(filename, ctype):
+    body = "Certificate Issuers and Consumers: the membership session of our summit.\n" + FULL
+    v = judged(body, attachments=[(filename, ctype, CALENDAR)])
+    assert v.disposition == Disposition.NOT_APPLICATION and "event" in v.reason
 
 
 def test_a_document_disguised_as_a_pdf_is_no_application():

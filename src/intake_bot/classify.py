@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .reader.lexicon import in_known_language, or_words
-from .records import QUESTION_ABOUT_JOINING, Classification, Disposition, Extraction, ParsedEmail
+from .records import QUESTION_ABOUT_JOINING, Attachment, Classification, Disposition, Extraction, ParsedEmail
 
 _BOUNCE_SENDER = re.compile(r"^(mailer-?daemon|post_?master|mail-?daemon|mail-?delivery)@", re.I)
 _BOUNCE_FROM = re.compile(  # anywhere in the From header: also "MAILER-DAEMON <>" and broken forms
@@ -164,8 +164,11 @@ _NOT_APPLYING = (
     ),
     (
         "an invitation to an event",
-        re.compile(
-            r"\bcall\s+for\s+(?:speakers|papers|proposals)|\bwebinar|\bregister\s+(?:now|here)\b", re.I
+        or_words(
+            "invitation",
+            re.compile(
+                r"\bcall\s+for\s+(?:speakers|papers|proposals)|\bwebinar|\bregister\s+(?:now|here)\b", re.I
+            ),
         ),
     ),
     (
@@ -176,10 +179,13 @@ _NOT_APPLYING = (
     ),
     (
         "a request to sign in elsewhere (phishing?)",
-        re.compile(
-            r"\bsign\s+in\s+with\s+your|\bmailbox\s+credentials|\bverify\s+your\s+(?:account|mailbox)|"
-            r"\blink\s+(?:expires|will\s+expire)",
-            re.I,
+        or_words(
+            "credentials",
+            re.compile(
+                r"\b(?:enter|confirm|verify|type\s+in|provide|re-?enter|update)\s+your\s+(?:[\w-]+\s+){0,2}"
+                r"(?:password|passcode|credentials|log-?in)|\blink\s+(?:expires|will\s+expire)",
+                re.I,
+            ),
         ),
     ),
 )
@@ -191,7 +197,17 @@ def _not_the_applicant(parsed: ParsedEmail, text: str) -> list[str]:
     found = [what for what, pattern in _NOT_APPLYING if pattern.search(text)]
     if any(_DISGUISED.search(a.filename) for a in parsed.attachments):
         found.append("an attachment disguised as a document (phishing?)")
+    if any(_is_calendar_event(a) for a in parsed.attachments):
+        found.append("an invitation to an event (a calendar entry)")
     return found
+
+
+def _is_calendar_event(attachment: Attachment) -> bool:
+    """An iCalendar file (.ics) with an event: an invitation, which no applicant sends."""
+    calendar = attachment.content_type in ("text/calendar", "application/ics") or bool(
+        re.search(r"\.(?:ics|vcs)$", attachment.filename, re.I)
+    )
+    return calendar and b"BEGIN:VEVENT" in attachment.payload[:65536].upper()
 
 
 _DISGUISED = re.compile(r"\.(?:pdf|docx?|xlsx?)\.(?:html?|exe|js|scr|lnk)$", re.I)

@@ -10,7 +10,9 @@ Each file (en.toml, de.toml, ...) has the same sections:
                 (right before a category name: not that one), negation_after (the same, written after it),
                 common (frequent little words: is the mail written in a language we read at all?),
                 describes_issuer / describes_consumer (what a Certificate Issuer / Consumer does, for a
-                category described rather than named), not_yet (what is planned is not described)
+                category described rather than named), not_yet (what is planned is not described),
+                invitation (an invitation to an event: its writer is not applying), credentials (a request
+                for the reader's password or log-in: phishing)
 
 A term matches as a whole word, however capitalised (as written, lower, UPPER, Capitalised, Title); "*" at its start or end leaves that side open
 ("*kategorie" also matches "Mitgliedskategorie"); a space matches any run of white space. Scripts
@@ -62,6 +64,8 @@ WORD_KINDS = (
     "describes_issuer",
     "describes_consumer",
     "not_yet",
+    "invitation",
+    "credentials",
 )
 
 
