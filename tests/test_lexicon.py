@@ -173,6 +173,12 @@ def test_cjk_prose_without_spaces():
         ),
         ("Sviluppiamo un client di posta che verifica le firme S/MIME. Chiediamo l'adesione.", "cc"),
         ("A empresa opera um serviço de webmail que processa certificados S/MIME.", "cc"),
+        # inflected forms: Turkish case endings, a German plural, a Swedish definite form
+        ("Firmamız masaüstü için e-posta istemci yazılımı üretiyor ve üyelik başvurusu yapıyor.", "cc"),
+        ("Ekibimiz e-posta istemcimizi geliştiriyor; üye olmak istiyoruz.", "cc"),
+        ("Wir entwickeln E-Mail-Clients für Behörden und möchten beitreten.", "cc"),
+        ("Vi utvecklar e-postklienten Brev och vill ansöka om medlemskap.", "cc"),
+        ("Şirketimiz S/MIME sertifikaları yayımlıyor; üyelik başvurusu yapıyoruz.", "ci"),
         # both definitions fit: no category
         ("We operate a certification authority and also develop a mail client; we would like to join.", None),
         # planned, not yet so: no category
