@@ -109,6 +109,34 @@ def test_category_in_prose_of_other_languages():
     assert category_in_prose("Wir möchten als assoziiertes Mitglied beitreten.") == Category.ASSOCIATE_MEMBER
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Uprzejmie prosimy o przyjęcie naszej firmy do grupy roboczej ds. S/MIME w kategorii Interested Party.",
+            Category.INTERESTED_PARTY,
+        ),
+        (
+            "Naše společnost tímto žádá o přijetí do pracovní skupiny CA/Browser Fóra pro S/MIME v kategorii "
+            "Certificate Consumer.",
+            Category.CERTIFICATE_CONSUMER,
+        ),
+        (
+            "Molimo da našu tvrtku primite u radnu skupinu CA/Browser Foruma za S/MIME u kategoriji "
+            "Certificate Issuer.",
+            Category.CERTIFICATE_ISSUER,
+        ),
+        (
+            "Our company, founded in 1998 and based in Leeds, asks to be admitted in the category Certificate "
+            "Issuer.",
+            Category.CERTIFICATE_ISSUER,
+        ),
+    ],
+)
+def test_a_category_named_after_the_word_for_category_is_stated(text, category):
+    assert category_in_prose(text) == category
+
+
 def test_a_change_of_category_denies_the_old_one_in_any_language():
     assert (
         category_in_prose("desideriamo aderire come Interested Party e non come Certificate Issuer.")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..records import Category, ParsedEmail
-from .lexicon import LEXICON, or_words
+from .lexicon import LEXICON, or_label, or_words
 from .prose import Sentence, is_reply
 from .statements import Statement, latest
 
@@ -49,6 +49,7 @@ _CONTEXT_BEFORE = re.compile(
     re.I,
 )
 _CONTEXT_BEFORE = or_words("change", or_words("joining_as", or_words("join", _CONTEXT_BEFORE)))
+_CONTEXT_BEFORE = or_label("category", _CONTEXT_BEFORE)  # 'w kategorii Certificate Issuer'
 _CONTEXT_AFTER = re.compile(
     rf"[\s)）」』\]]*(?:{LEXICON.word('joining_as').pattern}|{LEXICON.word('join').pattern})"
 )
