@@ -151,6 +151,21 @@ def test_a_change_of_category_denies_the_old_one_in_any_language():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Nous adhérerons finalement comme Interested Party, plutôt que comme Certificate Consumer.", "ip"),
+        ("Queremos unirnos como Associate Member en lugar de como Certificate Issuer.", "am"),
+        ("Preferiamo aderire come Interested Party invece che come Certificate Issuer.", "ip"),
+        ("Wir treten als Interested Party bei, anstatt als Certificate Issuer.", "ip"),
+        ("We'd join as an Interested Party rather than as a Certificate Issuer.", "ip"),
+    ],
+)
+def test_a_category_denied_with_the_word_for_as_between(text, category):
+    expected = {"ip": Category.INTERESTED_PARTY, "am": Category.ASSOCIATE_MEMBER}[category]
+    assert category_in_prose(text) == expected
+
+
 GERMAN = """Sehr geehrte Damen und Herren,
 
 hiermit beantragen wir die Mitgliedschaft in der S/MIME Certificate Working Group.

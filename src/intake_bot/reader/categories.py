@@ -41,7 +41,10 @@ _NEGATED = re.compile(
     r"\bby\s+(?:an?\s+|the\s+)?|\bno\s+longer\s+(?:an?\s+)?)$",
     re.I,
 )
-_NEGATED_WORDS = re.compile(rf"(?:{LEXICON.word('negation').pattern})\W*$")
+# ... and 'plutôt que comme', 'en lugar de como', 'rather than as a': the word for 'as' may come between
+_NEGATED_WORDS = re.compile(
+    rf"(?:{LEXICON.word('negation').pattern})\W*(?:(?:{LEXICON.word('joining_as').pattern})\W*)?$"
+)
 _NEGATED_AFTER = re.compile(rf"[\s)）」』\]]*(?:{LEXICON.word('negation_after').pattern})")
 _CONTEXT_BEFORE = re.compile(
     r"\bas\b|categor|\bapply|applying|application|\bjoin|\bwe\s+are\b|\bI\s+am\b|\bam\s+an?\b|membership|"
