@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from intake_bot.reader.tables import Person, html_tables, people, with_tables_read
 from test_reader import mail
 
@@ -26,6 +28,25 @@ def test_a_tab_separated_table_with_a_yes_no_voting_column():
     body = (
         "Representatives:\nName\tE-mail\tPhone\tVoting\nAnn Lee (CTO)\tann@acme.test\t+44 20 7946 0001\tyes\n"
         "John Roe\tjohn@acme.test\t+44 20 7946 0002\tno\n"
+    )
+    assert _reps(mail(body)) == EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("header", "yes", "no"),
+    [
+        ("Imię i nazwisko   Stanowisko    E-mail            Telefon          Głosuje", "tak", "nie"),
+        ("Ime i prezime     Funkcija      E-mail            Telefon          Glasuje", "da", "ne"),
+        ("Name              Funktion      E-Mail            Telefon          Stimmt ab", "ja", "nein"),
+        ("Navn              Titel         E-post            Telefon          Röstar", "ja", "nej"),
+    ],
+)
+def test_a_voting_column_headed_by_a_verb_and_a_dashed_rule(header, yes, no):
+    rule = "  ".join("-" * 14 for _ in range(5))
+    body = (
+        f"Representatives:\n\n{header}\n{rule}\n"
+        f"Ann Lee           Director      ann@acme.test     +44 20 7946 0001  {yes}\n"
+        f"John Roe          Engineer      john@acme.test    +44 20 7946 0002  {no}\n"
     )
     assert _reps(mail(body)) == EXPECTED
 

@@ -50,7 +50,8 @@ _HEADERS: dict[str, re.Pattern[str]] = {
 }
 _YES = re.compile(r"yes|y|x|✓|✔|ja|jep|oui|sí|si|sim|tak|ano|evet|da|kyllä|igen|はい|○|예|네|是", re.I)
 _NO = re.compile(r"no|n|nein|nee|nej|non|não|nie|ne|hayır|ei|nem|いいえ|아니(?:오|요)|否|[-–—]", re.I)
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# '|---|:--|' or '-----  -----' (a rule under space-aligned headers); one separator between runs of dashes
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?(?:(?:\s+|\s*[|+]\s*):?-{2,}:?)*\s*\|?\s*$")
 _ALIGNED = re.compile(r"\t+|\s{2,}")
 
 
