@@ -99,3 +99,37 @@ def test_a_card_too_large_is_not_read():
     from intake_bot.reader.vcard import cards_in
 
     assert cards_in([attachment]) == []
+
+
+def _card(name: str, address: str, extra: str = "") -> tuple[str, str, bytes]:
+    card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEMAIL;TYPE=INTERNET:{address}\r\n{extra}END:VCARD\r\n"
+    return _attachment(f"{address.split('@')[0]}.vcf", card.encode())
+
+
+def _read_reps(body: str, attachments) -> list[tuple[str | None, str, bool]]:
+    reps = read(parse_email(make_mail(body, attachments=attachments))).representatives
+    return sorted((r.name, r.email, r.voting) for r in reps)
+
+
+def test_representatives_given_only_as_the_cards_the_text_points_to():
+    body = (
+        "代表者：添付の連絡先カード（vCard）2件をご参照ください。議決権を持つ代表者は山本花子です。\n\n"
+        "緊急連絡先：soc@sakura.example\n"
+    )
+    cards = [_card("山本花子", "hanako@sakura.example"), _card("佐藤健", "ken@sakura.example")]
+    assert _read_reps(body, cards) == [
+        ("佐藤健", "ken@sakura.example", False),
+        ("山本花子", "hanako@sakura.example", True),
+    ]
+
+
+def test_a_card_says_who_votes_in_its_role_or_note():
+    body = "Category: Certificate Consumer\nRepresentatives: please see the two vCards attached.\n"
+    cards = [
+        _card("Ann Lee", "ann@acme.example", "ROLE:Voting representative\r\n"),
+        _card("John Roe", "john@acme.example", "NOTE:Alternate\r\n"),
+    ]
+    assert _read_reps(body, cards) == [
+        ("Ann Lee", "ann@acme.example", True),
+        ("John Roe", "john@acme.example", False),
+    ]

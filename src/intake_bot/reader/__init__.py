@@ -29,7 +29,7 @@ from .representatives import extract_representatives, named_by_sender, sender_as
 from .statements import Statement, answers_labelled, label_statements, of
 from .tables import with_tables_read
 from .testsites import extract_test_websites
-from .vcard import cards_in, with_card_addresses
+from .vcard import cards_in, named_by_cards, with_card_addresses
 from .website import extract_website
 
 
@@ -50,14 +50,18 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
     unquoted = strip_quoted(answers_labelled(expose(parsed.text)))
     pem_ders = evidence.pem_certificates(unquoted)
     body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
-    body = with_tables_read(with_card_addresses(body, cards_in(parsed.attachments)), parsed.html)
+    cards = cards_in(parsed.attachments)
+    body = with_tables_read(with_card_addresses(body, cards), parsed.html)
     statements = apply_positions(label_statements(body))
     sentences = prose_sentences(body, statements)
     references, findings = certificate_evidence(
         statements, sentences, body, pem_ders, parsed, received_at or parsed.date
     )
     representatives = sender_as_representative(
-        named_by_sender(extract_representatives(statements, sentences), parsed), statements, sentences, parsed
+        named_by_sender(named_by_cards(extract_representatives(statements, sentences), cards), parsed),
+        statements,
+        sentences,
+        parsed,
     )
     ipr = extract_ipr(parsed, body, received_at or parsed.date)
     return Extraction(

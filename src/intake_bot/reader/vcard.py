@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..records import Attachment
+from ..records import Attachment, Representative
 from .contacts import emails_in
+from .lexicon import or_label, or_words, unspaced
+from .representatives import says_voting
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class Card:
     emails: tuple[str, ...]  # valid addresses, the preferred one first
     title: str | None = None
     organization: str | None = None
+    voting: bool | None = None  # what its TITLE, ROLE or NOTE says ('Voting representative'); None: nothing
 
 
 def cards_in(attachments: Iterable[Attachment]) -> list[Card]:
@@ -88,11 +91,14 @@ def _card(component) -> Card | None:  # vobject.base.Component
     org = _first(component, "org")
     org_value = org.value if org is not None else None
     organization = " ".join(org_value) if isinstance(org_value, list) else _text(org)
+    title = _text(_first(component, "title"))
+    said = " ".join(filter(None, (title, *(_text(_first(component, key)) for key in ("role", "note")))))
     return Card(
         name=" ".join(name.split())[:120],
         emails=tuple(dict.fromkeys(emails)),
-        title=_text(_first(component, "title")),
+        title=title,
         organization=(organization or None) and organization.strip()[:200],
+        voting=says_voting(said[:2000]) if said else None,
     )
 
 
@@ -119,8 +125,38 @@ def _is_card(attachment: Attachment) -> bool:
 
 def with_card_addresses(text: str, cards: list[Card]) -> str:
     """The text with each card's address written after its person's name ('Jane Doe <jane@x> (CTO)'),
-    where no address follows the name already."""
+    where no address follows the name already. A representatives line that points to the attached
+    cards ('Representatives: see the two vCards attached') takes the people the text does not name."""
     for card in cards:
-        pattern = re.compile(rf"(?<![\w-]){re.escape(card.name)}(?![\w-])(?!\s*[<(\[]?\s*[\w.+'-]+@)")
-        text = pattern.sub(lambda m, c=card: f"{m.group(0)} <{c.emails[0]}>", text, count=MAX_MENTIONS)
+        # names in Hangul, kana or Han take particles directly after them ('김서연입니다'): no boundaries
+        edge = "" if unspaced(card.name) else r"(?<![\w-])"
+        after = "" if unspaced(card.name) else r"(?![\w-])"
+        pattern = re.compile(rf"{edge}{re.escape(card.name)}{after}(?!\s*[<(\[]?\s*[\w.+'-]+@)")
+        text = pattern.sub(lambda m, c=card: f"{m.group(0)} {_written(c)}", text, count=MAX_MENTIONS)
+    unnamed = [card for card in cards if card.emails[0] not in text.lower()]
+    if unnamed:
+        text = _points_to_cards.sub(
+            lambda m: m.group(0) + "; " + "; ".join(f"{c.name} {_written(c)}" for c in unnamed), text, count=1
+        )
     return text
+
+
+def named_by_cards(reps: tuple[Representative, ...], cards: list[Card]) -> tuple[Representative, ...]:
+    """A representative whose name the text did not give (or gave in a script names are not read in):
+    the name on the card of that address."""
+    names = {address: card.name for card in cards for address in card.emails}
+    return tuple(
+        replace(rep, name=names[rep.email]) if not rep.name and rep.email in names else rep for rep in reps
+    )
+
+
+def _written(card: Card) -> str:
+    return f"<{card.emails[0]}>" + {True: " (voting)", False: " (non-voting)", None: ""}[card.voting]
+
+
+# A line about representatives that refers to the attached cards (in any language the lexicon reads).
+_CARDS = or_words("card", re.compile(r"\bv-?cards?\b|\.vcf\b", re.I))
+_REPRESENTATIVES = or_label("representatives", or_words("representative", re.compile(r"(?!)")))
+_points_to_cards = re.compile(
+    rf"^(?=[^\n]*(?:{_CARDS.pattern}))(?=[^\n]*(?:{_REPRESENTATIVES.pattern}))[^\n]*", re.M
+)

@@ -12,7 +12,7 @@ Each file (en.toml, de.toml, ...) has the same sections:
                 describes_issuer / describes_consumer (what a Certificate Issuer / Consumer does, for a
                 category described rather than named), not_yet (what is planned is not described),
                 invitation (an invitation to an event: its writer is not applying), credentials (a request
-                for the reader's password or log-in: phishing)
+                for the reader's password or log-in: phishing), card (an attached contact card, vCard)
 
 A term matches as a whole word, however capitalised (as written, lower, UPPER, Capitalised, Title); "*" at its start or end leaves that side open
 ("*kategorie" also matches "Mitgliedskategorie"); a space matches any run of white space. Scripts
@@ -66,7 +66,13 @@ WORD_KINDS = (
     "not_yet",
     "invitation",
     "credentials",
+    "card",
 )
+
+
+def unspaced(text: str) -> bool:
+    """Whether the text is in a script written without spaces between words (no word boundaries)."""
+    return bool(_UNSPACED.search(text))
 
 
 def term_pattern(term: str) -> str:
