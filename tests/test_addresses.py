@@ -115,3 +115,16 @@ def test_a_first_person_sentence_about_something_else_names_no_representative():
         "Representative: Ann Lee <ann@acme.test>\n\nI will send the signed agreement to our representative.\n"
     )
     assert _reps(body) == [("Ann Lee", "ann@acme.test", False)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Onze vertegenwoordigers: Ann Lee <ann@acme.test> (stemgerechtigd) en John Roe <john@acme.test>.\n",
+        "Vertreter: Ann Lee <ann@acme.test> (stimmberechtigt) und John Roe <john@acme.test>\n",
+        "Representantes: Ann Lee <ann@acme.test> – con derecho a voto – y John Roe <john@acme.test>\n",
+        "Our representatives are Ann Lee <ann@acme.test> (Head of PKI; voting) and John Roe <john@acme.test>.\n",
+    ],
+)
+def test_words_right_after_an_address_are_about_its_person(body):
+    assert sorted(_reps(body)) == [("Ann Lee", "ann@acme.test", True), ("John Roe", "john@acme.test", False)]

@@ -249,14 +249,18 @@ def _split_between_addresses(text: str) -> list[str]:
             # an address are about its person, in any language; the next person starts after the last.
             cuts.append(end + between.rindex(","))
             continue
-        tail = re.match(
-            r"[)>\]]?\s*(?:[-–—,]?\s*\(?(?:non[-\s]?voting|voting|primary|alternate)[^,;()]*\)?)?", text[end:]
-        )
-        cuts.append(end + (tail.end() if tail else 0))
+        tail = _AFTER_ADDRESS.match(text, end, start)
+        cuts.append(tail.end() if tail else end)
     cuts.append(len(text))
     return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
+# Right after an address, about its person: a bracket ('(stemgerechtigd)', '(CTO)') or words about the vote
+# ('- con derecho a voto -', 'voting', 'primary'), in any language the lexicon reads.
+_AFTER_ADDRESS = re.compile(
+    rf"[)>\]]?\s*(?:[-–—,]?\s*(?:\([^()@]{{0,80}}\)|(?:{_VOTING.pattern}|{_NON_VOTING.pattern}|(?i:primary))"
+    rf"(?:\s+(?:{_REP_PROSE.pattern}))?(?:\s*[-–—])?))?"
+)
 # Between two addresses: words about the vote, then a clause boundary, say who the vote is for (the first).
 _VOTE_CLAUSE = re.compile(
     r"[)>\]]?[^,;@]*?\b(?:voting|vote)\b[^,;@]*?(?=,|;|\s+(?:while|whereas|with|alongside|plus)\s)", re.I
