@@ -274,3 +274,28 @@ def test_a_table_marks_the_vote_in_its_own_cell():
     )
     reps = read(parsed(body, subject="SMCWG")).representatives
     assert [(r.email, r.voting) for r in reps] == [("joris@zilver.test", True), ("lotte@zilver.test", False)]
+
+
+@pytest.mark.parametrize(
+    ("body", "organization", "website"),
+    [
+        (
+            "【会社名】さくら証明サービス株式会社\n【ホームページ】https://sakura.example\n",
+            "さくら証明サービス株式会社",
+            "https://sakura.example",
+        ),
+        (
+            "［机构名称］示例科技有限公司\n［网站］https://www.shili.example\n",
+            "示例科技有限公司",
+            "https://www.shili.example",
+        ),
+        (
+            "[Organisation] Acme Widgets Ltd\n[Website] https://acme-widgets.example\n",
+            "Acme Widgets Ltd",
+            "https://acme-widgets.example",
+        ),
+    ],
+)
+def test_a_label_in_brackets_before_its_value(body, organization, website):
+    found = read(parsed(f"{body}\nCategory: Certificate Consumer\n", subject="SMCWG"))
+    assert (found.organization_name, found.website_url) == (organization, website)

@@ -55,6 +55,7 @@ _ITEM = re.compile(
     r"^(?P<indent>\s*)(?:(?:\(?(?P<num>\d{1,2})\s*[.):\]]|[a-g]\))\s+|[-*•·◦▪●‣–]\s+)?(?P<rest>.*\S)?\s*$"
 )
 _COLON_SPLIT = re.compile(r"^(?P<label>[^:\t]{1,110}?)\s*[:：]\s*(?P<value>.*)$")
+_BRACKET_SPLIT = re.compile(r"^[【\[［〔〖](?P<label>[^】\]］〕〗\n]{1,40})[】\]］〕〗]\s*[:：]?\s*(?P<value>.*)$")
 _SPACE_SPLIT = re.compile(r"^(?P<label>[^\t]{1,60}?)(?:\t+|\s{2,}|\s+\|\s+|\s+[–—-]\s+)\s*(?P<value>.*)$")
 
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -149,6 +150,11 @@ def classify_label(label: str) -> str | None:
 
 def split_label(rest: str) -> tuple[str, str, str | None] | None:
     """(label, value, field) for a labelled line, else None."""
+    match = _BRACKET_SPLIT.match(rest)  # '【組織名】value', '[Website] value'
+    if match:
+        field = classify_label(match.group("label"))
+        if field and field != "other":
+            return match.group("label"), match.group("value").strip(), field
     match = _COLON_SPLIT.match(rest)
     if match and not re.search(r"(?:https?|mailto|ftp)$|@|://|[.!?]\s", match.group("label"), re.I):
         label = match.group("label")
