@@ -299,3 +299,39 @@ def test_a_table_marks_the_vote_in_its_own_cell():
 def test_a_label_in_brackets_before_its_value(body, organization, website):
     found = read(parsed(f"{body}\nCategory: Certificate Consumer\n", subject="SMCWG"))
     assert (found.organization_name, found.website_url) == (organization, website)
+
+
+def _terms(section: str, key: str) -> list[str]:
+    import tomllib
+
+    folder = Path(load.__code__.co_filename).parent
+    return [
+        term
+        for path in sorted(folder.glob("*.toml"))
+        for term in tomllib.loads(path.read_text("utf-8")).get(section, {}).get(key, [])
+    ]
+
+
+def test_every_sign_off_ends_the_text_and_names_no_organisation():
+    from intake_bot.body import strip_signature
+    from intake_bot.reader.names import rejected
+
+    for term in _terms("words", "sign_off"):
+        assert (
+            strip_signature(f"We apply.\n\n{term},\nJane Roe\nAcme Widgets Ltd\n").rstrip() == "We apply."
+        ), term
+        assert rejected(term) and rejected(f"{term} Acme Widgets Ltd"), term
+    for term in _terms("words", "greeting"):
+        assert rejected(f"{term} Acme Widgets Ltd"), term
+
+
+def test_every_reply_header_ends_the_new_text():
+    from intake_bot.body import strip_quoted
+
+    for sender in _terms("reply", "from"):
+        for field in _terms("reply", "fields"):
+            text = f"New text.\n\n{sender}: Jane Roe <jane@acme.example>\n{field}: x\n\nOld text.\n"
+            assert strip_quoted(text).rstrip() == "New text.", (sender, field)
+    for opening, verb in _terms("reply", "attribution"):
+        text = f"New text.\n\n{opening} 1.12.2026 Jane Roe {verb}:\nOld text.\n"
+        assert strip_quoted(text).rstrip() == "New text.", (opening, verb)

@@ -9,41 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
-# Whitespace at a line's start or end is [^\S\n] (not \s, which runs on over blank lines: tried at every
-# line start of a run of blank lines, that was quadratic), and possessive where a pattern follows it.
-_WROTE = re.compile(
-    r"^[^\S\n]*+(?:On\b.{0,200}?\bwrote\s*:|Am\b.{0,200}?\bschrieb\b.{0,100}?:|Le\b.{0,200}?\ba\s+écrit\s*:"
-    r"|El\b.{0,200}?\bescribió\s*:|Il\b.{0,200}?\bha\s+scritto\s*:|Op\b.{0,200}?\bschreef\b.{0,100}?:"
-    r"|Dne\b.{0,200}?\bnapsal(?:a)?\b.{0,100}?:|W[^\S\n]+dniu\b.{0,200}?\bpisze\s*:|Em\b.{0,200}?\bescreveu\s*:"
-    r"|Den\b.{0,200}?\bskrev\b.{0,100}?:)[^\S\n]*$",
-    re.IGNORECASE | re.MULTILINE | re.DOTALL,
-)
-_ORIGINAL = re.compile(
-    r"^[^\S\n]*+(?:-{2,}+\s*+(?:Original Message|Ursprüngliche Nachricht|Message d'origine|"
-    r"Mensaje original|Původní zpráva)\s*+-{2,}+|_{10,}+)[^\S\n]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_HEADER_LINE = re.compile(  # in the languages mail programs write them
-    r"^\s*+\**+(?:From|Von|De|Od|Van|Från|Fra|Da|Kimden|Lähettäjä|差出人|发件人|寄件者|보낸\s?사람)\s*+[:：]\**+\s*+\S",
-    re.IGNORECASE,
-)
-_HEADER_NEXT = re.compile(
-    r"^\s*+\**+(?:Sent|Date|To|Subject|Gesendet|Datum|An|Betreff|Envoyé|Date|À|Objet|Odesláno|Komu|Předmět|"
-    r"Enviado|Enviada|Para|Asunto|Assunto|Cc|Inviato|A|Oggetto|Gönderildi|Kime|Konu|Wysłano|Do|Temat|Verzonden|"
-    r"Aan|Onderwerp|Skickat|Sendt|Till|Til|Ämne|Emne|送信日時|宛先|件名|发送时间|收件人|主题|보낸\s?날짜|받는\s?사람|제목)\s*[:：]",
-    re.IGNORECASE,
-)
-_SIGNOFF = re.compile(
-    r"^\s*+(?:(?:best|kind|warm|warmest|many|with|with kind|yours)?\s*+(?:regards|wishes|greetings)"
-    r"|(?:many\s+)?thanks(?:\s+(?:a lot|again|in advance|and regards|so much))?|thank you(?:\s+(?:very much|"
-    r"in advance|again))?|cheers|sincerely|yours(?:\s+(?:sincerely|truly|faithfully))?|best|all the best|"
-    r"respectfully|mit freundlichen grüßen|viele grüße|beste grüße|freundliche grüße|liebe grüße|cordialement|"
-    r"bien cordialement|bien à vous|salutations(?: distinguées)?|saludos(?: cordiales)?|un saludo|"
-    r"atentamente|cordiali saluti|distinti saluti|met vriendelijke groet(?:en)?|s pozdravem|pozdrawiam|"
-    r"med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|regards)\s*+[,.!]?\s*$",
-    re.IGNORECASE,
-)
 _DISCLAIMER = re.compile(
     r"^\s*+\**+\s*+(?:confidential(?:ity)?(?:\s+(?:notice|note|statement))?\s*[:\-]|disclaimer\b|caution\s*:|"
     r"important(?:\s+notice)?\s*:|privileged\b|this (?:e-?mail|message|communication)\b.{0,80}?"
@@ -51,18 +18,71 @@ _DISCLAIMER = re.compile(
     r"(?:e-?mail|message)|please consider the environment|sent from my\b|get outlook for\b)",
     re.IGNORECASE,
 )
-_STRONG_LABEL_AFTER_SIGNOFF = re.compile(
-    r"(?:categor|representative|emergency|incident|audit|webtrust|etsi|crt\.sh|organi[sz]ation\s*(?:name)?\s*:"
-    r"|our (?:web ?site|homepage))",
-    re.IGNORECASE,
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The lexicon's reply-header words and sign-offs (every language, reader/lexicon/*.toml) as the
+    patterns this module matches lines with."""
+
+    wrote: re.Pattern[str]  # 'On <date>, <name> wrote:'
+    original: re.Pattern[str]  # '-----Original Message-----'
+    forwarded: re.Pattern[str]  # '---------- Forwarded message ---------'
+    header_line: re.Pattern[str]  # 'From: ...', the first line of a quoted header block
+    header_next: re.Pattern[str]  # 'Sent:', 'To:', 'Subject:' ... below it
+    sign_off: re.Pattern[str]  # a line that is only 'Kind regards,'
+    strong_label: re.Pattern[str]  # what only an application says: no signature below a closing has it
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    # Imported here, not at the top: the reader package imports this module, and the lexicon lives there.
+    from .reader.lexicon import LEXICON
+
+    reply = LEXICON.reply
+    # Whitespace at a line's start or end is [^\S\n] (not \s, which runs on over blank lines: tried at every
+    # line start of a run of blank lines, that was quadratic), and possessive where a pattern follows it.
+    blanks, spaces = r"[^\S\n]+", r"\s+"
+    wrote = "|".join(
+        rf"{_words(opening, blanks)}\b.{{0,200}}?\b{_words(verb, spaces)}\b.{{0,100}}?:"
+        for opening, verb in sorted(set(reply["attribution"]))
+    )
+    forwarded = _one_of(reply["forwarded"])
+    labels = "|".join(
+        LEXICON.label(field).pattern for field in ("category", "representatives", "emergency", "audit")
+    )
+    return _Patterns(
+        wrote=re.compile(rf"^[^\S\n]*+(?:{wrote})[^\S\n]*$", re.IGNORECASE | re.MULTILINE | re.DOTALL),
+        original=re.compile(
+            rf"^[^\S\n]*+(?:-{{2,}}+\s*+(?:{_one_of(reply['original'])})\s*+-{{2,}}+|_{{10,}}+)[^\S\n]*$",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        forwarded=re.compile(
+            rf"^\s*(?:-{{2,}}\s*(?:{forwarded})\s*-{{2,}}|(?:{forwarded})\s*:)\s*$", re.IGNORECASE
+        ),
+        header_line=re.compile(rf"^\s*+\**+(?:{_one_of(reply['from'])})\s*+[:：]\**+\s*+\S", re.IGNORECASE),
+        header_next=re.compile(rf"^\s*+\**+(?:{_one_of(reply['fields'])})\s*[:：]", re.IGNORECASE),
+        sign_off=re.compile(rf"^\s*+(?:{LEXICON.word('sign_off').pattern})\s*+[,.!。！]?\s*$"),
+        strong_label=re.compile(rf"(?i:{_STRONG_LABEL})|{labels}"),
+    )
+
+
+# What only an application says (besides the lexicon's labels for these fields, in every language):
+# a closing line above it is no sign-off of the mail.
+_STRONG_LABEL = (
+    r"categor|representative|emergency|incident|audit|webtrust|etsi|crt\.sh|organi[sz]ation\s*(?:name)?\s*:"
+    r"|our (?:web ?site|homepage)"
 )
 
 
-_FORWARDED = re.compile(
-    r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|"
-    r"Messaggio inoltrato|Doorgestuurd bericht|Přeposlaná zpráva)\s*-{2,}|Begin forwarded message\s*:)\s*$",
-    re.IGNORECASE,
-)
+def _words(term: str, space: str) -> str:
+    return re.escape(term).replace(r"\ ", space)
+
+
+def _one_of(terms) -> str:
+    """Terms as an alternation, longest first; a space in a term matches any run of blanks, or none
+    ('보낸사람' as well as '보낸 사람')."""
+    return "|".join(_words(term, r"\s*") for term in sorted(set(terms), key=len, reverse=True))
 
 
 def strip_quoted(text: str) -> str:
@@ -79,11 +99,12 @@ def _unwrap_forwards(text: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        if _FORWARDED.match(lines[index]):
+        if _patterns().forwarded.match(lines[index]):
             start = index
             index += 1
+            patterns = _patterns()
             while index < len(lines) and (
-                _HEADER_LINE.match(lines[index]) or _HEADER_NEXT.match(lines[index])
+                patterns.header_line.match(lines[index]) or patterns.header_next.match(lines[index])
             ):
                 index += 1
             if any(_OUR_REFERENCE.search(line) for line in lines[start:index]):
@@ -101,7 +122,7 @@ def _drop_attributions(text: str) -> str:
     """'On ... wrote:' above '>' lines is dropped (answers may follow below); above plain text it ends the reply."""
     kept = []
     start = 0
-    for match in _WROTE.finditer(text):
+    for match in _patterns().wrote.finditer(text):
         kept.append(text[start : match.start()])
         if not _quoted_below(text, match.end()):
             return "".join(kept)  # un-prefixed quote: everything below is the old message
@@ -121,7 +142,7 @@ _CONTENT = re.compile(r"\S")
 
 def _cut_at_reply_header(text: str) -> str:
     cuts = [len(text)]
-    original = _ORIGINAL.search(text)
+    original = _patterns().original.search(text)
     if original:
         cuts.append(original.start())
     cuts.append(_outlook_header_start(text))
@@ -134,10 +155,18 @@ def _outlook_header_start(text: str) -> int:
     lines = text.split("\n")
     offset = 0
     for index, line in enumerate(lines):
-        if _HEADER_LINE.match(line) and any(_HEADER_NEXT.match(nxt) for nxt in lines[index + 1 : index + 4]):
+        if _is_header_block(lines, index):
             return offset
         offset += len(line) + 1
     return len(text)
+
+
+def _is_header_block(lines: list[str], index: int) -> bool:
+    """'From: ...' followed within three lines by 'Sent:'/'Date:'/'To:'/'Subject:' (in any language)."""
+    patterns = _patterns()
+    return bool(patterns.header_line.match(lines[index])) and any(
+        patterns.header_next.match(nxt) for nxt in lines[index + 1 : index + 4]
+    )
 
 
 _LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "cs", "pl", "sv", "da"]
@@ -199,17 +228,21 @@ def _is_reply_header(found: str) -> bool:
     lines = [line for line in found.split("\n") if line.strip()]
     if len(lines) == 1:
         return bool(re.search(r":\s*$", lines[0]))  # an attribution line ("... wrote:")
-    return bool(_HEADER_LINE.match(lines[0]) and any(_HEADER_NEXT.match(line) for line in lines[1:]))
+    patterns = _patterns()
+    return bool(
+        patterns.header_line.match(lines[0]) and any(patterns.header_next.match(line) for line in lines[1:])
+    )
 
 
 def strip_signature(text: str, from_name: str = "") -> str:
     """Cut at '-- ', at a closing line ('Regards,') and at legal disclaimers."""
     lines = text.split("\n")
     closing_from = _closing_from(lines)
+    sign_off = _patterns().sign_off
     for index, line in enumerate(lines):
         if line.rstrip() in ("--", "-- ", "—") or _DISCLAIMER.match(line):
             return "\n".join(lines[:index])
-        if index >= closing_from and _SIGNOFF.match(line):
+        if index >= closing_from and sign_off.match(line):
             return "\n".join(lines[:index])
     return _drop_trailing_name_block(lines, from_name)
 
@@ -219,12 +252,13 @@ def _closing_from(lines: list[str]) -> int:
     what only an application says. Found once, from the end (a mail of 'Regards,' lines must not
     read the rest of itself at each)."""
     content = 0
+    strong_label = _patterns().strong_label
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
         if not line.strip():
             continue
         content += 1
-        if content > 25 or _STRONG_LABEL_AFTER_SIGNOFF.search(line):
+        if content > 25 or strong_label.search(line):
             return index
     return 0
 
@@ -265,6 +299,6 @@ def header_block_senders(text: str, max_chars: int = 200_000) -> list[str]:
     lines = text[:max_chars].split("\n")
     senders = []
     for index, line in enumerate(lines):
-        if _HEADER_LINE.match(line) and any(_HEADER_NEXT.match(nxt) for nxt in lines[index + 1 : index + 4]):
+        if _is_header_block(lines, index):
             senders.append(line.split(":", 1)[1].strip(" \t*"))
     return senders

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .legalforms import LEGAL_FORM_END, legal_form
+from .lexicon import LEXICON
 
 
 class Source(StrEnum):
@@ -66,16 +67,8 @@ _DEPARTMENT = re.compile(
     r"management|governance|security|research|development|infrastructure|board|group))*$",
     re.I,
 )
-_GREETING_OR_SIGNOFF = re.compile(
-    r"^(?:dear|hello|hi|hey|good (?:morning|afternoon|evening|day)|greetings|to whom|"
-    r"(?:with\s+)?(?:best|kind|warm|many|sincere)(?:est)?\s+(?:regards|wishes|greetings|thanks)|regards|"
-    r"with\s+(?:best|kind|warm|many|sincere)|"
-    r"best|cheers|thanks|thank you|sincerely|yours|respectfully|cordially|mit freundlichen|viele grüße|"
-    r"cordialement|bien à vous|saludos|atentamente|cordiali saluti|distinti saluti|met vriendelijke|"
-    r"groeten|pozdrawiam|z poważaniem|s pozdravem|med vänlig|vänliga|med venlig|mvh|saygılarımla|"
-    r"com os melhores|atenciosamente|cumprimentos|un saludo|ngā mihi|kia ora|diolch)\b",
-    re.I,
-)
+# A greeting or a closing ('Dear', 'With best wishes', 'Mit freundlichen Grüßen'): the lexicon's, in every language.
+_GREETING_OR_SIGNOFF = re.compile(rf"{LEXICON.word('sign_off').pattern}|{LEXICON.word('greeting').pattern}")
 _POSTAL = re.compile(
     r"\d.*\b(?:street|st\.?|road|rd\.?|avenue|ave\.?|lane|way|place|square|court|house|floor|suite|building|"
     r"straße|strasse|str\.|weg|platz|gasse|allee|rue|avenue|boulevard|calle|avenida|av\.|rua|via|viale|"

@@ -12,7 +12,12 @@ Each file (en.toml, de.toml, ...) has the same sections:
                 describes_issuer / describes_consumer (what a Certificate Issuer / Consumer does, for a
                 category described rather than named), not_yet (what is planned is not described),
                 invitation (an invitation to an event: its writer is not applying), credentials (a request
-                for the reader's password or log-in: phishing), card (an attached contact card, vCard)
+                for the reader's password or log-in: phishing), card (an attached contact card, vCard),
+                sign_off (a closing line: 'Kind regards', 'Mit freundlichen Grüßen'), greeting ('Dear')
+  [reply]       how mail programs introduce the message a reply quotes: attribution (pairs of the
+                words that open and end 'On <date>, <name> wrote:'), original ('-----Original
+                Message-----'), forwarded ('---------- Forwarded message ---------'), from and fields
+                (the labels of a quoted header block: 'From:', then 'Sent:', 'To:', 'Subject:')
 
 A term matches as a whole word, however capitalised (as written, lower, UPPER, Capitalised, Title); "*" at its start or end leaves that side open
 ("*kategorie" also matches "Mitgliedskategorie"); a space matches any run of white space. Scripts
@@ -67,7 +72,10 @@ WORD_KINDS = (
     "invitation",
     "credentials",
     "card",
+    "sign_off",
+    "greeting",
 )
+REPLY_KINDS = ("attribution", "original", "forwarded", "from", "fields")
 
 
 def unspaced(text: str) -> bool:
@@ -148,6 +156,7 @@ class Lexicon:
     labels: dict[str, re.Pattern[str]]
     categories: tuple[tuple[re.Pattern[str], Category], ...]
     words: dict[str, re.Pattern[str]]
+    reply: dict[str, tuple]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
 
     def label(self, field: str) -> re.Pattern[str]:
         return self.labels[field]
@@ -161,8 +170,9 @@ def load(folder: Path = _HERE) -> Lexicon:
     labels: dict[str, list[str]] = {field: [] for field in LABEL_FIELDS}
     names: dict[Category, list[str]] = {category: [] for category in Category}
     words: dict[str, list[str]] = {kind: [] for kind in WORD_KINDS}
+    reply: dict[str, list] = {kind: [] for kind in REPLY_KINDS}
     for language, table in tables.items():
-        for section, known in (("labels", labels), ("words", words)):
+        for section, known in (("labels", labels), ("words", words), ("reply", reply)):
             for key, terms in table.get(section, {}).items():
                 if key not in known:
                     raise ValueError(f"lexicon {language}.toml: unknown [{section}] key {key!r}")
@@ -175,6 +185,8 @@ def load(folder: Path = _HERE) -> Lexicon:
         labels={field: compile_terms(terms) for field, terms in labels.items()},
         categories=tuple((compile_terms(terms), category) for category, terms in names.items()),
         words={kind: compile_terms(terms) for kind, terms in words.items()},
+        reply={kind: tuple(tuple(term) if isinstance(term, list) else term for term in terms)
+               for kind, terms in reply.items()},
     )
 
 
