@@ -1,10 +1,8 @@
 """Linear patterns (issue 16): 1 MB of adversarial text (runs of blanks, separators, '<', '@', digits,
-quotes, newlines and the words the readers look for) through the parser and the body's first readers,
-each in a worker held to a CPU limit well inside the default per-message limit. A quadratic pattern
-takes minutes on such text; over the limit the worker is ended and the example fails with the reason.
-
-(The field readers are linear too, but cost up to ~300 us a line in label matching: 1 MB of short
-lines takes them ~30 s, so they are bounded here only by the worker's limit in test_limits.py.)"""
+quotes, newlines, 'Regards,' and 'Name:' lines and the words the readers look for) through the parser,
+the body's first readers and the whole read (every field reader), each in a worker held to a CPU limit
+well inside the default per-message limit. A quadratic pattern takes minutes on such text; over the
+limit the worker is ended and the example fails with the reason."""
 
 from __future__ import annotations
 
@@ -12,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from intake_bot import body, parse, thread
+from intake_bot import body, parse, reader, thread
 from intake_bot.records import ParsedEmail
 from intake_bot.worker import ReadFailed, Worker, WorkerLimits
 
@@ -22,7 +20,7 @@ UNITS = (
     " ", "\t", "\n", "\r\n", " \n", ";", "; ", ",", ".", "<", ">", "<a ", "@", "a@b.example ", "7", "2026 ",
     '"', "'", ":", "-", "--\n", "=", "|", "(", ")", "[", "*", "_", "/", "http://", "On x wrote:\n", "> ",
     "Regards,\n", "From: a\n", "Representatives: ", "1. ", "-----BEGIN CERTIFICATE-----", "[cid:",
-    "crt.sh/?id=", "+44 ", "Jane Roe ", "voting ", "and ",
+    "crt.sh/?id=", "+44 ", "Jane Roe ", "voting ", "and ", "Name: ", "Name:\n", "Organisation:\n",
 )  # fmt: skip
 
 
@@ -67,6 +65,8 @@ ENTRY_POINTS = {
     "tidy": lambda text: (body.tidy, text),
     # threading reads the subject and text in the parent: it must be linear too
     "thread clues": lambda text: (thread.clues, _parsed(text)),
+    # the whole read: every field reader over the body
+    "read": lambda text: (reader.read, _parsed(text)),
 }  # fmt: skip
 
 
@@ -90,6 +90,10 @@ def worker():
 @example(entry="evidence_free", recipe=(("-----BEGIN X-----", 1),))
 @example(entry="tidy", recipe=(("[cid:", 1),))
 @example(entry="html_to_text", recipe=(("<", 1),))
+@example(entry="read", recipe=(("Regards,\n", 1),))  # ~10 s of CPU before the read was made linear and cut
+@example(entry="read", recipe=(("Name: ", 1),))
+@example(entry="read", recipe=((" ", 1),))  # a table's rule pattern was quadratic on a line of blanks
+@example(entry="read", recipe=(("\n", 1),))
 def test_a_megabyte_of_adversarial_text_is_read_well_inside_the_limit(worker, entry, recipe):
     call = ENTRY_POINTS[entry](tiled(recipe))
     try:

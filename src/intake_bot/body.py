@@ -99,7 +99,8 @@ def _unwrap_forwards(text: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        if _patterns().forwarded.match(lines[index]):
+        line = lines[index]
+        if ("--" in line or ":" in line) and _patterns().forwarded.match(line):
             start = index
             index += 1
             patterns = _patterns()
@@ -163,6 +164,8 @@ def _outlook_header_start(text: str) -> int:
 
 def _is_header_block(lines: list[str], index: int) -> bool:
     """'From: ...' followed within three lines by 'Sent:'/'Date:'/'To:'/'Subject:' (in any language)."""
+    if ":" not in lines[index] and "：" not in lines[index]:
+        return False  # most lines: no pattern tried
     patterns = _patterns()
     return bool(patterns.header_line.match(lines[index])) and any(
         patterns.header_next.match(nxt) for nxt in lines[index + 1 : index + 4]

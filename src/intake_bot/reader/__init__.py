@@ -32,6 +32,10 @@ from .testsites import extract_test_websites
 from .vcard import cards_in, named_by_cards, with_card_addresses
 from .website import extract_website
 
+# The new text the field readers read: an application is a few pages; past this no person writes one, and
+# each reader costs up to a few microseconds a character (1 MB of 'Regards,' lines took ~10 s of CPU).
+MAX_READ_CHARS = 100_000
+
 
 @dataclass(frozen=True)
 class Text:
@@ -49,7 +53,8 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
     received_at (else the Date header) is the time certificates are judged valid at."""
     unquoted = strip_quoted(answers_labelled(expose(parsed.text)))
     pem_ders = evidence.pem_certificates(unquoted)
-    body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))
+    body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))[:MAX_READ_CHARS]
+    unquoted = unquoted[:MAX_READ_CHARS]
     cards = cards_in(parsed.attachments)
     body = with_tables_read(with_card_addresses(body, cards), parsed.html)
     statements = apply_positions(label_statements(body))

@@ -66,9 +66,14 @@ LEGAL_FORM_END = re.compile(
 )
 
 
+_ENDINGS = tuple(SUFFIXES) + CJK_SUFFIXES
+
+
 def legal_form(name: str) -> str | None:
     """The legal form the name carries ('Ltd', 'Sp. z o.o.', '株式会社'), None when it carries none."""
     name = name.strip()
+    if not (name.endswith(_ENDINGS) or name.startswith(CJK_PREFIXES)):
+        return None  # most lines of a mail: no pattern needs to be tried along them
     found = _SUFFIX.search(name) or _CJK_PREFIX.search(name) or _CJK_SUFFIX.search(name)
     if not found or len(found.group(0).strip(" ,")) >= len(name):
         return None  # a legal form alone is no name

@@ -11,6 +11,7 @@ departments, greetings, sign-offs and postal addresses are never names.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -177,13 +178,20 @@ def signature_names(text: str) -> list[tuple[int, str]]:
     found = []
     pos = 0
     for line in text.split("\n"):
-        stripped = line.strip(" >\t")
-        if 3 <= len(stripped) <= 160 and not re.search(r"[.!?]\s+[a-z]", stripped):
-            for part in _parts(stripped):
-                if legal_form(part) and ":" not in part and len(part.split()) <= 10 and not rejected(part):
-                    found.append((pos, part))
+        found += [(pos, name) for name in _names_in_line(line.strip(" >\t"))]
         pos += len(line) + 1
     return found
+
+
+@functools.lru_cache(maxsize=1024)  # a signature repeats in every quoted message
+def _names_in_line(line: str) -> tuple[str, ...]:
+    if not 3 <= len(line) <= 160 or re.search(r"[.!?]\s+[a-z]", line):
+        return ()
+    return tuple(
+        part
+        for part in _parts(line)
+        if legal_form(part) and ":" not in part and len(part.split()) <= 10 and not rejected(part)
+    )
 
 
 def extend_name(text: str, end: int) -> int:

@@ -140,7 +140,7 @@ def _sender_name(parsed: ParsedEmail) -> str | None:
 def _votes_without_address(texts: list[str]) -> Iterator[str]:
     """Clauses that say who votes by name only ('John Smith will be our voting representative')."""
     for text in (part for whole in texts for part in re.split(r"[;\n]", whole)):
-        if not emails_in(text) and _VOTING.search(text) and not _NON_VOTING.search(text):
+        if _VOTING.search(text) and not _NON_VOTING.search(text) and not emails_in(text):
             yield text
 
 

@@ -4,6 +4,7 @@ Every statement carries its position in the body; for single-valued fields the l
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,7 +56,9 @@ _ITEM = re.compile(
     r"^(?P<indent>\s*)(?:(?:\(?(?P<num>\d{1,2})\s*[.):\]]|[a-g]\))\s+|[-*•·◦▪●‣–]\s+)?(?P<rest>.*\S)?\s*$"
 )
 _COLON_SPLIT = re.compile(r"^(?P<label>[^:\t]{1,110}?)\s*[:：]\s*(?P<value>.*)$")
-_BRACKET_SPLIT = re.compile(r"^[【\[［〔〖](?P<label>[^】\]］〕〗\n]{1,40})[】\]］〕〗]\s*[:：]?\s*(?P<value>.*)$")
+_BRACKET_SPLIT = re.compile(
+    r"^[【\[［〔〖](?P<label>[^】\]］〕〗\n]{1,40})[】\]］〕〗]\s*[:：]?\s*(?P<value>.*)$"
+)
 _SPACE_SPLIT = re.compile(r"^(?P<label>[^\t]{1,60}?)(?:\t+|\s{2,}|\s+\|\s+|\s+[–—-]\s+)\s*(?P<value>.*)$")
 
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -136,8 +139,11 @@ _IN_ANY_LANGUAGE = tuple(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # mail repeats its lines (signatures, tables, a flood of 'Name:' lines)
 def classify_label(label: str) -> str | None:
     """The field a label names ('sub' for name/e-mail/phone parts), None when it names nothing known."""
+    if len(label) > 400 or not any(char.isalnum() for char in label):
+        return None  # a label is a few words (and cut to 14 below); the patterns cost ~10 us a character
     label = re.sub(r"[*_#]+|\(.*?\)", " ", label).strip().lower()
     label = re.sub(r"\s+", " ", label)
     if not label or len(label.split()) > 14:
@@ -148,6 +154,7 @@ def classify_label(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def split_label(rest: str) -> tuple[str, str, str | None] | None:
     """(label, value, field) for a labelled line, else None."""
     match = _BRACKET_SPLIT.match(rest)  # '【組織名】value', '[Website] value'
@@ -166,15 +173,15 @@ def split_label(rest: str) -> tuple[str, str, str | None] | None:
         field = classify_label(match.group("label"))
         if field and field != "sub" or field == "sub" and "@" in match.group("value"):
             return match.group("label"), match.group("value").strip(), field
-    field = classify_label(rest.rstrip(":"))
     alone = (
         rest.endswith(":")
         or len(rest.split()) <= 4
         and not re.search(r"[.!?,;。！？，；]$|\b(?:is|are|will|be)\b", rest)  # a sentence is no label
     )
-    if field and alone and not re.search(r"[@/]|\d{3}", rest):
-        return rest.rstrip(":"), "", field  # a label alone on its line; values follow
-    return None
+    if not alone or re.search(r"[@/]|\d{3}", rest):
+        return None
+    field = classify_label(rest.rstrip(":"))
+    return (rest.rstrip(":"), "", field) if field else None  # a label alone on its line; values follow
 
 
 def label_statements(body: str) -> list[Statement]:

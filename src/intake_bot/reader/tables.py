@@ -50,8 +50,9 @@ _HEADERS: dict[str, re.Pattern[str]] = {
 }
 _YES = re.compile(r"yes|y|x|✓|✔|ja|jep|oui|sí|si|sim|tak|ano|evet|da|kyllä|igen|はい|○|예|네|是", re.I)
 _NO = re.compile(r"no|n|nein|nee|nej|non|não|nie|ne|hayır|ei|nem|いいえ|아니(?:오|요)|否|[-–—]", re.I)
-# '|---|:--|' or '-----  -----' (a rule under space-aligned headers); one separator between runs of dashes
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?(?:(?:\s+|\s*[|+]\s*):?-{2,}:?)*\s*\|?\s*$")
+# '|---|:--|' or '-----  -----' (a rule under space-aligned headers); one separator between runs of dashes.
+# Possessive: a line of blanks must not be split between two runs of optional blanks in every way.
+_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?(?:(?:\s++|\s*+[|+]\s*+):?-{2,}+:?)*+\s*+\|?\s*+$")
 _ALIGNED = re.compile(r"\t+|\s{2,}")
 
 
