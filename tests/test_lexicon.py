@@ -137,6 +137,18 @@ def test_a_category_named_after_the_word_for_category_is_stated(text, category):
     assert category_in_prose(text) == category
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir beraten bei der Wahl der Kategorie (Certificate Issuer, Certificate Consumer oder Interested Party).",
+        "Choosing a category (Certificate Issuer / Certificate Consumer / Interested Party) is part of our service.",
+        "会員区分（Certificate Issuer・Interested Party）の判断をお手伝いします。",
+    ],
+)
+def test_a_list_of_categories_states_none(text):
+    assert category_in_prose(text) is None
+
+
 def test_a_change_of_category_denies_the_old_one_in_any_language():
     assert (
         category_in_prose("desideriamo aderire come Interested Party e non come Certificate Issuer.")

@@ -162,4 +162,31 @@ def _decide(mentions: list[tuple[int, Category, int]], text: str) -> Category | 
         return None
     if len(kinds) > 1 and _UNDECIDED.search(text):
         return None
+    if _in_a_list(mentions[-1], text):
+        return None
     return mentions[-1][1]
+
+
+# Between two names of a list of choices ('Certificate Issuer / Certificate Consumer oder Interested Party').
+_LIST_GAP = re.compile(
+    r"[\s/,|、・／()（）]*(?:or|and|oder|und|ou|et|o|y|e|of|en|eller|och|lub|nebo|veya|ili|または|或者|或|또는|및)?"
+    r"[\s/,|、・／()（）]*"
+)
+
+
+def _in_a_list(chosen: tuple[int, Category, int], text: str) -> bool:
+    """The chosen name is one of a list of different categories' names (choices, not a statement)."""
+    names = sorted({(start, end): category for start, category, end in _mentions(text, _STRONG)}.items())
+    starts = [start for (start, _), _ in names]
+    if chosen[0] not in starts:
+        return False
+    index = starts.index(chosen[0])
+    listed = {chosen[1]}
+    while index > 0:
+        (start, _), _ = names[index]
+        (_, end), before = names[index - 1]
+        if start - end > 12 or not _LIST_GAP.fullmatch(text, end, start):
+            break
+        listed.add(before)
+        index -= 1
+    return len(listed) > 1
