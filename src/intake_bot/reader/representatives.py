@@ -103,7 +103,8 @@ def sender_as_representative(
     sender = parsed.from_address.lower()
     if not sender:
         return reps
-    said = [(s.value, _label_votes(s.label)) for s in of(statements, "representatives")]
+    # (a label with no value may be a whole sentence: '議決権を持つ代表者は私が務めます。', values below it)
+    said = [(s.value or s.label, _label_votes(s.label)) for s in of(statements, "representatives")]
     said += [(s.text, False) for s in sentences if _REP_PROSE.search(s.text) or _VOTING.search(s.text)]
     voting = None
     for text, label_votes in said:

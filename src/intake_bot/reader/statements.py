@@ -176,7 +176,7 @@ def split_label(rest: str) -> tuple[str, str, str | None] | None:
     alone = (
         rest.endswith(":")
         or len(rest.split()) <= 4
-        and not re.search(r"[.!?,;。！？，；]$|\b(?:is|are|will|be)\b", rest)  # a sentence is no label
+        and not re.search(r"[.!?,;]$|\b(?:is|are|will|be)\b", rest)
     )
     if not alone or re.search(r"[@/]|\d{3}", rest):
         return None
