@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _DISCLAIMER = re.compile(
@@ -79,7 +80,7 @@ def _words(term: str, space: str) -> str:
     return re.escape(term).replace(r"\ ", space)
 
 
-def _one_of(terms) -> str:
+def _one_of(terms: Iterable[str]) -> str:
     """Terms as an alternation, longest first; a space in a term matches any run of blanks, or none
     ('보낸사람' as well as '보낸 사람')."""
     return "|".join(_words(term, r"\s*") for term in sorted(set(terms), key=len, reverse=True))

@@ -32,6 +32,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ...records import Category
 
@@ -156,7 +157,7 @@ class Lexicon:
     labels: dict[str, re.Pattern[str]]
     categories: tuple[tuple[re.Pattern[str], Category], ...]
     words: dict[str, re.Pattern[str]]
-    reply: dict[str, tuple]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
+    reply: dict[str, tuple[Any, ...]]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
 
     def label(self, field: str) -> re.Pattern[str]:
         return self.labels[field]
@@ -170,7 +171,7 @@ def load(folder: Path = _HERE) -> Lexicon:
     labels: dict[str, list[str]] = {field: [] for field in LABEL_FIELDS}
     names: dict[Category, list[str]] = {category: [] for category in Category}
     words: dict[str, list[str]] = {kind: [] for kind in WORD_KINDS}
-    reply: dict[str, list] = {kind: [] for kind in REPLY_KINDS}
+    reply: dict[str, list[Any]] = {kind: [] for kind in REPLY_KINDS}
     for language, table in tables.items():
         for section, known in (("labels", labels), ("words", words), ("reply", reply)):
             for key, terms in table.get(section, {}).items():
