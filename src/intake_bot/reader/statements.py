@@ -8,11 +8,12 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .lexicon import LABEL_FIELDS, LEXICON, or_label
 
 T = TypeVar("T")
+Item = dict[str, Any]  # a statement being read: pos, field, label, value, more (its lines), number
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def split_label(rest: str) -> tuple[str, str, str | None] | None:
 def label_statements(body: str) -> list[Statement]:
     """Every labelled item of the body, with continuation lines folded into its value."""
     statements: list[Statement] = []
-    current: dict | None = None
+    current: Item | None = None
     pos = 0
     for line in body.split("\n"):
         current = _fold_line(_table_row(line), pos, current, statements)
@@ -204,7 +205,7 @@ def _table_row(line: str) -> str:
     return line
 
 
-def _fold_line(line: str, pos: int, current: dict | None, out: list[Statement]) -> dict | None:
+def _fold_line(line: str, pos: int, current: Item | None, out: list[Statement]) -> Item | None:
     item = _ITEM.match(line)
     rest = (item.group("rest") or "") if item else ""
     if not rest:
@@ -228,14 +229,14 @@ def _fold_line(line: str, pos: int, current: dict | None, out: list[Statement]) 
     return None
 
 
-def _continues(current: dict, rest: str, bulleted: bool) -> bool:
+def _continues(current: Item, rest: str, bulleted: bool) -> bool:
     if bulleted or not current["value"].strip():
         return True
     multi = current["field"] in ("representatives", "certificates", "emergency")
     return multi and bool(re.search(r"@|https?://|crt\.sh|\+?\d[\d ()-]{6,}", rest)) and len(rest) < 160
 
 
-def _close(current: dict | None, out: list[Statement]) -> None:
+def _close(current: Item | None, out: list[Statement]) -> None:
     if current:
         value = "\n".join([current["value"], *current["more"]]).strip()
         out.append(Statement(current["pos"], current["field"], current["label"], value, current["number"]))

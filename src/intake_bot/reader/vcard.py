@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..records import Attachment, Representative
 from .contacts import emails_in
@@ -77,7 +78,7 @@ def read_cards(payload: bytes) -> list[Card]:
         return []
 
 
-def _card(component) -> Card | None:  # vobject.base.Component
+def _card(component: Any) -> Card | None:  # vobject.base.Component
     name = _text(_first(component, "fn"))
     if not name:
         n = _first(component, "n")
@@ -102,17 +103,17 @@ def _card(component) -> Card | None:  # vobject.base.Component
     )
 
 
-def _first(component, key: str):
+def _first(component: Any, key: str) -> Any:
     values = component.contents.get(key) or []
     return values[0] if values else None
 
 
-def _text(line) -> str | None:
+def _text(line: Any) -> str | None:
     value = getattr(line, "value", None) if line is not None else None
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _preference(line) -> int:
+def _preference(line: Any) -> int:
     """PREF first: 2.1 writes it alone (EMAIL;PREF), 3.0 as a type, 4.0 as PREF=1."""
     params = {k.upper(): [str(v).upper() for v in vs] for k, vs in getattr(line, "params", {}).items()}
     alone = [str(v).upper() for v in getattr(line, "singletonparams", [])]
@@ -132,7 +133,7 @@ def with_card_addresses(text: str, cards: list[Card]) -> str:
         edge = "" if unspaced(card.name) else r"(?<![\w-])"
         after = "" if unspaced(card.name) else r"(?![\w-])"
         pattern = re.compile(rf"{edge}{re.escape(card.name)}{after}(?!\s*[<(\[]?\s*[\w.+'-]+@)")
-        text = pattern.sub(lambda m, c=card: f"{m.group(0)} {_written(c)}", text, count=MAX_MENTIONS)
+        text = pattern.sub(_followed_by(_written(card)), text, count=MAX_MENTIONS)
     unnamed = [card for card in cards if card.emails[0] not in text.lower()]
     if unnamed:
         text = _points_to_cards.sub(
@@ -160,3 +161,7 @@ _REPRESENTATIVES = or_label("representatives", or_words("representative", re.com
 _points_to_cards = re.compile(
     rf"^(?=[^\n]*(?:{_CARDS.pattern}))(?=[^\n]*(?:{_REPRESENTATIVES.pattern}))[^\n]*", re.M
 )
+
+
+def _followed_by(words: str) -> Callable[[re.Match[str]], str]:
+    return lambda name: f"{name.group(0)} {words}"

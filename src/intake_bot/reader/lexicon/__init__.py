@@ -126,8 +126,11 @@ def _casings(term: str) -> set[str]:
     }
 
 
+Trie = dict[str, "Trie"]  # character -> the rest of the words; "" marks where a word ends
+
+
 def _trie_regex(words: list[str], bounded_start: bool) -> str:
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for word in words:
         node = trie
         for char in word:
@@ -138,7 +141,7 @@ def _trie_regex(words: list[str], bounded_start: bool) -> str:
     return _node_regex(trie, r"(?<!\w.)" if bounded_start else "")
 
 
-def _node_regex(node: dict[str, dict], after_first: str = "") -> str:
+def _node_regex(node: Trie, after_first: str = "") -> str:
     branches = [
         (r"\s+" if char == " " else re.escape(char)) + after_first + _node_regex(child)
         for char, child in sorted(node.items())
