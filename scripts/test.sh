@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (also what CI runs): installs what the tests need (Dovecot and PostgreSQL from
-# Debian's packages included), then runs ruff and the whole pytest suite twice against real servers
+# Debian's packages included), then runs ruff, mypy and the whole pytest suite twice against real servers
 # it starts: on SQLite and on PostgreSQL (INTAKE_TEST_DB=postgresql).
 #
 # The two runs go side by side: most of a run's time is spent waiting on servers and subprocesses,
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 bash scripts/venv.sh test
 .venv/bin/ruff check src tests
+.venv/bin/python -m mypy  # pyproject.toml [tool.mypy]: the package, its pure modules strictly
 
 if [ "${INTAKE_TEST_SERIAL:-}" = 1 ]; then
     echo "== tests on SQLite"
