@@ -28,9 +28,29 @@ def parsed(body: str, subject: str = "Application", sender: str = "Ana Lima <ana
 
 
 def test_every_language_has_every_section():
-    assert {"en", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "ja", "zh", "ko", "tr", "sv"} <= set(
-        LEXICON.languages
-    )
+    assert {
+        "en",
+        "de",
+        "fr",
+        "es",
+        "it",
+        "nl",
+        "pt",
+        "pl",
+        "cs",
+        "ja",
+        "zh",
+        "ko",
+        "tr",
+        "sv",
+        "da",
+        "nb",
+        "fi",
+        "el",
+        "hu",
+        "ro",
+        "sk",
+    } <= set(LEXICON.languages)
     for path in Path(load.__code__.co_filename).parent.glob("*.toml"):
         text = path.read_text("utf-8")
         for section in ("[labels]", "[categories]", "[words]"):
@@ -347,3 +367,206 @@ def test_every_reply_header_ends_the_new_text():
     for opening, verb in _terms("reply", "attribution"):
         text = f"New text.\n\n{opening} 1.12.2026 Jane Roe {verb}:\nOld text.\n"
         assert strip_quoted(text).rstrip() == "New text.", (opening, verb)
+
+
+# Short applications in the languages added after the first fourteen: labels, category names, the vote and
+# the emergency contact as a native writer puts them, and a signature with a legal form and a sign-off.
+# (language, sender, subject, body, category, organisation, web site, representatives, emergency contact)
+APPLICATIONS_IN_MORE_LANGUAGES = [
+    (
+        "da",
+        "Mette Kjær <mette.kjaer@nordsigil.test>",
+        "Ansøgning om medlemskab i S/MIME-arbejdsgruppen",
+        """Kære CA/Browser Forum,
+
+Vi ansøger hermed om medlemskab af S/MIME Certificate Working Group som certifikatudsteder.
+
+Medlemskategori: Certifikatudsteder
+Virksomhedens navn: Nordsigil Tillidstjenester A/S
+Hjemmeside: https://www.nordsigil.test
+Stemmeberettiget repræsentant: Mette Kjær <mette.kjaer@nordsigil.test>
+Suppleant: Rasmus Holm <rasmus.holm@nordsigil.test>
+Nødkontakt: pki-beredskab@nordsigil.test, +45 33 12 34 56
+
+IPR-aftalen er underskrevet og vedhæftet.
+
+Med venlig hilsen
+Mette Kjær
+Leder af PKI-drift
+Nordsigil Tillidstjenester A/S
+""",
+        "certificate_issuer",
+        "Nordsigil Tillidstjenester A/S",
+        "https://www.nordsigil.test",
+        [("mette.kjaer@nordsigil.test", True), ("rasmus.holm@nordsigil.test", False)],
+        "pki-beredskab@nordsigil.test",
+    ),
+    (
+        "nb",
+        "Ingrid Berg <ingrid.berg@fjordpost.test>",
+        "Søknad om medlemskap",
+        """Hei,
+
+Vi ønsker å bli medlem av S/MIME-arbeidsgruppen som sertifikatforbruker. Vi utvikler e-postklienten Fjordpost.
+
+Organisasjonsnavn: Fjordpost AS
+Nettside: https://fjordpost.test
+Representanter:
+- Ingrid Berg, ingrid.berg@fjordpost.test (stemmeberettiget)
+- Ola Nordmann, ola.nordmann@fjordpost.test (vara)
+Nødkontakt: sikkerhet-vakt@fjordpost.test, +47 22 33 44 55
+
+Vennlig hilsen
+Ingrid Berg
+Produktsjef, Fjordpost AS
+""",
+        "certificate_consumer",
+        "Fjordpost AS",
+        "https://fjordpost.test",
+        [("ingrid.berg@fjordpost.test", True), ("ola.nordmann@fjordpost.test", False)],
+        "sikkerhet-vakt@fjordpost.test",
+    ),
+    (
+        "fi",
+        "Aino Virtanen <aino.virtanen@revontuli.test>",
+        "Jäsenhakemus: S/MIME-työryhmä",
+        """Hyvä vastaanottaja,
+
+Haemme jäsenyyttä S/MIME-työryhmään kiinnostuneena osapuolena.
+
+Organisaation nimi: Revontuli Turvallisuus Oy
+Verkkosivusto: https://www.revontuli.test
+Äänivaltainen edustaja: Aino Virtanen <aino.virtanen@revontuli.test>
+Varaedustaja: Mikko Laine <mikko.laine@revontuli.test>
+Hätäyhteyshenkilö: tietoturva-paivystys@revontuli.test, +358 9 1234 5678
+
+Ystävällisin terveisin
+Aino Virtanen
+Tietoturvajohtaja
+Revontuli Turvallisuus Oy
+""",
+        "interested_party",
+        "Revontuli Turvallisuus Oy",
+        "https://www.revontuli.test",
+        [("aino.virtanen@revontuli.test", True), ("mikko.laine@revontuli.test", False)],
+        "tietoturva-paivystys@revontuli.test",
+    ),
+    (
+        "el",
+        "Νίκος Παπαδόπουλος <n.papadopoulos@aigaio-trust.test>",
+        "Αίτηση ένταξης στην ομάδα εργασίας S/MIME",
+        """Αξιότιμοι κύριοι,
+
+Με το παρόν υποβάλλουμε αίτηση ένταξης στην ομάδα εργασίας S/MIME ως εκδότης πιστοποιητικών.
+
+Κατηγορία μέλους: Εκδότης πιστοποιητικών (Certificate Issuer)
+Επωνυμία: Aigaio Trust Services A.E.
+Ιστότοπος: https://www.aigaio-trust.test
+Εκπρόσωπος με δικαίωμα ψήφου: Νίκος Παπαδόπουλος <n.papadopoulos@aigaio-trust.test>
+Αναπληρωτής εκπρόσωπος: Ελένη Γεωργίου <e.georgiou@aigaio-trust.test>
+Επαφή έκτακτης ανάγκης: soc-24x7@aigaio-trust.test, +30 210 555 0100
+
+Με εκτίμηση,
+Νίκος Παπαδόπουλος
+Διευθυντής Συμμόρφωσης
+Aigaio Trust Services A.E.
+""",
+        "certificate_issuer",
+        "Aigaio Trust Services A.E.",
+        "https://www.aigaio-trust.test",
+        [("n.papadopoulos@aigaio-trust.test", True), ("e.georgiou@aigaio-trust.test", False)],
+        "soc-24x7@aigaio-trust.test",
+    ),
+    (
+        "hu",
+        "Kovács Eszter <eszter.kovacs@dunahitel.test>",
+        "Csatlakozási kérelem – S/MIME munkacsoport",
+        """Tisztelt CA/Browser Fórum!
+
+Szervezetünk tanúsítványkibocsátóként szeretne csatlakozni az S/MIME munkacsoporthoz.
+
+Tagsági kategória: Tanúsítványkibocsátó
+Szervezet neve: Dunahitel Bizalmi Szolgáltató Zrt.
+Weboldal: https://dunahitel.test
+Szavazó képviselő: Kovács Eszter <eszter.kovacs@dunahitel.test>
+Helyettes képviselő: Nagy Péter <peter.nagy@dunahitel.test>
+Vészhelyzeti kapcsolattartó: ugyelet-pki@dunahitel.test, +36 1 555 0123
+
+Üdvözlettel:
+Kovács Eszter
+megfelelőségi vezető
+Dunahitel Bizalmi Szolgáltató Zrt.
+""",
+        "certificate_issuer",
+        "Dunahitel Bizalmi Szolgáltató Zrt.",
+        "https://dunahitel.test",
+        [("eszter.kovacs@dunahitel.test", True), ("peter.nagy@dunahitel.test", False)],
+        "ugyelet-pki@dunahitel.test",
+    ),
+    (
+        "ro",
+        "Andrei Popescu <andrei.popescu@carpatmail.test>",
+        "Cerere de aderare la grupul de lucru S/MIME",
+        """Stimate doamne și domni,
+
+Dorim să aderăm la grupul de lucru S/MIME în calitate de membru asociat.
+
+Categoria de membru: Membru asociat
+Denumirea organizației: CarpatMail Software S.R.L.
+Site web: https://www.carpatmail.test
+Reprezentant cu drept de vot: Andrei Popescu <andrei.popescu@carpatmail.test>
+Reprezentant supleant: Ioana Dumitrescu <ioana.dumitrescu@carpatmail.test>
+Contact de urgență: securitate-urgente@carpatmail.test, +40 21 555 0199
+
+Cu stimă,
+Andrei Popescu
+Director tehnic, CarpatMail Software S.R.L.
+""",
+        "associate_member",
+        "CarpatMail Software S.R.L.",
+        "https://www.carpatmail.test",
+        [("andrei.popescu@carpatmail.test", True), ("ioana.dumitrescu@carpatmail.test", False)],
+        "securitate-urgente@carpatmail.test",
+    ),
+    (
+        "sk",
+        "Martin Horváth <martin.horvath@tatrasign.test>",
+        "Žiadosť o členstvo v pracovnej skupine S/MIME",
+        """Dobrý deň,
+
+týmto žiadame o členstvo v pracovnej skupine S/MIME ako spotrebiteľ certifikátov.
+
+Názov organizácie: TatraSign s.r.o.
+Webové sídlo: https://tatrasign.test
+Hlasujúci zástupca: budem to ja, martin.horvath@tatrasign.test
+Ďalší zástupca: Zuzana Kováčová <zuzana.kovacova@tatrasign.test>
+Núdzový kontakt: bezpecnost-pohotovost@tatrasign.test, +421 2 5555 0100
+
+S pozdravom
+Martin Horváth
+vedúci vývoja, TatraSign s.r.o.
+""",
+        "certificate_consumer",
+        "TatraSign s.r.o.",
+        "https://tatrasign.test",
+        [("martin.horvath@tatrasign.test", True), ("zuzana.kovacova@tatrasign.test", False)],
+        "bezpecnost-pohotovost@tatrasign.test",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject", "body", "category", "organization", "website", "representatives", "emergency"),
+    [case[1:] for case in APPLICATIONS_IN_MORE_LANGUAGES],
+    ids=[case[0] for case in APPLICATIONS_IN_MORE_LANGUAGES],
+)
+def test_an_application_in_more_languages_is_read_and_recognised(
+    sender, subject, body, category, organization, website, representatives, emergency
+):
+    p = parsed(body, subject=subject, sender=sender)
+    found = read(p)
+    assert found.category == Category(category)
+    assert (found.organization_name, found.website_url) == (organization, website)
+    assert [(r.email, r.voting) for r in found.representatives] == representatives
+    assert found.emergency_contact and found.emergency_contact.email == emergency
+    assert looks_like_application(p, found)
