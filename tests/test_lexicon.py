@@ -28,28 +28,8 @@ def parsed(body: str, subject: str = "Application", sender: str = "Ana Lima <ana
 
 
 def test_every_language_has_every_section():
-    assert {
-        "en",
-        "de",
-        "fr",
-        "es",
-        "it",
-        "nl",
-        "pt",
-        "pl",
-        "cs",
-        "ja",
-        "zh",
-        "ko",
-        "tr",
-        "sv",
-        "da",
-        "nb",
-        "fi",
-        "el",
-        "hu",
-        "ro",
-        "sk",
+    assert {"en", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "ja", "zh", "ko", "tr", "sv"} | {
+        case[0] for case in APPLICATIONS_IN_MORE_LANGUAGES
     } <= set(LEXICON.languages)
     for path in Path(load.__code__.co_filename).parent.glob("*.toml"):
         text = path.read_text("utf-8")
@@ -551,6 +531,205 @@ vedúci vývoja, TatraSign s.r.o.
         "https://tatrasign.test",
         [("martin.horvath@tatrasign.test", True), ("zuzana.kovacova@tatrasign.test", False)],
         "bezpecnost-pohotovost@tatrasign.test",
+    ),
+    (
+        "sl",
+        "Maja Novak <maja.novak@triglavsign.test>",
+        "Prošnja za včlanitev v delovno skupino S/MIME",
+        """Spoštovani,
+
+v imenu našega podjetja vlagamo prošnjo za članstvo v delovni skupini S/MIME kot izdajatelj potrdil.
+
+Kategorija članstva: izdajatelj potrdil (Certificate Issuer)
+Naziv podjetja: Triglav Sign d.o.o.
+Spletna stran: https://www.triglavsign.test
+Predstavnik z glasovalno pravico: Maja Novak <maja.novak@triglavsign.test>
+Namestnik: Luka Kranjc <luka.kranjc@triglavsign.test>
+Kontakt za nujne primere: varnost-dezurstvo@triglavsign.test, +386 1 555 0100
+
+Lep pozdrav,
+Maja Novak
+vodja skladnosti, Triglav Sign d.o.o.
+""",
+        "certificate_issuer",
+        "Triglav Sign d.o.o.",
+        "https://www.triglavsign.test",
+        [("maja.novak@triglavsign.test", True), ("luka.kranjc@triglavsign.test", False)],
+        "varnost-dezurstvo@triglavsign.test",
+    ),
+    (
+        "et",
+        "Kadri Tamm <kadri.tamm@saaremail.test>",
+        "Liikmeks astumise taotlus",
+        """Tere,
+
+Soovime liituda S/MIME töörühmaga sertifikaatide kasutajana: arendame e-posti klienti SaareMail.
+
+Ettevõtte nimi: SaareMail OÜ
+Veebileht: https://saaremail.test
+Hääleõiguslik esindaja: Kadri Tamm <kadri.tamm@saaremail.test>
+Asendaja: Peeter Kask <peeter.kask@saaremail.test>
+Hädaabikontakt: turva-valve@saaremail.test, +372 600 1234
+
+Lugupidamisega
+Kadri Tamm
+tootejuht, SaareMail OÜ
+""",
+        "certificate_consumer",
+        "SaareMail OÜ",
+        "https://saaremail.test",
+        [("kadri.tamm@saaremail.test", True), ("peeter.kask@saaremail.test", False)],
+        "turva-valve@saaremail.test",
+    ),
+    (
+        "lv",
+        "Jānis Bērziņš <janis.berzins@daugavatrust.test>",
+        "Pieteikums dalībai S/MIME darba grupā",
+        """Labdien!
+
+Vēlamies pievienoties S/MIME darba grupai kā ieinteresētā puse.
+
+Organizācijas nosaukums: Daugava Trust SIA
+Tīmekļa vietne: https://www.daugavatrust.test
+Balsstiesīgais pārstāvis: Jānis Bērziņš <janis.berzins@daugavatrust.test>
+Pārstāvja aizvietotāja: Līga Ozola <liga.ozola@daugavatrust.test>
+Ārkārtas kontaktpersona: drosiba-dezurants@daugavatrust.test, +371 6700 1234
+
+Ar cieņu
+Jānis Bērziņš
+valdes loceklis, Daugava Trust SIA
+""",
+        "interested_party",
+        "Daugava Trust SIA",
+        "https://www.daugavatrust.test",
+        [("janis.berzins@daugavatrust.test", True), ("liga.ozola@daugavatrust.test", False)],
+        "drosiba-dezurants@daugavatrust.test",
+    ),
+    (
+        "lt",
+        "Rūta Kazlauskienė <ruta.kazlauskiene@gintarosertifikatai.test>",
+        "Paraiška dėl narystės S/MIME darbo grupėje",
+        """Laba diena,
+
+Prašome priimti mūsų bendrovę į S/MIME darbo grupę kaip sertifikatų išdavėją.
+
+Narystės kategorija: sertifikatų išdavėjas (Certificate Issuer)
+Įmonės pavadinimas: Gintaro sertifikatai UAB
+Interneto svetainė: https://gintarosertifikatai.test
+Atstovas su balsavimo teise: Rūta Kazlauskienė <ruta.kazlauskiene@gintarosertifikatai.test>
+Pavaduotojas: Tomas Petrauskas <tomas.petrauskas@gintarosertifikatai.test>
+Avarinis kontaktas: saugumo-budejimas@gintarosertifikatai.test, +370 5 210 0000
+
+Pagarbiai
+Rūta Kazlauskienė
+Atitikties vadovė, Gintaro sertifikatai UAB
+""",
+        "certificate_issuer",
+        "Gintaro sertifikatai UAB",
+        "https://gintarosertifikatai.test",
+        [
+            ("ruta.kazlauskiene@gintarosertifikatai.test", True),
+            ("tomas.petrauskas@gintarosertifikatai.test", False),
+        ],
+        "saugumo-budejimas@gintarosertifikatai.test",
+    ),
+    (
+        "sr",
+        "Milan Jovanović <milan.jovanovic@dunavposta.test>",
+        "Zahtev za članstvo u radnoj grupi S/MIME",
+        """Poštovani,
+
+Ovim putem podnosimo zahtev za članstvo u radnoj grupi S/MIME kao korisnik sertifikata; razvijamo klijent za e-poštu.
+
+Naziv kompanije: Dunav Pošta d.o.o.
+Veb sajt: https://www.dunavposta.test
+Predstavnik sa pravom glasa: Milan Jovanović <milan.jovanovic@dunavposta.test>
+Zamenik: Jelena Petrović <jelena.petrovic@dunavposta.test>
+Kontakt za hitne slučajeve: bezbednost-dezurni@dunavposta.test, +381 11 555 0100
+
+Srdačan pozdrav,
+Milan Jovanović
+tehnički direktor, Dunav Pošta d.o.o.
+""",
+        "certificate_consumer",
+        "Dunav Pošta d.o.o.",
+        "https://www.dunavposta.test",
+        [("milan.jovanovic@dunavposta.test", True), ("jelena.petrovic@dunavposta.test", False)],
+        "bezbednost-dezurni@dunavposta.test",
+    ),
+    (
+        "bg",
+        "Георги Иванов <georgi.ivanov@balkantrust.test>",
+        "Заявление за членство в работната група S/MIME",
+        """Уважаеми дами и господа,
+
+Бихме искали да се присъединим към работната група S/MIME като асоцииран член.
+
+Категория членство: асоцииран член (Associate Member)
+Наименование на дружеството: Balkan Trust EOOD
+Уебсайт: https://www.balkantrust.test
+Представител с право на глас: Георги Иванов <georgi.ivanov@balkantrust.test>
+Заместник: Мария Петрова <maria.petrova@balkantrust.test>
+Контакт при спешни случаи: sigurnost-dezhurni@balkantrust.test, +359 2 555 0100
+
+С уважение,
+Георги Иванов
+Управител, Balkan Trust EOOD
+""",
+        "associate_member",
+        "Balkan Trust EOOD",
+        "https://www.balkantrust.test",
+        [("georgi.ivanov@balkantrust.test", True), ("maria.petrova@balkantrust.test", False)],
+        "sigurnost-dezhurni@balkantrust.test",
+    ),
+    (
+        "uk",
+        "Олена Коваленко <olena.kovalenko@dniprosign.test>",
+        "Заявка на членство в робочій групі S/MIME",
+        """Шановні колеги,
+
+Просимо прийняти нашу компанію до робочої групи S/MIME як видавця сертифікатів.
+
+Категорія членства: видавець сертифікатів (Certificate Issuer)
+Назва організації: ТОВ «Дніпро Сайн»
+Вебсайт: https://dniprosign.test
+Представник з правом голосу: Олена Коваленко <olena.kovalenko@dniprosign.test>
+Заступник: Андрій Шевченко <andrii.shevchenko@dniprosign.test>
+Контакт для інцидентів: cert-cherhovyi@dniprosign.test, +380 44 555 0100
+
+З повагою,
+Олена Коваленко
+керівниця з відповідності, ТОВ «Дніпро Сайн»
+""",
+        "certificate_issuer",
+        "ТОВ «Дніпро Сайн»",
+        "https://dniprosign.test",
+        [("olena.kovalenko@dniprosign.test", True), ("andrii.shevchenko@dniprosign.test", False)],
+        "cert-cherhovyi@dniprosign.test",
+    ),
+    (
+        "ru",
+        "Дмитрий Соколов <d.sokolov@severmail.test>",
+        "Заявка на вступление в рабочую группу S/MIME",
+        """Здравствуйте!
+
+Просим рассмотреть заявку нашей компании на вступление в рабочую группу S/MIME в качестве потребителя сертификатов: мы разрабатываем почтовый клиент.
+
+Наименование организации: ООО «Север Мейл»
+Сайт: https://www.severmail.test
+Представитель с правом голоса: я сам, d.sokolov@severmail.test
+Заместитель: Анна Морозова <a.morozova@severmail.test>
+Экстренный контакт: soc-dezhurnyi@severmail.test, +7 495 555 0100
+
+С уважением,
+Дмитрий Соколов
+технический директор, ООО «Север Мейл»
+""",
+        "certificate_consumer",
+        "ООО «Север Мейл»",
+        "https://www.severmail.test",
+        [("d.sokolov@severmail.test", True), ("a.morozova@severmail.test", False)],
+        "soc-dezhurnyi@severmail.test",
     ),
 ]
 
