@@ -731,6 +731,129 @@ tehnički direktor, Dunav Pošta d.o.o.
         [("d.sokolov@severmail.test", True), ("a.morozova@severmail.test", False)],
         "soc-dezhurnyi@severmail.test",
     ),
+    (
+        "he",
+        "Noa Levi <noa.levi@galilsign.test>",
+        "בקשת הצטרפות לקבוצת העבודה S/MIME",
+        """שלום רב,
+
+אנו מבקשים להצטרף לקבוצת העבודה S/MIME כמנפיק תעודות.
+
+קטגוריית חברות: מנפיק תעודות (Certificate Issuer)
+שם החברה: Galil Sign Ltd
+אתר אינטרנט: https://www.galilsign.test
+נציג בעל זכות הצבעה: נועה לוי <noa.levi@galilsign.test>
+ממלא מקום: יוסי כהן <yossi.cohen@galilsign.test>
+איש קשר לחירום: soc-toran@galilsign.test, +972 3 555 0100
+
+בברכה,
+נועה לוי
+מנהלת ציות, Galil Sign Ltd
+""",
+        "certificate_issuer",
+        "Galil Sign Ltd",
+        "https://www.galilsign.test",
+        [("noa.levi@galilsign.test", True), ("yossi.cohen@galilsign.test", False)],
+        "soc-toran@galilsign.test",
+    ),
+    (
+        "ar",
+        "Khalid Al-Mansouri <khalid@nakheelmail.test>",
+        "طلب انضمام إلى مجموعة عمل S/MIME",
+        """السادة المحترمون،
+
+نتقدم بطلب الانضمام إلى مجموعة عمل S/MIME بصفة مستهلك الشهادات، إذ نطور تطبيق البريد الإلكتروني Nakheel Mail.
+
+اسم الشركة: Nakheel Mail Software LLC
+الموقع الإلكتروني: https://www.nakheelmail.test
+الممثل صاحب حق التصويت: خالد المنصوري <khalid@nakheelmail.test>
+الممثل البديل: سارة الحربي <sara@nakheelmail.test>
+جهة اتصال الطوارئ: security-oncall@nakheelmail.test, +971 4 555 0100
+
+مع خالص التحية،
+خالد المنصوري
+المدير التقني، Nakheel Mail Software LLC
+""",
+        "certificate_consumer",
+        "Nakheel Mail Software LLC",
+        "https://www.nakheelmail.test",
+        [("khalid@nakheelmail.test", True), ("sara@nakheelmail.test", False)],
+        "security-oncall@nakheelmail.test",
+    ),
+    (
+        "vi",
+        "Nguyễn Văn An <an.nguyen@songhongca.test>",
+        "Đơn xin gia nhập nhóm công tác S/MIME",
+        """Kính gửi CA/Browser Forum,
+
+Chúng tôi xin gia nhập nhóm công tác S/MIME với tư cách tổ chức phát hành chứng thư.
+
+Loại thành viên: Tổ chức phát hành chứng thư (Certificate Issuer)
+Tên công ty: Song Hong CA Joint Stock Company
+Trang web: https://www.songhongca.test
+Đại diện có quyền biểu quyết: Nguyễn Văn An <an.nguyen@songhongca.test>
+Đại diện thay thế: Trần Thị Bình <binh.tran@songhongca.test>
+Liên hệ khẩn cấp: ung-cuu-su-co@songhongca.test, +84 24 5555 0100
+
+Trân trọng,
+Nguyễn Văn An
+Giám đốc tuân thủ, Song Hong CA Joint Stock Company
+""",
+        "certificate_issuer",
+        "Song Hong CA Joint Stock Company",
+        "https://www.songhongca.test",
+        [("an.nguyen@songhongca.test", True), ("binh.tran@songhongca.test", False)],
+        "ung-cuu-su-co@songhongca.test",
+    ),
+    (
+        "id",
+        "Dewi Lestari <dewi.lestari@nusantarapos.test>",
+        "Permohonan keanggotaan Kelompok Kerja S/MIME",
+        """Dengan hormat,
+
+Kami ingin bergabung dengan Kelompok Kerja S/MIME sebagai pihak yang berkepentingan.
+
+Nama perusahaan: PT Nusantara Pos Digital
+Situs web: https://nusantarapos.test
+Perwakilan dengan hak suara: saya sendiri, dewi.lestari@nusantarapos.test
+Perwakilan cadangan: Budi Santoso <budi.santoso@nusantarapos.test>
+Kontak darurat: keamanan-siaga@nusantarapos.test, +62 21 5555 0100
+
+Hormat kami,
+Dewi Lestari
+Kepala Kepatuhan, PT Nusantara Pos Digital
+""",
+        "interested_party",
+        "PT Nusantara Pos Digital",
+        "https://nusantarapos.test",
+        [("dewi.lestari@nusantarapos.test", True), ("budi.santoso@nusantarapos.test", False)],
+        "keamanan-siaga@nusantarapos.test",
+    ),
+    (
+        "th",
+        "Somchai Wongsa <somchai@chaophrayamail.test>",
+        "ใบสมัครเข้าร่วมคณะทำงาน S/MIME",
+        """เรียน CA/Browser Forum
+
+บริษัทของเราขอสมัครเป็นสมาชิกคณะทำงาน S/MIME ในฐานะสมาชิกสมทบ
+
+ประเภทสมาชิก: สมาชิกสมทบ (Associate Member)
+ชื่อบริษัท: Chao Phraya Mail Co., Ltd.
+เว็บไซต์: https://www.chaophrayamail.test
+ผู้แทนที่มีสิทธิออกเสียง: สมชาย วงศา <somchai@chaophrayamail.test>
+ผู้แทนสำรอง: สุดา ใจดี <suda@chaophrayamail.test>
+ติดต่อฉุกเฉิน: security-oncall@chaophrayamail.test, +66 2 555 0100
+
+ขอแสดงความนับถือ
+สมชาย วงศา
+ผู้อำนวยการฝ่ายเทคนิค Chao Phraya Mail Co., Ltd.
+""",
+        "associate_member",
+        "Chao Phraya Mail Co., Ltd.",
+        "https://www.chaophrayamail.test",
+        [("somchai@chaophrayamail.test", True), ("suda@chaophrayamail.test", False)],
+        "security-oncall@chaophrayamail.test",
+    ),
 ]
 
 
@@ -749,3 +872,38 @@ def test_an_application_in_more_languages_is_read_and_recognised(
     assert [(r.email, r.voting) for r in found.representatives] == representatives
     assert found.emergency_contact and found.emergency_contact.email == emergency
     assert looks_like_application(p, found)
+
+
+# The sender taking the vote in the first person, in prose. (Thai is left out: a Thai sentence has no spaces,
+# so the reader takes a short one naming the representative for a label standing alone.)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Jeg bliver selv den stemmeberettigede repræsentant.",
+        "Jeg blir selv den stemmeberettigede representanten.",
+        "Toimin itse äänivaltaisena edustajana.",
+        "Εγώ ο ίδιος θα είμαι ο εκπρόσωπος με δικαίωμα ψήφου.",
+        "A szavazó képviselő én magam leszek.",
+        "Eu voi fi reprezentantul cu drept de vot.",
+        "Hlasujúcim zástupcom budem ja sám.",
+        "Glasovalni predstavnik bom jaz sam.",
+        "Hääleõiguslik esindaja olen mina ise.",
+        "Balsstiesīgais pārstāvis būšu es pats.",
+        "Atstovas su balsavimo teise būsiu aš pats.",
+        "Predstavnik sa pravom glasa biću ja lično.",
+        "Представителят с право на глас ще бъда аз самият.",
+        "Представником з правом голосу буду я сам.",
+        "Представителем с правом голоса буду я сам.",
+        "אני עצמי אהיה הנציג בעל זכות ההצבעה.",
+        "سأكون الممثل صاحب حق التصويت بنفسي.",
+        "Chính tôi sẽ là người đại diện có quyền biểu quyết.",
+        "Saya sendiri akan menjadi perwakilan dengan hak suara.",
+    ],
+)
+def test_the_sender_takes_the_vote_in_the_first_person(sentence):
+    body = f"Hello,\n\nWe apply as a Certificate Consumer.\n\n{sentence}\nOther representative: Bob Roe <bob@acme.test>\n"
+    found = read(parsed(body, subject="SMCWG", sender="Ann Lee <ann@acme.test>"))
+    assert sorted((r.email, r.voting) for r in found.representatives) == [
+        ("ann@acme.test", True),
+        ("bob@acme.test", False),
+    ]
