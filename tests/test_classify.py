@@ -191,7 +191,7 @@ def test_mixed_signals_go_to_a_person():
 
 
 def test_application_data_without_words_of_joining_we_know_goes_to_a_person():
-    v = judged("Tagsági kategória: Certificate Issuer, S/MIME Certificate Working Group", subject="SMCWG")
+    v = judged("Aðildarflokkur: Certificate Issuer, S/MIME Certificate Working Group", subject="SMCWG")  # Icelandic
     assert v.disposition == Disposition.POSSIBLE_APPLICATION
     english = judged("The SMCWG welcomed Kestrel Trust Ltd and our other clients, who are issuers.")
     assert english.disposition == Disposition.NOT_APPLICATION  # a language we read, without intent
