@@ -8,15 +8,15 @@ import pytest
 from bot import run_cli
 from mails import make_mail
 
-# Application data in a language the lexicon does not know (Hungarian): no word of joining is read,
+# Application data in a language the lexicon does not know (Albanian): no word of joining is read,
 # so it is not answered, but neither is it lost among the unanswered.
-HUNGARIAN = """Tisztelt CA/Browser Forum!
+ALBANIAN = """Përshëndetje,
 
-Tagsági kategória: Certificate Consumer
-Szervezet neve: Példa Levelező Kft.
-Weboldal: https://www.pelda-level.test
-Képviselők: Kovács Anna <anna.kovacs@pelda-level.test>
-Vészhelyzeti kapcsolattartó: soc@pelda-level.test, +36 1 555 0199
+Kategoria e anëtarësisë: Certificate Consumer
+Emri i organizatës: Shembull Posta sh.p.k.
+Faqja e internetit: https://www.shembull-posta.test
+Përfaqësuesit: Ana Hoxha <ana.hoxha@shembull-posta.test>
+Kontakti emergjent: soc@shembull-posta.test, +355 4 555 0199
 """
 
 PITCH = """Dear CA/Browser Forum,
@@ -60,10 +60,10 @@ def export(run) -> dict:
 
 
 def test_unreadable_application_waits_in_the_inbox_and_is_opened_by_hand(run, tmp_path):
-    ingest(run, tmp_path, "hu.eml", make_mail(HUNGARIAN, subject="SMCWG", message_id="<hu-1@pelda.test>"))
+    ingest(run, tmp_path, "sq.eml", make_mail(ALBANIAN, subject="SMCWG", message_id="<sq-1@shembull.test>"))
     data = export(run)
     assert data["applications"] == []
-    assert {"message_id": "<hu-1@pelda.test>", "disposition": "possible_application"} in data[
+    assert {"message_id": "<sq-1@shembull.test>", "disposition": "possible_application"} in data[
         "other_messages"
     ]
 
@@ -75,7 +75,7 @@ def test_unreadable_application_waits_in_the_inbox_and_is_opened_by_hand(run, tm
     assert "id,received_at,message_id,from,subject,disposition,why" in run("inbox", "--csv")[1]
     assert "Make an application of one" in run("inbox")[1]
 
-    code, out, _ = run("open", "hu-1@pelda.test", "--by", "jane")  # the Message-ID without brackets
+    code, out, _ = run("open", "sq-1@shembull.test", "--by", "jane")  # the Message-ID without brackets
     assert code == 0 and "SMCWG-2026-0001 opened" in out
     (app,) = export(run)["applications"]
     assert app["category"] == "certificate_consumer"
@@ -84,7 +84,7 @@ def test_unreadable_application_waits_in_the_inbox_and_is_opened_by_hand(run, tm
     assert any(e["actor"] == "jane" and e["kind"] == "opened_by_staff" for e in history)
     assert run("inbox", "--json")[1].strip() == "[]"
     assert "possible application" not in run("status")[2]
-    assert run("open", "hu-1@pelda.test")[0] == 2  # already an application
+    assert run("open", "sq-1@shembull.test")[0] == 2  # already an application
 
 
 def test_open_by_inbox_id_with_a_category(run, tmp_path):
@@ -118,6 +118,6 @@ def test_a_pitch_that_also_applies_is_for_a_person(run, tmp_path):
 
 
 def test_terminal_output_has_no_control_characters(run, tmp_path):
-    ingest(run, tmp_path, "hu.eml", make_mail(HUNGARIAN, subject="SMCWG \x1b[31mred"))
+    ingest(run, tmp_path, "sq.eml", make_mail(ALBANIAN, subject="SMCWG \x1b[31mred"))
     out = run("inbox")[1]
     assert "\x1b" not in out
