@@ -39,6 +39,22 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     return code, out, err
 
 
+def smtp_section(sink: SmtpSink) -> list[str]:
+    """The [smtp] lines reaching `sink`; its password by environment (SMTP_PASSWORD_ENV)."""
+    smtp = sink.smtp_settings()
+    return [
+        "[smtp]",
+        f'host = "{smtp.host}"',
+        f"port = {smtp.port}",
+        f'security = "{smtp.security}"',
+        f'ca_file = "{smtp.ca_file}"',
+        f'username = "{smtp.username}"',
+        f'password_env = "{SMTP_PASSWORD_ENV}"',
+        'from_address = "questions@cabforum.org"',
+        "timeout = 5",
+    ]
+
+
 def write_config(
     directory: Path,
     dovecot: Dovecot,
@@ -79,18 +95,7 @@ def write_config(
     if imap_extra:
         lines.append(imap_extra)
     if sink is not None:
-        smtp = sink.smtp_settings()
-        lines += [
-            "[smtp]",
-            f'host = "{smtp.host}"',
-            f"port = {smtp.port}",
-            f'security = "{smtp.security}"',
-            f'ca_file = "{smtp.ca_file}"',
-            f'username = "{smtp.username}"',
-            f'password_env = "{SMTP_PASSWORD_ENV}"',
-            'from_address = "questions@cabforum.org"',
-            "timeout = 5",
-        ]
+        lines += smtp_section(sink)
     if extra:  # further sections, e.g. "[intake]\nstaff_addresses = [...]"
         lines.append(extra)
     path = directory / "intake-bot.toml"

@@ -1,6 +1,6 @@
 import pytest
 
-from intake_bot.classify import application_verdict, classify, looks_like_application
+from intake_bot.classify import application_verdict, classify
 from intake_bot.parse import parse_email
 from intake_bot.records import QUESTION_ABOUT_JOINING, Category, Disposition, Extraction, Representative
 from mails import make_mail
@@ -77,21 +77,23 @@ def test_delivery_report_is_a_bounce():
     assert verdict(raw).disposition == Disposition.BOUNCE
 
 
+def is_application(parsed, extraction) -> bool:
+    return application_verdict(parsed, extraction).disposition is Disposition.APPLICATION
+
+
 def test_a_question_is_not_an_application():
     p = parse_email(make_mail("Where can I find the latest S/MIME BRs?", subject="BR question"))
-    assert not looks_like_application(p, Extraction())
+    assert not is_application(p, Extraction())
 
 
 def test_intent_and_category_alone_is_an_application():
     p = parse_email(make_mail("We want to join the SMCWG as a certificate consumer.", subject="Joining"))
-    assert looks_like_application(p, Extraction(category=Category.CERTIFICATE_CONSUMER))
+    assert is_application(p, Extraction(category=Category.CERTIFICATE_CONSUMER))
 
 
 def test_data_without_intent_is_not_an_application():
     p = parse_email(make_mail("Our website is https://example.org, call +1 555 0100.", subject="hello"))
-    assert not looks_like_application(
-        p, Extraction(website_url="https://example.org", organization_name="Example")
-    )
+    assert not is_application(p, Extraction(website_url="https://example.org", organization_name="Example"))
 
 
 @pytest.mark.parametrize(
@@ -114,7 +116,7 @@ def test_data_without_intent_is_not_an_application():
 def test_asking_how_to_join_is_a_question_until_someone_applies(subject, body, application):
     p = parse_email(make_mail(f"Hello,\n\n{body}\n\nThanks\n", subject=subject))
     stated = Extraction(category=Category.INTERESTED_PARTY, website_url="https://k.test")
-    assert looks_like_application(p, stated) is application
+    assert is_application(p, stated) is application
 
 
 def test_a_question_with_a_representative_named_is_an_application():
@@ -122,7 +124,7 @@ def test_a_question_with_a_representative_named_is_an_application():
         make_mail("Hello,\n\nHow do we join as an Interested Party? Rep: jane@k.test\n", subject="SMCWG")
     )
     reps = (Representative(name=None, email="jane@k.test", voting=False),)
-    assert looks_like_application(p, Extraction(category=Category.INTERESTED_PARTY, representatives=reps))
+    assert is_application(p, Extraction(category=Category.INTERESTED_PARTY, representatives=reps))
 
 
 # ---------------------------------------------------------------- who is applying? (application_verdict)
@@ -191,7 +193,9 @@ def test_mixed_signals_go_to_a_person():
 
 
 def test_application_data_without_words_of_joining_we_know_goes_to_a_person():
-    v = judged("Aðildarflokkur: Certificate Issuer, S/MIME Certificate Working Group", subject="SMCWG")  # Icelandic
+    v = judged(
+        "Aðildarflokkur: Certificate Issuer, S/MIME Certificate Working Group", subject="SMCWG"
+    )  # Icelandic
     assert v.disposition == Disposition.POSSIBLE_APPLICATION
     english = judged("The SMCWG welcomed Kestrel Trust Ltd and our other clients, who are issuers.")
     assert english.disposition == Disposition.NOT_APPLICATION  # a language we read, without intent

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot import SMTP_PASSWORD_ENV, Bot, all_replies, parse, received_ids, run_cli
+from bot import SMTP_PASSWORD_ENV, Bot, all_replies, parse, received_ids, run_cli, smtp_section
 from mails import make_mail
 from mailservers import SmtpSink, free_ports
 
@@ -41,18 +41,7 @@ def lmtp_bot(directory: Path, database_url: str, sink: SmtpSink | None, extra: s
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
     if sink is not None:
-        smtp = sink.smtp_settings()
-        lines += [
-            "[smtp]",
-            f'host = "{smtp.host}"',
-            f"port = {smtp.port}",
-            f'security = "{smtp.security}"',
-            f'ca_file = "{smtp.ca_file}"',
-            f'username = "{smtp.username}"',
-            f'password_env = "{SMTP_PASSWORD_ENV}"',
-            'from_address = "questions@cabforum.org"',
-            "timeout = 5",
-        ]
+        lines += smtp_section(sink)
         env[SMTP_PASSWORD_ENV] = sink.password
     config = directory / "intake-bot.toml"
     config.write_text("\n".join(lines) + "\n" + extra)

@@ -138,10 +138,9 @@ def config_file(settings: Settings, tmp_path) -> str:
 def summaries(s) -> dict[str, tuple]:
     """(organisation, category, needs review) of each application: as stored, and as folding and
     assessing its field statements gives them."""
-    fields = repo.all_current_fields(s)
     stored, folded = {}, {}
     for app in s.scalars(select(Application)):
-        f = fields[app.id]
+        f = repo.current_fields(s, app.id)
         review = assess(f, app.working_group, received_at=as_utc(app.created_at)).review
         stored[app.reference] = (app.organization_name, app.category, app.needs_review)
         folded[app.reference] = (f["organization_name"], f["category"], bool(review))

@@ -1,6 +1,6 @@
 """Pure: what kind of message is this? Automatic mail is never answered (RFC 3834).
 
-Most mail to questions@cabforum.org is not an application, so `looks_like_application`
+Most mail to questions@cabforum.org is not an application, so `application_verdict`
 is conservative: it needs both an intent to join and stated application data.
 """
 
@@ -85,10 +85,6 @@ def classify(parsed: ParsedEmail, own_addresses: frozenset[str] = frozenset()) -
     if _NO_REPLY_SENDER.match(sender):
         return Classification(Disposition.AUTO_REPLY, f"no-reply sender {sender}", True)
     return Classification(Disposition.APPLICATION, "written by a person", False)
-
-
-def looks_like_application(parsed: ParsedEmail, extraction: Extraction) -> bool:
-    return application_verdict(parsed, extraction).disposition == Disposition.APPLICATION
 
 
 def application_verdict(parsed: ParsedEmail, extraction: Extraction) -> Classification:

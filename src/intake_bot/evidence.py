@@ -634,7 +634,9 @@ def _utf8_string(der: bytes) -> str:
     return der[start : start + length].decode("utf-8", "replace")
 
 
-def certificate_problems(info: dict[str, Any], purpose: str = "smime", at: datetime | None = None) -> list[str]:
+def certificate_problems(
+    info: dict[str, Any], purpose: str = "smime", at: datetime | None = None
+) -> list[str]:
     """Why a certificate (its facts as stored) is not evidence for the purpose; [] when it qualifies."""
     eku, prefixes, what = PURPOSES.get(purpose, PURPOSES["smime"])
     problems = []

@@ -261,4 +261,3 @@ PROFILES: dict[str, Profile] = {
 
 def required(profile: Profile, category: str | None) -> tuple[str, ...]:
     return profile.get(category) or profile[None]
-

@@ -20,7 +20,9 @@ def extract_ipr(parsed: ParsedEmail, body: str = "", sent_at: datetime | None = 
     Forum form only when its name (or, for a lone PDF, the message) says it is the agreement."""
     mentioned = bool(_IPR_MENTION.search(body))
     pdfs = [a for a in parsed.attachments if _is_pdf(a)]
-    candidates: list[tuple[tuple[int, tuple[int, ...], int], int, tuple[int, Attachment], evidence.IprCheck]] = []
+    candidates: list[
+        tuple[tuple[int, tuple[int, ...], int], int, tuple[int, Attachment], evidence.IprCheck]
+    ] = []
     for position, attachment in enumerate(parsed.attachments, start=1):
         is_image = attachment.content_type in _IMAGE_TYPES
         named = bool(_IPR_NAME.search(attachment.filename))

@@ -52,11 +52,6 @@ def opaque(url: str) -> bool:
     return bool(_OPAQUE_HOST.search(_host(url)))
 
 
-def is_wrapped(url: str) -> bool:
-    """Whether the URL is one of the wrappers this module knows (unwrappable or not)."""
-    return opaque(url) or _unwrap_once(url) not in (None, url)
-
-
 def _unwrap_once(url: str) -> str | None:
     if len(url) > MAX_URL or not url.lower().startswith(("http://", "https://")):
         return None

@@ -114,22 +114,6 @@ def current_fields(s: Session, application_id: int) -> Fields:
     return fold(extracted, staff)
 
 
-def all_current_fields(s: Session) -> dict[int, Fields]:
-    """Every application's fields in one query (for listings)."""
-    extracted: dict[int, list[tuple[str, Any]]] = {}
-    staff: dict[int, list[tuple[str, Any]]] = {}
-    for app_id, name, value, source in s.execute(
-        select(FieldValue.application_id, FieldValue.field, FieldValue.value, FieldValue.source).order_by(
-            FieldValue.id
-        )
-    ):
-        (staff if source == FieldSource.STAFF else extracted).setdefault(app_id, []).append(
-            (name, value["v"])
-        )
-    ids = set(extracted) | set(staff)
-    return {i: fold(extracted.get(i, []), staff.get(i, [])) for i in ids}
-
-
 def add_field_values(
     s: Session,
     app_id: int,

@@ -84,11 +84,6 @@ def unspaced(text: str) -> bool:
     return bool(_UNSPACED.search(text))
 
 
-def term_pattern(term: str) -> str:
-    """One term as a regular expression (see the module's doc for the syntax)."""
-    return compile_terms([term]).pattern
-
-
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
     """Every term as one pattern. Terms are grouped by the boundaries they need and each group is one
     trie (shared beginnings written once), so that matching picks a branch by the next character
@@ -189,8 +184,10 @@ def load(folder: Path = _HERE) -> Lexicon:
         labels={field: compile_terms(terms) for field, terms in labels.items()},
         categories=tuple((compile_terms(terms), category) for category, terms in names.items()),
         words={kind: compile_terms(terms) for kind, terms in words.items()},
-        reply={kind: tuple(tuple(term) if isinstance(term, list) else term for term in terms)
-               for kind, terms in reply.items()},
+        reply={
+            kind: tuple(tuple(term) if isinstance(term, list) else term for term in terms)
+            for kind, terms in reply.items()
+        },
     )
 
 
