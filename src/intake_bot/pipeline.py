@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import roles, thread, untrusted, worker
+from . import roles, thread, worker
 from .assess import assess
 from .config import Settings
 from .errors import LimitExceeded, TransientError
@@ -93,6 +93,11 @@ class Outcome:
     reason: str = ""
 
 
+# The worker's module, named rather than imported: importing it would load the reader (its lexicon
+# compiles ~200 patterns, about a second of CPU) in the parent too, which never reads mail itself.
+UNTRUSTED = "intake_bot.untrusted"
+
+
 class Pipeline:
     def __init__(self, settings: Settings, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
@@ -100,7 +105,7 @@ class Pipeline:
         self.blobs = BlobStore(settings.storage_path)
         self.clock = clock
         self.own_addresses = frozenset({settings.from_address.lower()})
-        self.worker = worker.shared(worker.WorkerLimits.of(settings.limits, preload=(untrusted.__name__,)))
+        self.worker = worker.shared(worker.WorkerLimits.of(settings.limits, preload=(UNTRUSTED,)))
         self.staff = roles.StaffAddresses.configured(settings.staff_addresses, settings.from_address)
 
     def process(self, incoming: Incoming, session: Session | None = None) -> Outcome:
@@ -125,7 +130,7 @@ class Pipeline:
         """Parse, classify and read the message in the worker; ReadFailed says why it could not."""
         limits, own = self.settings.limits, self.own_addresses
         return self.worker.call(
-            untrusted.read_message,
+            f"{UNTRUSTED}:read_message",
             incoming.raw,
             limits,
             own,
@@ -137,7 +142,7 @@ class Pipeline:
 
     def read_again(self, raw: bytes, received_at: datetime) -> Extraction:
         """A stored message read again (reprocess), in the worker; ReadFailed says why it could not."""
-        return self.worker.call(untrusted.read_again, raw, self.settings.limits, received_at)
+        return self.worker.call(f"{UNTRUSTED}:read_again", raw, self.settings.limits, received_at)
 
     @contextmanager
     def _unit(self, session: Session | None) -> Iterator[Session]:

@@ -79,7 +79,7 @@ class Worker:
         self._pid = os.getpid()
         self._lock = threading.Lock()  # one request at a time; threads of one process share it
 
-    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+    def call(self, function: Callable[..., Any] | str, *args: Any) -> Any:
         """function(*args) in the worker. Raises ReadFailed with the reason when it raised, or when
         the worker was ended over a limit; the next call then gets a fresh worker."""
         request = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
@@ -254,6 +254,9 @@ def serve(memory_bytes: int, cpu_seconds: int, preload: list[str]) -> None:
             return
         try:
             function, args = pickle.loads(request)
+            if isinstance(function, str):  # "module:name": the parent need not import what runs here
+                module, _, name = function.partition(":")
+                function = getattr(importlib.import_module(module), name)
             _limit_cpu(cpu_seconds)
             answer = ("ok", function(*args))
         except MemoryError:
