@@ -17,16 +17,27 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot import SMTP_PASSWORD_ENV, Bot, all_replies, parse, received_ids, run_cli, smtp_section
+from bot import (
+    IMAP_PASSWORD_ENV,
+    SMTP_PASSWORD_ENV,
+    Bot,
+    all_replies,
+    parse,
+    received_ids,
+    run_cli,
+    smtp_section,
+)
 from mails import make_mail
-from mailservers import SmtpSink, free_ports
+from mailservers import Dovecot, SmtpSink, free_ports
 
 HELDOUT = Path(__file__).parent / "heldout"
+SINCE = datetime.now(UTC) - timedelta(days=1)  # the polled copies arrive now: all are new mail
 
 
 def lmtp_bot(directory: Path, database_url: str, sink: SmtpSink | None, extra: str = "") -> Bot:
@@ -218,7 +229,7 @@ def test_killed_after_the_commit_before_its_250_the_retry_is_processed_once(
     assert received_ids(smtp_sink) == {all_replies(bot.export())[0]["message_id"]: 1}
 
 
-# ---- the held-out threads over LMTP give what `ingest` gives ----
+# ---- the held-out threads over LMTP give what `ingest` and `poll` give ----
 
 THREADS = [
     "f-t-en-fr-ci-to-ip",
@@ -228,18 +239,28 @@ THREADS = [
 ]
 
 
-def test_held_out_threads_over_lmtp_give_the_same_export_as_ingest(
-    tmp_path: Path, database_url: str, new_database_url, capsys: pytest.CaptureFixture[str]
+def test_held_out_threads_over_lmtp_give_the_same_export_as_ingest_and_poll(
+    tmp_path: Path,
+    database_url: str,
+    new_database_url,
+    dovecot: Dovecot,
+    imap_user: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ingested = tmp_path / "ingest"
+    ingested, polled = tmp_path / "ingest", tmp_path / "poll"
     ingested.mkdir()
+    polled.mkdir()
     by_file = lmtp_bot(ingested, new_database_url(ingested), None)
+    by_poll = Bot.make(polled, dovecot, imap_user, None, since=SINCE, database_url=new_database_url(polled))
+    monkeypatch.setenv(IMAP_PASSWORD_ENV, dovecot.password)
     over_lmtp = lmtp_bot(tmp_path, database_url, None)
 
     def export(bot: Bot) -> dict:
         return json.loads(run_cli(capsys, "--config", str(bot.config), "export", "--format", "json")[1])
 
     assert run_cli(capsys, "--config", str(by_file.config), "db", "upgrade")[0] == 0
+    assert run_cli(capsys, "--config", str(by_poll.config), "db", "upgrade")[0] == 0
     with serving(over_lmtp) as server:
         for case in THREADS:
             first_id = None
@@ -249,6 +270,8 @@ def test_held_out_threads_over_lmtp_give_the_same_export_as_ingest(
                 path = tmp_path / f"{case}-{eml.name}"
                 path.write_bytes(substituted(raw, export(by_file), first_id))
                 assert run_cli(capsys, "--config", str(by_file.config), "ingest", str(path))[0] == 0
+                dovecot.append(imap_user, substituted(raw, export(by_poll), first_id))
+                assert run_cli(capsys, "--config", str(by_poll.config), "poll")[0] == 0
                 lmtp_raw = substituted(raw, export(over_lmtp), first_id)
                 sender = parse(raw)["Return-Path"] or parse(raw)["From"].addresses[0].addr_spec
                 server.deliver(lmtp_raw, sender=str(sender).strip("<>"))
@@ -256,6 +279,7 @@ def test_held_out_threads_over_lmtp_give_the_same_export_as_ingest(
     by_lmtp, by_ingest = comparable(export(over_lmtp)), comparable(export(by_file))
     assert len(by_ingest["applications"]) == 2 and by_ingest["other_messages"]
     assert by_lmtp == by_ingest
+    assert comparable(export(by_poll)) == by_ingest
 
 
 def substituted(raw: bytes, export: dict, first_id: str) -> bytes:
