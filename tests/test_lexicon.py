@@ -897,6 +897,9 @@ def test_an_application_in_more_languages_is_read_and_recognised(
         "سأكون الممثل صاحب حق التصويت بنفسي.",
         "Chính tôi sẽ là người đại diện có quyền biểu quyết.",
         "Saya sendiri akan menjadi perwakilan dengan hak suara.",
+        # A word that denies the vote in one language is a common word in its neighbour's: Norwegian
+        # "vara" (deputy) is Swedish "to be".
+        "Jag själv kommer att vara röstberättigad representant.",
     ],
 )
 def test_the_sender_takes_the_vote_in_the_first_person(sentence):
