@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 # C0 but tab and newline, DEL, C1, and the bidi controls (embeddings, overrides, isolates, marks).
@@ -97,6 +98,18 @@ def csv_cell(value: Any) -> Any:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
+def plain_within(text: str, max_chars: int, max_words: int, allowed: Callable[[str], bool]) -> bool:
+    """The shape every value we repeat to a sender must have: not empty, at most MAX_CHARS characters
+    and MAX_WORDS words, a letter somewhere, and every character ALLOWED (or a combining mark)."""
+    return (
+        bool(text)
+        and len(text) <= max_chars
+        and len(text.split()) <= max_words
+        and any(c.isalpha() for c in text)
+        and all(allowed(c) or unicodedata.category(c).startswith("M") for c in text)
+    )
+
+
 def plain_organization(name: str | None) -> str:
     """The organisation name when it reads as plain text we may repeat to anyone, else "".
 
@@ -105,13 +118,13 @@ def plain_organization(name: str | None) -> str:
     word only in an abbreviation such as 'S.p.A.' or 'Ges.m.b.H.'), no run of more than four digits
     (a phone number). What fails is replaced by neutral words, never shown in part."""
     text = " ".join((name or "").split())
-    if not text or len(text) > _ORGANIZATION_CHARS or len(text.split()) > _ORGANIZATION_WORDS:
+    if not plain_within(
+        text,
+        _ORGANIZATION_CHARS,
+        _ORGANIZATION_WORDS,
+        lambda c: c.isalnum() or c in _ORGANIZATION_PUNCTUATION,
+    ):
         return ""
-    if not any(c.isalpha() for c in text):
-        return ""
-    for c in text:
-        if not (c.isalnum() or c in _ORGANIZATION_PUNCTUATION or unicodedata.category(c).startswith("M")):
-            return ""
     if any(sum(c.isdigit() for c in m.group()) > _ORGANIZATION_DIGITS for m in _DIGIT_RUN.finditer(text)):
         return ""
     if not all(_abbreviation_or_word(token) for token in _ORGANIZATION_TOKEN.findall(text)):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +31,7 @@ from typing import Any
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .cleantext import clean_value, plain_organization
+from .cleantext import clean_value, plain_organization, plain_within
 from .paths import data_dir
 from .records import ReplyKind
 
@@ -208,13 +207,8 @@ def plain_name(display_name: str) -> str:
     '@': a name that carries a link or a message ('Your account is suspended: https://...') is not
     one we repeat to whoever the From address names."""
     name = " ".join((display_name or "").split()).strip("\"' ")
-    if not name or len(name) > _NAME_CHARS or len(name.split()) > _NAME_WORDS:
+    if not plain_within(name, _NAME_CHARS, _NAME_WORDS, lambda c: c.isalpha() or c in _NAME_PUNCTUATION):
         return ""
-    if not any(c.isalpha() for c in name):
-        return ""
-    for c in name:
-        if not (c.isalpha() or c in _NAME_PUNCTUATION or unicodedata.category(c).startswith("M")):
-            return ""
     if not all(_ABBREVIATION.fullmatch(word) for word in name.split() if "." in word):
         return ""  # 'J.R.R.', 'Jr.' are names; 'www.phish.example' is not
     return name
