@@ -99,11 +99,20 @@ def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
         groups.setdefault((start, end), set()).update(_casings(core))
     if not groups:
         return re.compile(r"(?!)")
-    parts = [
-        _trie_regex(sorted(words), bounded_start=start) + (r"(?!\w)" if end else "")
-        for (start, end), words in sorted(groups.items())
-    ]
-    return re.compile("|".join(parts))
+    tries = [(start, end, _trie(words)) for (start, end), words in sorted(groups.items())]
+    # One branch per first character, the groups in their order below it: the pattern begins with a
+    # plain choice of characters, so the engine skips ahead to them (a choice of groups first it cannot:
+    # joined group after group, no pattern of the lexicon had that skip). The start boundary is checked
+    # after the first character ('k(?<!\w.)...', not '(?<!\w)k...') for the same reason.
+    branches = []
+    for first in sorted({char for _, _, trie in tries for char in trie}):
+        rests = [
+            (r"(?<!\w.)" if start else "") + _node_regex(trie[first]) + (r"(?!\w)" if end else "")
+            for start, end, trie in tries
+            if first in trie
+        ]
+        branches.append(re.escape(first) + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
+    return re.compile("|".join(branches))
 
 
 def _casings(term: str) -> set[str]:
@@ -124,21 +133,19 @@ def _casings(term: str) -> set[str]:
 Trie = dict[str, "Trie"]  # character -> the rest of the words; "" marks where a word ends
 
 
-def _trie_regex(words: list[str], bounded_start: bool) -> str:
+def _trie(words: set[str]) -> Trie:
     trie: Trie = {}
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}  # a word ends here
-    # The start boundary is checked after the first character ('k(?<!\\w.)...', not '(?<!\\w)k...'):
-    # the pattern then begins with its set of first characters, and the engine skips ahead to them.
-    return _node_regex(trie, r"(?<!\w.)" if bounded_start else "")
+    return trie
 
 
-def _node_regex(node: Trie, after_first: str = "") -> str:
+def _node_regex(node: Trie) -> str:
     branches = [
-        (r"\s+" if char == " " else re.escape(char)) + after_first + _node_regex(child)
+        (r"\s+" if char == " " else re.escape(char)) + _node_regex(child)
         for char, child in sorted(node.items())
         if char
     ]
