@@ -21,7 +21,7 @@ from intake_bot.pipeline import Incoming, Pipeline
 from intake_bot.records import Disposition
 from intake_bot.store.db import open_database
 from intake_bot.store.schema import StoredMessage
-from intake_bot.worker import ReadFailed, Worker, WorkerLimits
+from intake_bot.worker import Pool, ReadFailed, Worker, WorkerLimits
 from mails import make_mail
 from reproducers import (
     blank_lines,
@@ -69,6 +69,37 @@ def test_over_a_limit_the_worker_ends_and_the_next_request_gets_a_fresh_one(func
     worker.close()
 
 
+def test_a_pool_answers_in_order_and_a_worker_over_a_limit_costs_only_its_own_request():
+    """Workers forked from one zygote (they share its imports) read ahead; the answers come back in
+    the jobs' order, and a worker ended over a limit is replaced: only its request fails."""
+    pool = Pool(WorkerLimits(cpu_seconds=1, memory_bytes=256 << 20, wall_seconds=60), size=2)
+    zygotes = {worker.call(os.getppid) for worker in pool.workers}
+    assert len(zygotes) == 1 and os.getpid() not in zygotes  # both forked by the same process
+    jobs = [("a", (abs, (-1,))), ("skip", None), ("cpu", (math.factorial, (10**8,))), ("b", (abs, (-2,)))]
+    answers = list(pool.ahead(iter(jobs)))
+    assert [item for item, _ in answers] == ["a", "skip", "cpu", "b"]
+    assert answers[0][1] == 1 and answers[1][1] is None and answers[3][1] == 2
+    assert isinstance(answers[2][1], ReadFailed) and "over the CPU limit of 1 s" in answers[2][1].reason
+    assert {worker.call(os.getppid) for worker in pool.workers} == zygotes  # the new one too
+    pool.close()
+
+
+def test_reading_ahead_stops_where_the_source_fails_after_what_came_before():
+    pool = Pool(WorkerLimits(cpu_seconds=5, memory_bytes=256 << 20, wall_seconds=60), size=2)
+
+    def jobs():
+        yield "a", (abs, (-1,))
+        yield "b", (abs, (-2,))
+        raise ConnectionError("the server went away")
+
+    got = []
+    with pytest.raises(ConnectionError):
+        for item, answer in pool.ahead(jobs()):
+            got.append((item, answer))
+    assert got == [("a", 1), ("b", 2)]
+    pool.close()
+
+
 def _pipeline(tmp_path, database_url, **limits) -> Pipeline:
     settings = Settings(database_url=database_url, storage_path=tmp_path / "store", limits=Limits(**limits))
     return Pipeline(settings, open_database(settings.database_url))
@@ -90,6 +121,21 @@ def test_a_pdf_that_costs_minutes_of_cpu_is_quarantined_at_the_limit_and_the_run
     # over the CPU limit, or (on a busy machine) still reading at the wall-clock limit
     _quarantined(pipeline, with_pdf(shared_stream_pdf()), "over the")
     assert pipeline.process(Incoming(raw=make_mail())).disposition == Disposition.APPLICATION
+
+
+def test_read_ahead_by_two_workers_quarantines_only_the_message_over_the_limit(tmp_path, database_url):
+    pipeline = _pipeline(tmp_path, database_url, max_seconds_per_message=2, workers=2)
+    mails = [make_mail(message_id=f"<ahead-{n}@example-trust.test>") for n in range(3)]
+    mails.insert(1, with_pdf(shared_stream_pdf()))
+    items = [(n, Incoming(raw=raw)) for n, raw in enumerate(mails)]
+    outcomes = [pipeline.process(incoming, read=read) for (_, incoming), read in pipeline.read_ahead(items)]
+    assert [o.disposition for o in outcomes] == [
+        Disposition.APPLICATION,
+        Disposition.QUARANTINED,
+        Disposition.FOLLOW_UP,  # on the application the first one opened: stored in the order given
+        Disposition.FOLLOW_UP,
+    ]
+    assert [o.message_row_id for o in outcomes] == sorted(o.message_row_id for o in outcomes)
 
 
 def test_a_pdf_that_takes_all_memory_is_quarantined_at_the_memory_limit(tmp_path, database_url):

@@ -129,7 +129,8 @@ class Limits:
     max_header_bytes: int = 2 * 1024 * 1024  # the top-level header block
     max_text_chars: int = 1_000_000  # text and html beyond this are cut (a defect, not an error)
     max_seconds_per_message: int = 60  # CPU time, and wall-clock time plus a grace, in the worker
-    max_memory_mb: int = 768  # the worker's address space: with the parent, the run stays under 1 GB
+    max_memory_mb: int = 768  # each worker's address space (the parent's and the other workers' come on top)
+    workers: int = 0  # processes reading mail ahead of the parent; 0: one per core
     max_replies_per_recipient_per_day: int = 10  # per mailbox: case and +tag do not count
     max_replies_per_domain_per_day: int = 50  # to all addresses at one domain together
     tnef_timeout: float = 10.0  # wall-clock seconds for the child that reads a winmail.dat (not configured)
@@ -390,6 +391,7 @@ def _limits(t: dict[str, Any], where: str) -> Limits:
         max_text_chars=_int(t, "max_text_chars", where, d.max_text_chars),
         max_seconds_per_message=_int(t, "max_seconds_per_message", where, d.max_seconds_per_message),
         max_memory_mb=_int(t, "max_memory_mb", where, d.max_memory_mb),
+        workers=_int(t, "workers", where, d.workers),
         max_replies_per_recipient_per_day=_int(
             t, "max_replies_per_recipient_per_day", where, d.max_replies_per_recipient_per_day
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
@@ -28,16 +29,18 @@ def ingest_files(
     counts: Counter[str] = Counter()
     warned = not may_reply or on_old_mail is None
     source = FileSource(files)
-    for message in source.messages():
-        if not warned and on_old_mail is not None:
-            sent = _date(message.raw)
-            if sent is not None and pipeline.clock() - sent > OLD:
-                on_old_mail(message.label, sent)
-                warned = True
-        outcome = pipeline.process(Incoming(raw=message.raw, may_reply=may_reply, key=message.key))
-        counts[_group(outcome.disposition)] += 1
-        if on_message:
-            on_message(message.label, f"{outcome.disposition} {outcome.reference or ''}".strip())
+    messages = ((m, Incoming(raw=m.raw, may_reply=may_reply, key=m.key)) for m in source.messages())
+    with closing(pipeline.read_ahead(messages)) as read_ahead:  # the workers read the next ones meanwhile
+        for (message, incoming), read in read_ahead:
+            if not warned and on_old_mail is not None:
+                sent = _date(message.raw)
+                if sent is not None and pipeline.clock() - sent > OLD:
+                    on_old_mail(message.label, sent)
+                    warned = True
+            outcome = pipeline.process(incoming, read=read)
+            counts[_group(outcome.disposition)] += 1
+            if on_message:
+                on_message(message.label, f"{outcome.disposition} {outcome.reference or ''}".strip())
     if source.skipped:
         counts["skipped"] += len(source.skipped)
     return counts

@@ -15,10 +15,11 @@ import hashlib
 import logging
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -51,9 +52,11 @@ from .store import repository as repo
 from .store.db import Database
 from .store.schema import Application, Reply, StoredAttachment, StoredMessage
 from .times import as_utc, utcnow
+from .worker import ReadFailed
 
 log = logging.getLogger(__name__)
 RACE_RETRIES = 3
+T = TypeVar("T")
 _MSGID = re.compile(rb"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
 
 
@@ -105,20 +108,26 @@ class Pipeline:
         self.blobs = BlobStore(settings.storage_path)
         self.clock = clock
         self.own_addresses = frozenset({settings.from_address.lower()})
-        self.worker = worker.shared(worker.WorkerLimits.of(settings.limits, preload=(UNTRUSTED,)))
+        limits = worker.WorkerLimits.of(settings.limits, preload=(UNTRUSTED,))
+        self.workers = worker.shared(limits, worker.pool_size(settings.limits.workers))
         self.staff = roles.StaffAddresses.configured(settings.staff_addresses, settings.from_address)
 
-    def process(self, incoming: Incoming, session: Session | None = None) -> Outcome:
+    def process(
+        self, incoming: Incoming, session: Session | None = None, read: Reading | ReadFailed | None = None
+    ) -> Outcome:
         """One message, in a transaction of its own or, given the caller's `session`, in a savepoint
-        of it: a poll commits many messages at once, and a failing one still takes only itself back."""
+        of it: a poll commits many messages at once, and a failing one still takes only itself back.
+        `read`: what read_ahead() read of it, else it is read now."""
         raw_sha = self.blobs.put(incoming.raw)  # kept before anything else can fail
         try:
             self._check_size(incoming.raw)
-            reading = self.read_in_worker(incoming)
+            if isinstance(read, ReadFailed):
+                raise read
+            reading = read or self.read_in_worker(incoming)
             return self._process_once(reading, incoming, raw_sha, session)
         except (SQLAlchemyError, TransientError, worker.WorkerUnavailable):  # not the message's fault
             raise
-        except worker.ReadFailed as exc:
+        except ReadFailed as exc:
             log.warning("quarantined a message: %s", exc.reason)
             return self.quarantine(incoming, raw_sha, exc.reason, session)
         except Exception as exc:  # a bad message must never stop the run
@@ -128,21 +137,29 @@ class Pipeline:
 
     def read_in_worker(self, incoming: Incoming) -> Reading:
         """Parse, classify and read the message in the worker; ReadFailed says why it could not."""
+        function, args = self._read_request(incoming)
+        return self.workers.call(function, *args)
+
+    def read_ahead(
+        self, items: Iterable[tuple[T, Incoming]]
+    ) -> Generator[tuple[tuple[T, Incoming], Reading | ReadFailed | None], None, None]:
+        """Each (item, message) with what the workers read of the message, in the order given,
+        while the workers read the next ones and the caller processes (stores, answers) this one.
+        What a message reads as depends on its bytes and the settings only, never on what was
+        stored before it, so reading ahead changes nothing but the time. None: too large to read
+        (process() says so)."""
+        jobs = ((pair, self._read_request(pair[1]) if self._fits(pair[1]) else None) for pair in items)
+        return self.workers.ahead(jobs)
+
+    def _read_request(self, incoming: Incoming) -> worker.Request:
         limits, own = self.settings.limits, self.own_addresses
-        return self.worker.call(
-            f"{UNTRUSTED}:read_message",
-            incoming.raw,
-            limits,
-            own,
-            incoming.received_at,
-            self.clock(),
-            self.staff,
-            self.settings.verify_dkim,
-        )
+        verify_dkim = self.settings.verify_dkim
+        args = (incoming.raw, limits, own, incoming.received_at, self.clock(), self.staff, verify_dkim)
+        return f"{UNTRUSTED}:read_message", args
 
     def read_again(self, raw: bytes, received_at: datetime) -> Extraction:
         """A stored message read again (reprocess), in the worker; ReadFailed says why it could not."""
-        return self.worker.call(f"{UNTRUSTED}:read_again", raw, self.settings.limits, received_at)
+        return self.workers.call(f"{UNTRUSTED}:read_again", raw, self.settings.limits, received_at)
 
     @contextmanager
     def _unit(self, session: Session | None) -> Iterator[Session]:
@@ -596,6 +613,9 @@ class Pipeline:
         if repo.replies_to_domain_since(s, address, since) >= limit:
             return f"rate limit: {limit} automatic replies to {recipient_domain(address)} in 24 hours"
         return ""
+
+    def _fits(self, incoming: Incoming) -> bool:
+        return len(incoming.raw) <= self.settings.limits.max_message_bytes
 
     def _check_size(self, raw: bytes) -> None:
         limit = self.settings.limits.max_message_bytes

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -24,14 +25,16 @@ from .errors import IntakeError
 from .lifecycle import queue_reminders
 from .lock import database_lock
 from .pipeline import Incoming, Outcome, Pipeline
-from .records import Disposition
+from .records import Disposition, Reading
 from .sources import Source
 from .sources.imap import ImapError, ImapFolder, ImapMailbox, ImapMessage, MailboxState, connect, imap_key
 from .store import repository as repo
 from .store.db import Database
 from .store.schema import ImapUid, Mailbox, StoredMessage
+from .worker import ReadFailed
 
 log = logging.getLogger(__name__)
+Read = Reading | ReadFailed | None  # what the workers read of a message (Pipeline.read_ahead)
 
 
 @dataclass
@@ -96,16 +99,18 @@ def _poll(
     todo = [uid for uid in new if uid not in seen]
     renumbered = _renumbered(db, *key)
     run = _Ingest(pipeline, key, start, renumbered, silent, imap, report, progress, len(todo))
-    messages = ImapFolder(box, mailbox_id, state.uidvalidity, todo, imap.batch_size).messages()
-    more = True
-    while more:
-        # Many messages per commit (one fsync, not one each); each message is a savepoint of its own.
-        # A run killed before the commit leaves the whole group to the next run, which does it again.
-        with db.transaction() as s:
-            more = run.group(s, messages)
-        if run.server_gone is not None:  # raised once what was processed before is committed
-            raise run.server_gone
-        report.flagged += marker.flush()
+    fetched = ImapFolder(box, mailbox_id, state.uidvalidity, todo, imap.batch_size).messages()
+    # The workers read the next messages while this process stores and answers one, in UID order.
+    with closing(pipeline.read_ahead((message, run.incoming(message)) for message in fetched)) as messages:
+        more = True
+        while more:
+            # Many messages per commit (one fsync, not one each); each message a savepoint of its own.
+            # A run killed before the commit leaves the whole group to the next run, which does it again.
+            with db.transaction() as s:
+                more = run.group(s, messages)
+            if run.server_gone is not None:  # raised once what was processed before is committed
+                raise run.server_gone
+            report.flagged += marker.flush()
     return report
 
 
@@ -129,7 +134,7 @@ class _Ingest:
     total: int
     server_gone: IntakeError | None = None
 
-    def group(self, s: Session, messages: Iterator[ImapMessage]) -> bool:
+    def group(self, s: Session, messages: Iterator[tuple[tuple[ImapMessage, Incoming], Read]]) -> bool:
         """Process messages until a group is full (True: more may follow) or none are left."""
         size, started = 0, time.monotonic()
         while True:
@@ -140,8 +145,9 @@ class _Ingest:
                 return False
             if fetched is None:
                 return False
-            size += len(fetched.raw)
-            disposition = self._one(s, fetched)
+            (message, incoming), read = fetched
+            size += len(message.raw)
+            disposition = self._one(s, message, incoming, read)
             report = self.report
             report.fetched += 1
             report.dispositions[disposition] = report.dispositions.get(disposition, 0) + 1
@@ -152,18 +158,20 @@ class _Ingest:
             if time.monotonic() - started >= COMMIT_SECONDS:
                 return True
 
-    def _one(self, s: Session, fetched: ImapMessage) -> str:
-        if self.renumbered and _known_under_old_uids(s, self.key, fetched, self.imap.processed_keyword):
-            return "already_processed"
+    def incoming(self, fetched: ImapMessage) -> Incoming:
         assert fetched.received_at is not None  # INTERNALDATE
-        incoming = Incoming(
+        return Incoming(
             raw=fetched.raw,
             received_at=fetched.received_at,
             may_reply=not self.silent and self.start.is_new(fetched.uid, fetched.received_at),
             key=fetched.key,
             record=partial(_record_uid, self.key, fetched.uid),
         )
-        return self.pipeline.process(incoming, s).disposition
+
+    def _one(self, s: Session, fetched: ImapMessage, incoming: Incoming, read: Read) -> str:
+        if self.renumbered and _known_under_old_uids(s, self.key, fetched, self.imap.processed_keyword):
+            return "already_processed"
+        return self.pipeline.process(incoming, s, read).disposition
 
 
 def _record_uid(folder: tuple[int, int], uid: int, s: Session, outcome: Outcome) -> None:

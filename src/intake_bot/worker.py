@@ -1,22 +1,30 @@
-"""A child process that reads untrusted mail within limits the kernel enforces.
+"""Child processes that read untrusted mail within limits the kernel enforces.
 
 Parsing, classifying and reading a message (PDFs and certificates included) run here, never in the
-process that holds the database. The worker has a CPU-time limit (RLIMIT_CPU, per request) and a
+process that holds the database. A worker has a CPU-time limit (RLIMIT_CPU, per request) and a
 memory limit (RLIMIT_AS), and the parent kills it when a request takes longer than the wall-clock
 limit. Nothing a handler in the worker catches can switch these off: over the CPU limit the kernel
 ends the worker with SIGXCPU, and a MemoryError ends it too (a half-read message is not an answer).
 The parent then reports the request as over that limit (the pipeline quarantines the message) and
 starts a fresh worker for the next one.
 
-One worker is kept for the whole run (starting one costs the imports): the parent writes each
-request, a pickled (function, arguments) pair, to its stdin and reads the pickled answer from its
-stdout. Functions and answers are plain module-level functions and frozen records.
+Workers are forked from a zygote: a process started once per run that has imported what the
+workers need (the reader's lexicon takes seconds of CPU to compile) and then only forks, so a
+worker, the first or one replacing a killed one, starts in milliseconds and shares those pages.
+The parent writes each request, a pickled (function, arguments) pair, to a worker's pipe and
+reads the pickled answer from another. Functions and answers are plain module-level functions and
+frozen records.
+
+A Pool of workers (one per core by default, `[limits] workers`) reads ahead: while the parent
+stores and answers one message, the workers read the next ones; the answers come back in the
+order the messages were given, so the parent commits in that order.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib
 import logging
 import os
@@ -24,15 +32,17 @@ import pickle
 import resource
 import select
 import signal
+import socket
 import struct
 import subprocess
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any, TypeVar
 
 from .config import Limits
 from .errors import IntakeError
@@ -40,9 +50,15 @@ from .errors import IntakeError
 log = logging.getLogger(__name__)
 
 WALL_GRACE = 2.0  # wall-clock seconds on top of the CPU limit: a busy machine, the TNEF child
-START_TIMEOUT = 60.0  # for the worker's imports, on a machine however busy
+START_TIMEOUT = 60.0  # for the zygote's imports, on a machine however busy
 MEMORY_EXIT = 3  # the worker's exit status after a MemoryError
 _FRAME = struct.Struct(">Q")  # each pickle is preceded by its length
+_FORK = struct.Struct(">cqq")  # to the zygote: b"F", memory limit, CPU limit (two fds ride along)
+_REAP = struct.Struct(">cq")  # to the zygote: b"W", the pid of a worker that has ended
+_NUMBER = struct.Struct(">q")  # from the zygote: a worker's pid, or how it ended (Popen.returncode)
+
+T = TypeVar("T")
+Request = tuple[Callable[..., Any] | str, tuple[Any, ...]]
 
 
 class WorkerUnavailable(IntakeError):
@@ -60,9 +76,9 @@ class ReadFailed(IntakeError):
 @dataclass(frozen=True)
 class WorkerLimits:
     cpu_seconds: int  # CPU time per request (RLIMIT_CPU)
-    memory_bytes: int  # address space of the worker (RLIMIT_AS)
+    memory_bytes: int  # address space of each worker (RLIMIT_AS)
     wall_seconds: float  # the parent kills a request that takes longer
-    preload: tuple[str, ...] = ()  # modules imported before the first request (not on its clock)
+    preload: tuple[str, ...] = ()  # modules the zygote imports, so that no request pays for them
 
     @classmethod
     def of(cls, limits: Limits, preload: tuple[str, ...] = ()) -> WorkerLimits:
@@ -70,60 +86,179 @@ class WorkerLimits:
         return cls(seconds, limits.max_memory_mb << 20, seconds + WALL_GRACE if seconds else 0, preload)
 
 
+class Zygote:
+    """The parent's handle on the process that forks workers, over a Unix socket: each fork request
+    carries the new worker's two pipe ends (SCM_RIGHTS), the answer is its pid; the zygote also
+    reaps its workers, so it tells how one ended."""
+
+    def __init__(self, preload: tuple[str, ...]) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        level = logging.getLogger().getEffectiveLevel()
+        command = [
+            sys.executable,
+            "-I",
+            "-m",
+            "intake_bot.worker",
+            str(theirs.fileno()),
+            str(level),
+            *preload,
+        ]
+        self._proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, pass_fds=[theirs.fileno()])
+        theirs.close()
+        self._sock = ours
+        self._lock = threading.Lock()
+        ours.settimeout(START_TIMEOUT)
+        try:
+            ready = ours.recv(16)
+        except OSError:
+            ready = b""
+        if ready != b"ready":
+            self.close()
+            raise WorkerUnavailable(f"the reading process did not start (status {self._proc.poll()})")
+        ours.settimeout(None)
+
+    def fork(self, memory_bytes: int, cpu_seconds: int) -> _Child:
+        requests_r, requests_w = os.pipe()
+        answers_r, answers_w = os.pipe()
+        try:
+            with self._lock:
+                socket.send_fds(
+                    self._sock, [_FORK.pack(b"F", memory_bytes, cpu_seconds)], [requests_r, answers_w]
+                )
+                (pid,) = _NUMBER.unpack(self._sock.recv(_NUMBER.size))
+        except (OSError, struct.error):
+            for fd in (requests_w, answers_r):
+                os.close(fd)
+            raise WorkerUnavailable("the reading process could not start a worker") from None
+        finally:
+            os.close(requests_r)
+            os.close(answers_w)
+        return _Child(pid, os.fdopen(requests_w, "wb"), answers_r)
+
+    def reap(self, pid: int) -> int:
+        """How the worker ended (as Popen.returncode: the exit status, or minus the signal)."""
+        try:
+            with self._lock:
+                self._sock.send(_REAP.pack(b"W", pid))
+                (status,) = _NUMBER.unpack(self._sock.recv(_NUMBER.size))
+            return int(status)
+        except (OSError, struct.error):
+            return 0
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def close(self) -> None:
+        self._sock.close()  # end of input: the zygote exits, and init adopts what it leaves
+        try:
+            self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
+@dataclass
+class _Child:
+    pid: int
+    requests: Any  # a binary file, the write end of the worker's stdin-like pipe
+    answers: int  # fd, the read end of its answers
+    deadline: float | None = None  # of the request in flight; None: no request, or no wall limit
+    waiting: bool = False  # a request is in flight
+
+
+_ZYGOTES: dict[tuple[str, ...], Zygote] = {}
+_ZYGOTE_LOCK = threading.Lock()
+_ZYGOTE_PID = os.getpid()
+
+
+def zygote(preload: tuple[str, ...]) -> Zygote:
+    """The process's zygote for these modules, started on first use and again if it died."""
+    global _ZYGOTE_PID
+    with _ZYGOTE_LOCK:
+        if os.getpid() != _ZYGOTE_PID:  # a forked copy of the parent: the zygotes are not ours
+            _ZYGOTES.clear()
+            _ZYGOTE_PID = os.getpid()
+        found = _ZYGOTES.get(preload)
+        if found is None or not found.alive():
+            found = _ZYGOTES[preload] = Zygote(preload)
+        return found
+
+
 class Worker:
-    """The parent's handle on one worker process, started on first use and again after a kill."""
+    """The parent's handle on one worker process, forked on first use and again after a kill.
+
+    call() is a request and its answer; submit() and collect() split it, so that the caller can do
+    other work (or keep other workers busy) meanwhile. One request at a time per worker."""
 
     def __init__(self, limits: WorkerLimits) -> None:
         self.limits = limits
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._child: _Child | None = None
         self._pid = os.getpid()
-        self._lock = threading.Lock()  # one request at a time; threads of one process share it
+        self._lock = threading.Lock()  # call(): one request at a time; threads of one process share it
 
     def call(self, function: Callable[..., Any] | str, *args: Any) -> Any:
         """function(*args) in the worker. Raises ReadFailed with the reason when it raised, or when
         the worker was ended over a limit; the next call then gets a fresh worker."""
-        request = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
-            proc = self._running()
-            try:
-                _write_frame(proc.stdin, request)
-            except (BrokenPipeError, OSError):  # it died idle (killed from outside): once more, fresh
-                self._stop()
-                proc = self._running()
-                _write_frame(proc.stdin, request)
-            answer = self._answer(proc)
+            self.submit(function, *args)
+            answer = self.collect()
+        if isinstance(answer, ReadFailed):
+            raise answer
+        return answer
+
+    def submit(self, function: Callable[..., Any] | str, *args: Any) -> None:
+        """Start function(*args) in the worker; its wall-clock limit runs from now."""
+        request = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        child = self._running()
+        assert not child.waiting, "one request at a time"
+        try:
+            _write_frame(child.requests, request)
+        except OSError:  # it died idle (killed from outside): once more, fresh
+            self._stop()
+            child = self._running()
+            _write_frame(child.requests, request)
+        wall = self.limits.wall_seconds
+        child.deadline = time.monotonic() + wall if wall else None
+        child.waiting = True
+
+    def collect(self) -> Any:
+        """The answer to the request submitted, or the ReadFailed saying why there is none."""
+        child = self._child
+        assert child is not None and child.waiting, "collect() follows submit()"
+        child.waiting = False
+        try:
+            answer = _read_frame(child.answers, child.deadline, self.limits.wall_seconds or None)
+        except TimeoutError:
+            self._stop()
+            wall = self.limits.wall_seconds
+            return ReadFailed(
+                f"LimitExceeded: still reading after {wall:g} s, over the time limit of "
+                f"{self.limits.cpu_seconds} s (limits.max_seconds_per_message)"
+            )
+        except EOFError:
+            return ReadFailed(self._death(self._stop(ended=True)))
         status, value = pickle.loads(answer)
-        if status == "error":
-            raise ReadFailed(value)
-        return value
+        return ReadFailed(value) if status == "error" else value
+
+    @property
+    def busy(self) -> bool:
+        return self._child is not None and self._child.waiting
 
     def close(self) -> None:
         with self._lock:
             self._stop(graceful=True)
 
-    def _running(self) -> subprocess.Popen[bytes]:
-        if self._pid != os.getpid():  # a forked copy of the parent: the worker is not ours to use
-            self._proc, self._pid = None, os.getpid()
-        if self._proc is None or self._proc.poll() is not None:
-            self._proc = _start(self.limits)
-        return self._proc
-
-    def _answer(self, proc: subprocess.Popen[bytes]) -> bytes:
-        assert proc.stdout is not None
-        wall = self.limits.wall_seconds
-        deadline = time.monotonic() + wall if wall else None
-        try:
-            return _read_frame(proc.stdout.fileno(), deadline)
-        except TimeoutError:
+    def abandon(self) -> None:
+        """The request in flight is not wanted any more: the worker is ended (a fresh one follows)."""
+        if self.busy:
             self._stop()
-            raise ReadFailed(
-                f"LimitExceeded: still reading after {wall:g} s, over the time limit of "
-                f"{self.limits.cpu_seconds} s (limits.max_seconds_per_message)"
-            ) from None
-        except EOFError:
-            status = proc.wait()
-            self._proc = None
-            raise ReadFailed(self._death(status)) from None
+
+    def _running(self) -> _Child:
+        if self._pid != os.getpid():  # a forked copy of the parent: the worker is not ours to use
+            self._child, self._pid = None, os.getpid()
+        if self._child is None:
+            self._child = zygote(self.limits.preload).fork(self.limits.memory_bytes, self.limits.cpu_seconds)
+        return self._child
 
     def _death(self, status: int) -> str:
         if status == -signal.SIGXCPU:
@@ -140,70 +275,108 @@ class Worker:
             return f"WorkerKilled: the reading process was killed by signal {-status}"
         return f"WorkerDied: the reading process exited with status {status}"
 
-    def _stop(self, graceful: bool = False) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None or self._pid != os.getpid():
-            return
-        if graceful and proc.stdin is not None:
-            try:
-                proc.stdin.close()  # end of input: the worker exits by itself
-                proc.wait(timeout=2)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+    def _stop(self, graceful: bool = False, ended: bool = False) -> int:
+        """End the worker and reap it; how it ended. `ended`: it has closed its answers (it is
+        exiting); `graceful`: it is idle and closing its input lets it exit by itself."""
+        child, self._child = self._child, None
+        if child is None or self._pid != os.getpid():
+            return 0
+        with contextlib.suppress(OSError):
+            child.requests.close()  # end of input: an idle worker exits by itself
+        exits = ended or (graceful and not child.waiting and select.select([child.answers], [], [], 2)[0])
+        if not exits:
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signal.SIGKILL)  # not reaped yet, so the pid is still this worker's
+        os.close(child.answers)
+        found = _ZYGOTES.get(self.limits.preload)
+        return found.reap(child.pid) if found is not None else 0
 
     def __del__(self) -> None:
-        self._stop()
+        with contextlib.suppress(Exception):
+            self._stop()
 
 
-def _start(limits: WorkerLimits) -> subprocess.Popen[bytes]:
-    """A worker, once it has imported what it needs and said so."""
-    level = logging.getLogger().getEffectiveLevel()
-    command = [
-        sys.executable,
-        "-I",
-        "-m",
-        "intake_bot.worker",
-        str(limits.memory_bytes),
-        str(limits.cpu_seconds),
-    ]
-    proc = subprocess.Popen(
-        [*command, str(level), *limits.preload], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
-    )
-    assert proc.stdout is not None
-    try:
-        _read_frame(proc.stdout.fileno(), time.monotonic() + START_TIMEOUT)
-    except (EOFError, TimeoutError):
-        proc.kill()
-        raise WorkerUnavailable(f"the reading process did not start (status {proc.wait()})") from None
-    return proc
+class Pool:
+    """Workers that read ahead (ahead()); call() is one request on an idle one."""
+
+    def __init__(self, limits: WorkerLimits, size: int) -> None:
+        self.workers = [Worker(limits) for _ in range(max(1, size))]
+
+    def call(self, function: Callable[..., Any] | str, *args: Any) -> Any:
+        idle = next((w for w in self.workers if not w.busy), None)
+        assert idle is not None, "call() while every worker reads ahead"
+        return idle.call(function, *args)
+
+    def ahead(self, jobs: Iterable[tuple[T, Request | None]]) -> Generator[tuple[T, Any], None, None]:
+        """Each job's item with the answer to its request (or the ReadFailed; None for no request),
+        in the jobs' order, while up to one request per worker runs ahead. What iterating the jobs
+        raises is raised after the items taken before it. For one thread: call() needs an idle worker."""
+        source = iter(jobs)
+        window: deque[tuple[T, Worker | None]] = deque()
+        idle = list(self.workers)
+        ended: list[Exception] = []  # what the jobs raised, if they did
+
+        def fill() -> None:
+            while idle and not ended and len(window) <= 2 * len(self.workers):
+                try:
+                    item, request = next(source)
+                except StopIteration:
+                    ended.append(StopIteration())
+                    return
+                except MemoryError:
+                    raise
+                except Exception as exc:  # e.g. the mail server went away: raised in its turn
+                    ended.append(exc)
+                    return
+                worker = None
+                if request is not None:
+                    worker = idle.pop(0)
+                    function, args = request
+                    worker.submit(function, *args)
+                window.append((item, worker))
+
+        try:
+            fill()
+            while window:
+                item, worker = window.popleft()
+                answer = None
+                if worker is not None:
+                    answer = worker.collect()
+                    idle.append(worker)
+                fill()
+                yield item, answer
+        finally:
+            for worker in self.workers:
+                worker.abandon()  # left early: what was read ahead is read again next time
+        if ended and not isinstance(ended[0], StopIteration):
+            raise ended[0]
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
 
 
-def _write_frame(stream: IO[bytes] | None, data: bytes) -> None:
-    assert stream is not None
+def _write_frame(stream: Any, data: bytes) -> None:
     stream.write(_FRAME.pack(len(data)))
     stream.write(data)
     stream.flush()
 
 
-def _read_frame(fd: int, deadline: float | None) -> bytes:
-    """One length-prefixed frame; EOFError when the other side is gone, TimeoutError past deadline."""
+def _read_frame(fd: int, deadline: float | None, rest_seconds: float | None = None) -> bytes:
+    """One length-prefixed frame; EOFError when the other side is gone, TimeoutError when its first
+    bytes are not there by `deadline`. An answer already waiting is taken even past the deadline
+    (the parent was busy, not the worker); once it has begun, the rest gets `rest_seconds`."""
     (size,) = _FRAME.unpack(_read_exactly(fd, _FRAME.size, deadline))
-    return _read_exactly(fd, size, deadline)
+    rest = time.monotonic() + rest_seconds if rest_seconds else None
+    return _read_exactly(fd, size, rest)
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
     buffer = bytearray()
     while len(buffer) < size:
         if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            left = max(0.0, deadline - time.monotonic())
+            if not select.select([fd], [], [], left)[0]:
                 raise TimeoutError
         chunk = os.read(fd, min(size - len(buffer), 1 << 20))
         if not chunk:
@@ -212,41 +385,74 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
     return bytes(buffer)
 
 
-_SHARED: dict[WorkerLimits, Worker] = {}
+_SHARED: dict[tuple[WorkerLimits, int], Pool] = {}
 
 
-def shared(limits: WorkerLimits) -> Worker:
-    """The process's worker for these limits: every pipeline of a run uses it (watch makes one per poll)."""
-    worker = _SHARED.get(limits)
-    if worker is None:
-        worker = _SHARED[limits] = Worker(limits)
-    return worker
+def shared(limits: WorkerLimits, size: int = 1) -> Pool:
+    """The process's pool for these limits: every pipeline of a run uses it (watch makes one per poll)."""
+    pool = _SHARED.get((limits, size))
+    if pool is None:
+        pool = _SHARED[(limits, size)] = Pool(limits, size)
+    return pool
+
+
+def pool_size(configured: int) -> int:
+    """`[limits] workers`: 0 means one per core this process may run on."""
+    return configured if configured > 0 else max(1, len(os.sched_getaffinity(0)))
 
 
 @atexit.register
 def _close_shared() -> None:
-    for worker in _SHARED.values():
-        worker.close()
+    for pool in _SHARED.values():
+        pool.close()
+    for found in _ZYGOTES.values():
+        found.close()
 
 
-# -- the worker's side ---------------------------------------------------------------------------
+# -- the zygote's and the workers' side ----------------------------------------------------------
 
 
-def serve(memory_bytes: int, cpu_seconds: int, preload: list[str]) -> None:
-    """Answer requests until stdin closes. Runs in the worker process only."""
+def serve_forks(control: socket.socket, preload: list[str]) -> None:
+    """The zygote: import `preload`, then fork a worker for each request until the parent is gone."""
     for module in preload:
         importlib.import_module(module)
-    requests = os.dup(0)
-    answers = os.fdopen(os.dup(1), "wb")
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 0)
-    os.dup2(2, 1)  # a library that prints must not write into the answers
-    sys.stdout = sys.stderr
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    gc.freeze()  # what was imported stays put: workers share those pages instead of copying them
+    control.send(b"ready")
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 64, 2)
+        except OSError:
+            return
+        if not message:
+            return  # the parent closed its end, or exited
+        if message[:1] == b"W":
+            (_, pid) = _REAP.unpack(message)
+            try:
+                _, status = os.waitpid(pid, 0)
+                code = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:
+                code = 0
+            control.send(_NUMBER.pack(code))
+            continue
+        _, memory_bytes, cpu_seconds = _FORK.unpack(message)
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            code = 1
+            try:
+                serve(fds[0], os.fdopen(fds[1], "wb"), memory_bytes, cpu_seconds)
+                code = 0
+            finally:
+                os._exit(code)  # a worker never returns into the zygote's loop
+        for fd in fds:
+            os.close(fd)
+        control.send(_NUMBER.pack(pid))
+
+
+def serve(requests: int, answers: Any, memory_bytes: int, cpu_seconds: int) -> None:
+    """Answer requests until their pipe closes. Runs in a worker process only."""
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    _write_frame(answers, b"ready")
     while True:
         try:
             request = _read_frame(requests, None)
@@ -283,9 +489,13 @@ def _limit_cpu(seconds: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    memory_bytes, cpu_seconds, level = (int(a) for a in argv[:3])
+    control, level = (int(a) for a in argv[:2])
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
-    serve(memory_bytes, cpu_seconds, argv[3:])
+    os.dup2(2, 1)  # a library that prints must not write into the parent's output
+    sys.stdout = sys.stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    serve_forks(socket.socket(fileno=control), argv[2:])
 
 
 if __name__ == "__main__":
