@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -142,6 +143,9 @@ def test_a_delivered_application_is_stored_answered_and_not_processed_twice(
             client.mail("alice@example-trust.test")
             assert client.rcpt("questions@cabforum.org")[0] == 250
             assert client.rcpt("membership@cabforum.org")[0] == 452
+        # the same delivery on two connections at once (read by two workers): committed once
+        with ThreadPoolExecutor(2) as both:
+            list(both.map(server.deliver, [mail, mail]))
         log = server.stop()
     assert "listening on" in log and "lmtp stopped" in log
     assert counts(bot) == (2, 1, 1)

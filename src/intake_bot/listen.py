@@ -4,6 +4,7 @@ does, and send the replies as `watch` does."""
 from __future__ import annotations
 
 import logging
+import threading
 from functools import partial
 
 from .config import Settings
@@ -33,8 +34,10 @@ def serve_lmtp(settings: Settings, db: Database, host: str, port: int) -> None:
     sender = Wakeable(partial(send_queued, settings, db), RETRY_SECONDS)
     sender.start()
     sender.wake()  # replies left queued by an earlier run go out now
+    deliver = partial(_deliver, pipeline, threading.Lock())
+    readers = len(pipeline.workers.workers)
     try:
-        serve(host, port, partial(_deliver, pipeline), sender.wake, settings.limits.max_message_bytes)
+        serve(host, port, deliver, sender.wake, settings.limits.max_message_bytes, concurrency=readers)
     except OSError as exc:  # the address is taken, or not ours
         raise TransientError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     finally:
@@ -42,8 +45,12 @@ def serve_lmtp(settings: Settings, db: Database, host: str, port: int) -> None:
     log.info("lmtp stopped")
 
 
-def _deliver(pipeline: Pipeline, message: SourcedMessage) -> str:
+def _deliver(pipeline: Pipeline, committing: threading.Lock, message: SourcedMessage) -> str:
+    """Read in a worker of its own while other connections' messages are read or stored; then
+    processed and committed one message at a time, as a poll does."""
     incoming = Incoming(raw=message.raw, received_at=pipeline.clock(), key=message.key)
-    outcome = pipeline.process(incoming)  # committed when it returns
+    read = pipeline.read_one(incoming)
+    with committing:
+        outcome = pipeline.process(incoming, read=read)  # committed when it returns
     log.info("%s: %s %s", message.label, outcome.disposition, outcome.reference or "")
     return OK

@@ -151,6 +151,15 @@ class Pipeline:
         jobs = ((pair, self._read_request(pair[1]) if self._fits(pair[1]) else None) for pair in items)
         return self.workers.ahead(jobs)
 
+    def read_one(self, incoming: Incoming) -> Reading | ReadFailed | None:
+        """What a worker reads of the message, for process(); threads may read at once."""
+        if not self._fits(incoming):
+            return None
+        try:
+            return self.read_in_worker(incoming)
+        except ReadFailed as exc:
+            return exc
+
     def _read_request(self, incoming: Incoming) -> worker.Request:
         limits, own = self.settings.limits, self.own_addresses
         verify_dkim = self.settings.verify_dkim

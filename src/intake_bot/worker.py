@@ -194,14 +194,18 @@ class Worker:
         self.limits = limits
         self._child: _Child | None = None
         self._pid = os.getpid()
-        self._lock = threading.Lock()  # call(): one request at a time; threads of one process share it
+        self.lock = threading.Lock()  # call(): one request at a time; threads of one process share it
 
     def call(self, function: Callable[..., Any] | str, *args: Any) -> Any:
         """function(*args) in the worker. Raises ReadFailed with the reason when it raised, or when
         the worker was ended over a limit; the next call then gets a fresh worker."""
-        with self._lock:
-            self.submit(function, *args)
-            answer = self.collect()
+        with self.lock:
+            return self.call_locked(function, *args)
+
+    def call_locked(self, function: Callable[..., Any] | str, *args: Any) -> Any:
+        """call(), by the thread that holds `lock`."""
+        self.submit(function, *args)
+        answer = self.collect()
         if isinstance(answer, ReadFailed):
             raise answer
         return answer
@@ -245,7 +249,7 @@ class Worker:
         return self._child is not None and self._child.waiting
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             self._stop(graceful=True)
 
     def abandon(self) -> None:
@@ -303,9 +307,14 @@ class Pool:
         self.workers = [Worker(limits) for _ in range(max(1, size))]
 
     def call(self, function: Callable[..., Any] | str, *args: Any) -> Any:
-        idle = next((w for w in self.workers if not w.busy), None)
-        assert idle is not None, "call() while every worker reads ahead"
-        return idle.call(function, *args)
+        """On a worker no other thread is using (LMTP reads concurrent deliveries), else the first."""
+        for worker in self.workers:
+            if not worker.busy and worker.lock.acquire(blocking=False):
+                try:
+                    return worker.call_locked(function, *args)
+                finally:
+                    worker.lock.release()
+        return self.workers[0].call(function, *args)
 
     def ahead(self, jobs: Iterable[tuple[T, Request | None]]) -> Generator[tuple[T, Any], None, None]:
         """Each job's item with the answer to its request (or the ReadFailed; None for no request),

@@ -101,11 +101,11 @@ class _InFlight:
 
 
 class _Handler:
-    def __init__(self, deliver: Deliver, after: Callable[[], None]) -> None:
+    def __init__(self, deliver: Deliver, after: Callable[[], None], concurrency: int) -> None:
         self._deliver = deliver
         self._after = after
-        # One message at a time: the worker process and the SQLite writer are single anyway.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmtp-delivery")
+        # Deliveries of concurrent connections, up to one per reading worker (DELIVER commits one at a time)
+        self._executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="lmtp-delivery")
 
     async def handle_RCPT(
         self, server: LMTP, session: Any, envelope: Any, address: str, options: list[str]
@@ -143,17 +143,21 @@ def serve(
     deliver: Deliver,
     after: Callable[[], None],
     max_bytes: int,
+    concurrency: int = 1,
 ) -> None:
     """Answer LMTP on host:port until SIGTERM or SIGINT; deliveries in progress are finished first
     (up to STOP_GRACE_SECONDS), then connections are dropped: the mail server sends the rest again.
-    AFTER runs after each 250 (e.g. to wake the sender of replies)."""
-    asyncio.run(_serve(host, port, deliver, after, max_bytes))
+    AFTER runs after each 250 (e.g. to wake the sender of replies). Up to CONCURRENCY deliveries
+    (of as many connections) run DELIVER at once, in threads."""
+    asyncio.run(_serve(host, port, deliver, after, max_bytes, concurrency))
 
 
-async def _serve(host: str, port: int, deliver: Deliver, after: Callable[[], None], max_bytes: int) -> None:
+async def _serve(
+    host: str, port: int, deliver: Deliver, after: Callable[[], None], max_bytes: int, concurrency: int
+) -> None:
     loop = asyncio.get_running_loop()
     tracker = _InFlight()
-    handler = _Handler(deliver, after)
+    handler = _Handler(deliver, after, concurrency)
     hostname = socket.gethostname()  # not getfqdn(): a DNS lookup at start-up
 
     def session() -> _Server:
