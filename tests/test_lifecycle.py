@@ -76,6 +76,16 @@ def test_a_new_reply_supersedes_the_older_unsent_one(pipeline):
     ]
 
 
+def test_a_reply_superseded_in_the_session_that_holds_it_says_so(pipeline):
+    # A poll processes many messages in one session: the reply it still holds is brought up to date.
+    with pipeline.db.transaction() as s:
+        pipeline.process(Incoming(raw=INCOMPLETE), s)
+        first = s.scalars(select(Reply)).one()
+        pipeline.process(Incoming(raw=follow_up("Emergency contact: soc@example-trust.test\n")), s)
+        assert first.state == ReplyState.SUPERSEDED and first in s and first not in s.dirty
+    assert [state for _, state in replies(pipeline)] == [ReplyState.SUPERSEDED, ReplyState.QUEUED]
+
+
 def test_a_sent_reply_stays_sent(pipeline, smtp_sink: SmtpSink):
     pipeline.process(Incoming(raw=INCOMPLETE))
     deliver_outbox(pipeline.db, smtp_sink.smtp_settings(), lambda: NOW)

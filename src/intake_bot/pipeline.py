@@ -299,6 +299,7 @@ class Pipeline:
         """The applicant's words: stored as application data, assessed, answered (to `applicant`)."""
         parsed = mail.parsed
         disposition = Disposition.FOLLOW_UP if app is not None else Disposition.APPLICATION
+        opened = app is None
         if app is None:
             app = self._new_application(s, mail.reading, applicant.address, mail.received, now)
         row = self._store_message(s, mail, disposition, reason, app.id, role=Role.APPLICANT)
@@ -316,7 +317,7 @@ class Pipeline:
         assessment = self.reassess(s, app, mail.received, wake=True)
         if before == ApplicationStatus.DORMANT:
             repo.add_event(s, app.id, "woken", f"applicant mail: {app.status}", now)
-        kind = self._queue_reply(s, app, mail, row, assessment, now, applicant)
+        kind = self._queue_reply(s, app, mail, row, assessment, now, applicant, opened=opened)
         if app.status == ApplicationStatus.COMPLETE and before != app.status and self.settings.notify_address:
             self._notify_staff(s, app, mail.fp, now)
         return Outcome(row.id, disposition, app.reference, kind)
@@ -343,7 +344,7 @@ class Pipeline:
         assessment = self.reassess(s, app, received)
         mail = Mail(reading, incoming, row.raw_sha256, row.fingerprint, received)
         sender = roles.Person(reading.parsed.from_name, reading.parsed.from_address)
-        kind = self._queue_reply(s, app, mail, row, assessment, now, sender)
+        kind = self._queue_reply(s, app, mail, row, assessment, now, sender, opened=True)
         return Outcome(row.id, Disposition.APPLICATION, app.reference, kind)
 
     def _dmarc(self, reading: Reading) -> roles.Dmarc:
@@ -525,7 +526,11 @@ class Pipeline:
         assessment: Assessment,
         now: datetime,
         to: roles.Person,
+        *,
+        opened: bool,
     ) -> ReplyKind | None:
+        """Answer `to`; OPENED: the application was opened by this message, so no reply of it is
+        superseded (there is none)."""
         parsed = mail.parsed
         why_not = self._why_no_reply(s, mail.reading, mail.incoming, to.address, now)
         if why_not:
@@ -564,6 +569,7 @@ class Pipeline:
             in_reply_to=parsed.message_id,
             items=missing,
             answers=row.id,
+            superseding=not opened,
         )
         repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
         return kind

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..fields import Fields, fold
 from ..recipients import recipient_domain, recipient_mailbox
@@ -71,6 +72,17 @@ _REPLIES_TO_DOMAIN = (
 # (64 against ~220 us a row); the application they belong to is always flushed by then.
 _INSERT_FIELD_VALUES = cast(Table, FieldValue.__table__).insert()
 _INSERT_EVENT = cast(Table, Event.__table__).insert()
+_REPLIES = cast(Table, Reply.__table__)
+_SUPERSEDE = (
+    _REPLIES.update()
+    .where(
+        _REPLIES.c.application_id == bindparam("app"),
+        _REPLIES.c.state.in_(UNSENT),
+        _REPLIES.c.kind.in_(bindparam("kinds", expanding=True)),
+    )
+    .values(state=ReplyState.SUPERSEDED, claimed_by=None, next_attempt_at=None)
+)
+_SUPERSEDED = {"state": ReplyState.SUPERSEDED, "claimed_by": None, "next_attempt_at": None}
 _PROCESSED = select(ProcessedKey.message_id).where(
     ProcessedKey.source == bindparam("source"), ProcessedKey.key == bindparam("key")
 )
@@ -157,11 +169,13 @@ def queue_reply(
     in_reply_to: str = "",
     items: Sequence[str] = (),
     answers: int | None = None,
+    superseding: bool = True,
 ) -> Reply:
     """Put a rendered message in the outbox (the caller's transaction sends it or neither).
 
-    A reply to the applicant makes their older unsent replies stale: they are superseded, never sent."""
-    if application_id is not None and kind.to_applicant:
+    A reply to the applicant makes their older unsent replies stale: they are superseded, never sent.
+    SUPERSEDING False: the application was opened in this transaction, so it has no older reply."""
+    if application_id is not None and kind.to_applicant and superseding:
         supersede(s, application_id, kinds=[k for k in ReplyKind if k.to_applicant])
     reply = Reply(
         application_id=application_id,
@@ -186,13 +200,21 @@ def queue_reply(
 def supersede(s: Session, application_id: int, kinds: Sequence[ReplyKind] = tuple(ReplyKind)) -> None:
     """Mark the application's unsent replies of these kinds superseded. A reply a sender has claimed
     ('sending') is included: the sender checks again just before it sends (outbox._confirm), and a
-    claim left by a killed sender must not come back to life as a stale reply."""
-    s.execute(
-        update(Reply)
-        .where(Reply.application_id == application_id, Reply.state.in_(UNSENT), Reply.kind.in_(kinds))
-        .values(state=ReplyState.SUPERSEDED, claimed_by=None, next_attempt_at=None)
-        .execution_options(synchronize_session="fetch")
-    )
+    claim left by a killed sender must not come back to life as a stale reply.
+
+    One Core UPDATE (the ORM's bulk update with "fetch" cost ~2 ms a message); the replies this
+    session holds are brought up to date here, as the ORM's synchronisation would."""
+    if any(isinstance(obj, Reply) for obj in (*s.new, *s.dirty)):
+        s.flush()  # an unflushed reply would escape the UPDATE
+    s.connection().execute(_SUPERSEDE, {"app": application_id, "kinds": list(kinds)})
+    for obj in list(s.identity_map.values()):
+        if not isinstance(obj, Reply):
+            continue
+        loaded = inspect(obj).dict  # what is loaded: an expired reply is read again from the database
+        mine = loaded.get("application_id") == application_id and loaded.get("kind") in kinds
+        if mine and loaded.get("state") in UNSENT:
+            for name, value in _SUPERSEDED.items():
+                set_committed_value(obj, name, value)
 
 
 def replies_to_mailbox_since(s: Session, address: str, since: datetime) -> int:
