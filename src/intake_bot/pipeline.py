@@ -12,6 +12,7 @@ The stages that need the database (thread, store, reply) stay here.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import traceback
@@ -19,7 +20,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -29,7 +30,7 @@ from . import roles, thread, worker
 from .assess import assess
 from .config import Settings
 from .errors import LimitExceeded, TransientError
-from .fields import statements
+from .fields import fold, statements
 from .recipients import recipient_domain, recipient_mailbox
 from .records import (
     ApplicationStatus,
@@ -95,6 +96,9 @@ class Outcome:
     reply_kind: ReplyKind | None = None
     reason: str = ""
 
+
+# An application's statements, (extracted, staff), as repository.field_statements reads them.
+Stated = tuple[list[tuple[str, Any]], list[tuple[str, Any]]]
 
 # The worker's module, named rather than imported: importing it would load the reader (its lexicon
 # compiles ~200 patterns, about a second of CPU) in the parent too, which never reads mail itself.
@@ -269,14 +273,15 @@ class Pipeline:
         assert reading.extraction is not None and reading.judgement is not None  # read unless automatic
         extraction = roles.without_staff(reading.extraction, self.staff)
         app = s.get(Application, app_id) if app_id is not None else None
+        stated: Stated = repo.field_statements(s, app.id) if app is not None else ([], [])
         role = roles.role_of(
             parsed.from_address,
             staff=self.staff,
-            speakers=self._speakers(s, app) if app is not None else None,
+            speakers=_speakers(app, stated) if app is not None else None,
             authentic=roles.may_speak(self._dmarc(reading), self.settings.trusted_authserv_ids),
         )
         if app is not None and role is not Role.APPLICANT:
-            return self._keep_apart(s, app, mail, role, now)
+            return self._keep_apart(s, app, mail, role, now, stated)
         if app is None and role is not Role.APPLICANT:
             return self._staff_mail(s, mail, extraction, role, now)
         judged = reading.judgement if app is None else None
@@ -284,7 +289,7 @@ class Pipeline:
             row = self._store_message(s, mail, judged.disposition, judged.reason, None)
             return Outcome(row.id, judged.disposition, reason=row.reason)
         sender = roles.Person(parsed.from_name, parsed.from_address)
-        return self._read(s, mail, extraction, app, sender, verdict.reason, now)
+        return self._read(s, mail, extraction, app, sender, verdict.reason, now, stated)
 
     def _read(
         self,
@@ -295,13 +300,16 @@ class Pipeline:
         applicant: roles.Person,
         reason: str,
         now: datetime,
+        stated: Stated | None = None,
     ) -> Outcome:
-        """The applicant's words: stored as application data, assessed, answered (to `applicant`)."""
+        """The applicant's words: stored as application data, assessed, answered (to `applicant`).
+        STATED: the application's statements as read in this unit, if they were."""
         parsed = mail.parsed
         disposition = Disposition.FOLLOW_UP if app is not None else Disposition.APPLICATION
         opened = app is None
         if app is None:
             app = self._new_application(s, mail.reading, applicant.address, mail.received, now)
+            stated = ([], [])  # a new application states nothing yet
         row = self._store_message(s, mail, disposition, reason, app.id, role=Role.APPLICANT)
         self._store_attachments(s, parsed, row)
         repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
@@ -310,11 +318,14 @@ class Pipeline:
         if ApplicationStatus(app.status).decided:
             self._after_decision(s, app, mail.received, now)
             return Outcome(row.id, disposition, app.reference)
-        repo.add_field_values(s, app.id, row.id, statements(extraction), FieldSource.EXTRACTED, now)
+        new = statements(extraction)
+        repo.add_field_values(s, app.id, row.id, new, FieldSource.EXTRACTED, now)
         s.flush()
+        if stated is not None:  # folded again from what is known, not read back
+            stated = ([*stated[0], *as_stored(new)], stated[1])
         before = app.status
         # activity is when the applicant wrote, not when we read
-        assessment = self.reassess(s, app, mail.received, wake=True)
+        assessment = self.reassess(s, app, mail.received, wake=True, stated=stated)
         if before == ApplicationStatus.DORMANT:
             repo.add_event(s, app.id, "woken", f"applicant mail: {app.status}", now)
         kind = self._queue_reply(s, app, mail, row, assessment, now, applicant, opened=opened)
@@ -355,17 +366,15 @@ class Pipeline:
             dkim_aligned=roles.aligned(parsed.from_address, reading.dkim_domains),
         )
 
-    def _speakers(self, s: Session, app: Application) -> roles.People:
-        reps = repo.current_fields(s, app.id).get("representatives") or []
-        return roles.people(app.applicant_email, reps)
-
-    def _keep_apart(self, s: Session, app: Application, mail: Mail, role: Role, now: datetime) -> Outcome:
+    def _keep_apart(
+        self, s: Session, app: Application, mail: Mail, role: Role, now: datetime, stated: Stated
+    ) -> Outcome:
         """Staff's or an outsider's message on an application: kept on it, never read, never answered."""
         sender = mail.parsed.from_address or "(no address)"
         why = "not the applicant, a representative or a colleague at the applicant's domain"
         if role is Role.STAFF:
             why = "staff"
-        elif sender in self.staff or self._speakers(s, app).include(sender):
+        elif sender in self.staff or _speakers(app, stated).include(sender):
             why = "DMARC did not pass at our mail server: the sender is not proven"
         reason = f"{role}: {why}; kept apart, not read, not answered"
         row = self._store_message(s, mail, Disposition.FOLLOW_UP, reason, app.id, role=role)
@@ -407,10 +416,13 @@ class Pipeline:
         app.updated_at = received
         repo.add_event(s, app.id, "new_mail", f"after the decision ({app.status}): left for staff", now)
 
-    def reassess(self, s: Session, app: Application, now: datetime, wake: bool = False) -> Assessment:
+    def reassess(
+        self, s: Session, app: Application, now: datetime, wake: bool = False, stated: Stated | None = None
+    ) -> Assessment:
         """Assess again and keep the application's summary; `wake`: applicant mail, which ends dormancy
-        (a staff correction wakes a dormant application only by completing it)."""
-        fields = repo.current_fields(s, app.id)
+        (a staff correction wakes a dormant application only by completing it). STATED: all of the
+        application's statements, when the caller holds them (else they are read)."""
+        fields = fold(*stated) if stated is not None else repo.current_fields(s, app.id)
         assessment = assess(
             fields,
             app.working_group,
@@ -620,12 +632,13 @@ class Pipeline:
 
     def _over_rate_limit(self, s: Session, address: str, now: datetime) -> str:
         """Why a reply to this address would be one too many in 24 hours; "" when it would not."""
-        limits, since = self.settings.limits, repo.day_ago(now)
+        limits = self.settings.limits
+        to_mailbox, to_domain = repo.replies_since(s, address, repo.day_ago(now))
         limit = limits.max_replies_per_recipient_per_day
-        if repo.replies_to_mailbox_since(s, address, since) >= limit:
+        if to_mailbox >= limit:
             return f"rate limit: {limit} automatic replies to {recipient_mailbox(address)} in 24 hours"
         limit = limits.max_replies_per_domain_per_day
-        if repo.replies_to_domain_since(s, address, since) >= limit:
+        if to_domain >= limit:
             return f"rate limit: {limit} automatic replies to {recipient_domain(address)} in 24 hours"
         return ""
 
@@ -636,6 +649,16 @@ class Pipeline:
         limit = self.settings.limits.max_message_bytes
         if len(raw) > limit:
             raise LimitExceeded(f"message is {len(raw)} bytes, over the limit of {limit}")
+
+
+def _speakers(app: Application, stated: Stated) -> roles.People:
+    reps = fold(*stated).get("representatives") or []
+    return roles.people(app.applicant_email, reps)
+
+
+def as_stored(values: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Statements as the database gives them back (a JSON column: tuples come back as lists)."""
+    return [(name, value) for name, value in json.loads(json.dumps(values))]
 
 
 def fingerprint(parsed: ParsedEmail) -> str:
