@@ -9,8 +9,10 @@ acceptance and our commit can send a reply twice at most once, with the same Mes
 so the copy is recognisable.
 
 A reply can go stale while it waits (a newer reply or a decision supersedes it). Just before each
-message goes to the server, the sender confirms in a transaction of its own that the reply is still
-its claim and still current; a superseded one is dropped, even from a claimed batch.
+message goes to the server, the sender confirms in a transaction that the reply is still its claim
+and still current; a superseded one is dropped, even from a claimed batch. That transaction also
+records what became of the reply sent before it: one commit a reply, and still none sent before the
+previous one's outcome is committed.
 """
 
 from __future__ import annotations
@@ -41,6 +43,16 @@ BATCH = 50
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this is taken to be abandoned
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one reply handed to the server, to be recorded (`_record`)."""
+
+    reply_id: int
+    error: str = ""
+    permanent: bool = False
+    unreachable: bool = False
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -63,13 +75,26 @@ def deliver_outbox(db: Database, settings: SmtpSettings, clock: Callable[[], dat
             claimed = _claim(db, clock(), owner)
             if not claimed:
                 break
+            done: Outcome | None = None  # the last reply sent: recorded with the next confirmation
             for n, (reply_id, raw, to) in enumerate(claimed):
-                if not _confirm(db, reply_id, owner, clock()):
+                with db.transaction() as s:
+                    if done is not None:
+                        _record(s, done, clock())
+                    confirmed = _confirm_in(s, reply_id, owner, clock())
+                done = None
+                if not confirmed:
                     log.info("reply %s: superseded while waiting; not sent", reply_id)
                     continue
-                if not _deliver_one(db, sender, settings.from_address, reply_id, raw, to, clock, report):
-                    _unclaim(db, [c[0] for c in claimed[n + 1 :]])
+                done = _deliver_one(sender, settings.from_address, reply_id, raw, to, report)
+                if done.unreachable:
+                    with db.transaction() as s:
+                        _record(s, done, clock())
+                        _unclaim(s, [c[0] for c in claimed[n + 1 :]])
+                    done = None
                     break
+            if done is not None:
+                with db.transaction() as s:
+                    _record(s, done, clock())
     return report
 
 
@@ -88,24 +113,27 @@ def _claim(db: Database, now: datetime, owner: str) -> list[tuple[int, bytes, st
 
 
 def _confirm(db: Database, reply_id: int, owner: str, now: datetime) -> bool:
+    with db.transaction() as s:
+        return _confirm_in(s, reply_id, owner, now)
+
+
+def _confirm_in(s: Session, reply_id: int, owner: str, now: datetime) -> bool:
     """Still ours and still current, right before sending: a reply superseded since the batch was
     claimed is no longer 'sending' (repository.supersede), so it is not sent. The lease is renewed."""
-    with db.transaction() as s:
-        reply = s.get(Reply, reply_id, with_for_update=True)
-        if reply is None or reply.state != ReplyState.SENDING or reply.claimed_by != owner:
-            return False
-        reply.next_attempt_at = now + CLAIM_LEASE
-        return True
+    reply = s.get(Reply, reply_id, with_for_update=True)
+    if reply is None or reply.state != ReplyState.SENDING or reply.claimed_by != owner:
+        return False
+    reply.next_attempt_at = now + CLAIM_LEASE
+    return True
 
 
-def _unclaim(db: Database, ids: list[int]) -> None:
+def _unclaim(s: Session, ids: list[int]) -> None:
     if ids:
-        with db.transaction() as s:
-            s.execute(
-                update(Reply)
-                .where(Reply.id.in_(ids), Reply.state == ReplyState.SENDING)
-                .values(state=ReplyState.QUEUED, claimed_by=None, next_attempt_at=None)
-            )
+        s.execute(
+            update(Reply)
+            .where(Reply.id.in_(ids), Reply.state == ReplyState.SENDING)
+            .values(state=ReplyState.QUEUED, claimed_by=None, next_attempt_at=None)
+        )
 
 
 def _release_dead_claims(db: Database) -> None:
@@ -132,33 +160,22 @@ def _alive(pid: int) -> bool:
 
 
 def _deliver_one(
-    db: Database,
-    sender: SmtpSender,
-    mail_from: str,
-    reply_id: int,
-    raw: bytes,
-    to: str,
-    clock: Callable[[], datetime],
-    report: DeliveryReport,
-) -> bool:
-    """Send one reply and record the outcome; False when the server is unreachable."""
+    sender: SmtpSender, mail_from: str, reply_id: int, raw: bytes, to: str, report: DeliveryReport
+) -> Outcome:
+    """Send one reply; what became of it, for `_record`."""
     try:
         sender.send(raw, mail_from, [to])
     except TemporaryFailure as exc:
-        unreachable = exc.code is None  # no SMTP answer at all: the server is down, stop this run
-        _record(db, reply_id, clock, error=str(exc), unreachable=unreachable)
         report.deferred += 1
+        unreachable = exc.code is None  # no SMTP answer at all: the server is down, stop this run
         if unreachable:
             report.unreachable = str(exc)
-            return False
-        return True
+        return Outcome(reply_id, str(exc), unreachable=unreachable)
     except PermanentFailure as exc:
-        _record(db, reply_id, clock, error=str(exc), permanent=True)
         report.failed += 1
-        return True
-    _record(db, reply_id, clock)
+        return Outcome(reply_id, str(exc), permanent=True)
     report.sent += 1
-    return True
+    return Outcome(reply_id)
 
 
 def _due_query(now: datetime):
@@ -170,35 +187,27 @@ def _due_query(now: datetime):
     return select(Reply).where(queued | abandoned).order_by(Reply.attempts, Reply.id).limit(BATCH)
 
 
-def _record(
-    db: Database,
-    reply_id: int,
-    clock: Callable[[], datetime],
-    error: str = "",
-    permanent: bool = False,
-    unreachable: bool = False,
-) -> None:
-    now = clock()
-    with db.transaction() as s:
-        reply = s.get(Reply, reply_id)
-        if reply is None:
-            return
-        reply.attempts += 1
-        superseded = reply.state == ReplyState.SUPERSEDED  # while the server had it: sent is the truth
-        reply.state, reply.claimed_by, reply.next_attempt_at = ReplyState.QUEUED, None, None
-        if not error:
-            reply.state, reply.sent_at, reply.last_error = ReplyState.SENT, now, ""
-            _event(s, reply, "reply_sent", f"{reply.kind} to {reply.to_address}", now)
-            return
-        reply.last_error = error[:2000]
-        if superseded:
-            reply.state = ReplyState.SUPERSEDED
-        elif permanent or reply.attempts >= MAX_ATTEMPTS:
-            reply.state = ReplyState.FAILED
-            _event(s, reply, "reply_failed", f"to {reply.to_address}: {error}", now)
-        elif not unreachable or reply.attempts >= UNREACHABLE_GRACE:
-            reply.next_attempt_at = now + retry_delay(reply.attempts)
-    log.info("reply %s: %s", reply_id, error or "sent")
+def _record(s: Session, outcome: Outcome, now: datetime) -> None:
+    reply = s.get(Reply, outcome.reply_id)
+    log.info("reply %s: %s", outcome.reply_id, outcome.error or "sent")
+    if reply is None:
+        return
+    error = outcome.error
+    reply.attempts += 1
+    superseded = reply.state == ReplyState.SUPERSEDED  # while the server had it: sent is the truth
+    reply.state, reply.claimed_by, reply.next_attempt_at = ReplyState.QUEUED, None, None
+    if not error:
+        reply.state, reply.sent_at, reply.last_error = ReplyState.SENT, now, ""
+        _event(s, reply, "reply_sent", f"{reply.kind} to {reply.to_address}", now)
+        return
+    reply.last_error = error[:2000]
+    if superseded:
+        reply.state = ReplyState.SUPERSEDED
+    elif outcome.permanent or reply.attempts >= MAX_ATTEMPTS:
+        reply.state = ReplyState.FAILED
+        _event(s, reply, "reply_failed", f"to {reply.to_address}: {error}", now)
+    elif not outcome.unreachable or reply.attempts >= UNREACHABLE_GRACE:
+        reply.next_attempt_at = now + retry_delay(reply.attempts)
 
 
 def _event(s: Session, reply: Reply, kind: str, detail: str, now: datetime) -> None:
