@@ -85,6 +85,15 @@ def test_evidence_rules_and_staff_notification(tmp_path):
         load_settings(write(tmp_path, '[evidence]\nipr_cutover = "soon"\n'))
 
 
+def test_the_built_in_profiles_are_named_without_the_item_catalogue(tmp_path):
+    from intake_bot.config import BuiltInProfiles
+    from intake_bot.items import PROFILES
+
+    assert tuple(PROFILES) == BuiltInProfiles.NAMES
+    profiles = load_settings(write(tmp_path, "")).evidence_rules.profiles
+    assert dict(profiles) == PROFILES and "SMCWG" in profiles and "XYZWG" not in profiles
+
+
 def test_oauth2_presets_and_the_logins_that_use_them(tmp_path, monkeypatch):
     monkeypatch.setenv("CID", "client-1")
     text = (

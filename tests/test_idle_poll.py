@@ -72,7 +72,7 @@ def test_a_replaced_database_or_a_renumbered_folder_is_polled_in_full(
     assert len(smtp_sink.messages) == 1  # the same message, recognised: never answered twice
 
 
-def test_the_quick_path_imports_neither_sqlalchemy_nor_imapclient(
+def test_the_quick_path_imports_neither_sqlalchemy_nor_imapclient_nor_the_item_catalogue(
     dovecot: Dovecot, imap_user: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     bot = Bot.make(tmp_path, dovecot, imap_user, smtp_sink, since=datetime.now(UTC) - timedelta(days=1))
@@ -85,7 +85,7 @@ def test_the_quick_path_imports_neither_sqlalchemy_nor_imapclient(
         "    main(['--config', sys.argv[1], 'poll'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print('imported:', [m for m in ('sqlalchemy', 'imapclient') if m in sys.modules])\n"
+        "print('imported:', [m for m in ('sqlalchemy', 'imapclient', 'intake_bot.items') if m in sys.modules])\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script, str(bot.config)], env=bot.env, capture_output=True, text=True

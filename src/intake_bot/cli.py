@@ -793,21 +793,27 @@ def note(c: Context, reference: str, text: str, by: str | None) -> None:
     click.echo(f"{reference}: note added")
 
 
-def _fields_help(f):
-    """`set --help` lists every field and the shape of its value, from the one catalogue."""
-    from .corrections import shapes_help
+class _FieldsHelp(click.Command):
+    """`set --help` lists every field and the shape of its value, from the one catalogue: read when
+    the help is shown, not at every start (the catalogue is a third of an idle poll's imports)."""
 
-    f.__doc__ = (f.__doc__ or "") + "\n\n\b\nFIELDs and their VALUEs:\n" + shapes_help()
-    return f
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .corrections import shapes_help
+
+        own = self.help
+        self.help = (own or "") + "\n\n\b\nFIELDs and their VALUEs:\n" + shapes_help()
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = own
 
 
-@cli.command("set")
+@cli.command("set", cls=_FieldsHelp)
 @click.argument("reference")
 @click.argument("field")
 @click.argument("value")
 @by_option
 @pass_ctx
-@_fields_help
 def set_(c: Context, reference: str, field: str, value: str, by: str | None) -> None:
     """Correct a field (named as in the export); the correction wins over extracted values.
 

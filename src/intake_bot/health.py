@@ -68,6 +68,9 @@ def record_in_sqlite(database: Path, now: datetime) -> None:
     try:
         conn = sqlite3.connect(database, timeout=30)
         try:
+            # No fsync for this commit (WAL: the next checkpoint writes it): a power cut may lose
+            # the time of one idle poll, never mail, and the idle poll saves ~15 ms of its ~200.
+            conn.execute("PRAGMA synchronous=NORMAL")
             with conn:
                 conn.execute(_SUCCESS, _params(now, None, sqlite=True))
         finally:
