@@ -8,7 +8,9 @@ corpus (benchmarks/corpus.py) and measures, as whole processes:
 - idle poll (nothing new): `intake-bot poll` vs bare.py, seconds;
 - arrival-to-reply latency of `intake-bot watch`: APPEND to the reply arriving at the sink;
 - peak RSS on a large backlog: `intake-bot poll` vs bare.py;
-- `intake-bot status` over that many applications vs `intake-bot --help`.
+- `intake-bot status` over that many applications vs `intake-bot --help`;
+- the peer, django-helpdesk's `manage.py get_email`, on the same backlog right after intake-bot, when
+  its set-up is there (`--peer`, /work/shared/bench/peer/README.md), else skipped with a note.
 
 Ratios are taken within this one run (the machine is shared; absolute numbers move). See
 benchmarks/README.md.
@@ -23,6 +25,7 @@ import platform
 import secrets
 import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -44,7 +47,8 @@ from mailservers import Dovecot, SmtpSink, make_cert  # noqa: E402
 
 BIN = Path(sys.executable).with_name("intake-bot")
 BARE = HERE / "bare.py"
-TARGETS = {"ingest": 0.7, "idle": 1.5, "watch_p95_s": 2.0, "rss": 1.3, "status": 1.5}
+TARGETS = {"ingest": 0.7, "idle": 1.5, "watch_p95_s": 2.0, "rss": 1.3, "status": 1.5, "helpdesk": 3.0}
+PEER = Path("/tmp/peerbench")  # the peer's set-up (setup.sh): its venv and Django project
 PHASES = ("ingest", "idle", "watch", "rss", "status")
 
 
@@ -164,6 +168,51 @@ class Bench:
         return f"{name}-{self.token}"
 
 
+class Helpdesk:
+    """django-helpdesk's `manage.py get_email` as the peer's benchmark runs it (bench2.sh): a fresh copy
+    of its template database whose one queue polls this run's Dovecot (IMAPS, as intake-bot does), and
+    the same SMTP sink for its auto-replies (STARTTLS and AUTH, through a settings module of our own)."""
+
+    def __init__(self, peer: Path, bench: Bench) -> None:
+        self.python = peer / "venv-helpdesk" / "bin" / "python"
+        self.site = peer / "helpdesk_site"
+        self.bench = bench
+
+    def missing(self) -> str:
+        """Why the peer cannot run here ("" when it can)."""
+        for needed in (self.python, self.site / "manage.py", self.site / "db-template.sqlite3"):
+            if not needed.exists():
+                return f"skipped: {needed} not found (set up the peer: /work/shared/bench/peer/README.md)"
+        return ""
+
+    def run(self, name: str, user: str) -> tuple[Run, int]:
+        """get_email once over USER's mailbox with fresh state; (the run, the tickets it opened)."""
+        bench, directory = self.bench, self.bench.work / name
+        directory.mkdir()
+        db = directory / "db.sqlite3"
+        shutil.copyfile(self.site / "db-template.sqlite3", db)
+        with sqlite3.connect(db) as conn:
+            conn.execute(
+                "UPDATE helpdesk_queue SET email_box_host = '127.0.0.1', email_box_port = ?, email_box_ssl = 1,"
+                " email_box_user = ?, email_box_pass = ?, email_box_last_check = NULL",
+                (bench.dovecot.imaps_port, user, bench.dovecot.password),
+            )
+        sink = bench.sink
+        (directory / "bench_settings.py").write_text(
+            "from hdsite.settings import *  # noqa: F403\n"
+            f"EMAIL_PORT = {sink.port}\nEMAIL_USE_TLS = True\n"
+            f"EMAIL_HOST_USER = {sink.username!r}\nEMAIL_HOST_PASSWORD = {sink.password!r}\n"
+        )
+        env = dict(bench.env, DJANGO_SETTINGS_MODULE="bench_settings", HD_DB=str(db))
+        env.update(HD_MEDIA=str(directory / "media"), PYTHONPATH=f"{directory}:{self.site}")
+        env["SSL_CERT_FILE"] = str(sink.ca_file)  # Django's SMTP backend verifies the sink's certificate
+        argv = [str(self.python), str(self.site / "manage.py"), "get_email", "--debug_to_stdout"]
+        run = checked(run_process(argv, env), "django-helpdesk get_email")
+        with sqlite3.connect(db) as conn:
+            tickets = conn.execute("SELECT count(*) FROM helpdesk_ticket").fetchone()[0]
+        return run, tickets
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -186,6 +235,11 @@ def measure(args: argparse.Namespace, bench: Bench, log: Callable[[str], None]) 
         corpus = Corpus(args.messages, args.pdf_share, tag="ingest")
         count, size = bench.fill(user, corpus.messages())
         log(f"ingest mailbox: {count} messages, {size / 1e6:.1f} MB")
+        helpdesk = Helpdesk(args.peer, bench)
+        skipped = helpdesk.missing()
+        if not skipped:  # get_email deletes what it takes in: a mailbox of its own, the same messages
+            hd_user = bench.user("helpdesk")
+            bench.fill(hd_user, corpus.messages())
         # Bare before and after intake-bot: a slow spell on the shared machine hits both sides.
         bare_first = bench.bare(user, bench.work / "bare-ingest-1.json")
         log(f"bare ingest: {bare_first.seconds:.2f} s")
@@ -194,6 +248,25 @@ def measure(args: argparse.Namespace, bench: Bench, log: Callable[[str], None]) 
         poll = bench.bot(config, "poll", profile="ingest-poll")
         replies = len(bench.sink.messages) - sent_before
         log(f"intake-bot poll: {poll.seconds:.2f} s, {replies} replies")
+        peer: dict = {"skipped": skipped}
+        if not skipped:
+            sent_before = len(bench.sink.messages)
+            hd, tickets = helpdesk.run("helpdesk", hd_user)
+            hd_replies = len(bench.sink.messages) - sent_before
+            log(f"django-helpdesk get_email: {hd.seconds:.2f} s, {tickets} tickets, {hd_replies} replies")
+            ratio = hd.seconds / poll.seconds  # the same messages: a ratio of rates
+            peer = {
+                "seconds": round(hd.seconds, 3),
+                "msg_per_s": round(count / hd.seconds, 1),
+                "max_rss_mb": round(hd.max_rss_mb, 1),
+                "tickets": tickets,
+                "replies_sent": hd_replies,
+                "ratio": round(ratio, 3),
+                "target": f">= {TARGETS['helpdesk']}",
+                "ok": ratio >= TARGETS["helpdesk"],
+            }
+        else:
+            log(f"django-helpdesk: {skipped}")
         bare_second = bench.bare(user, bench.work / "bare-ingest-2.json")
         log(f"bare ingest again: {bare_second.seconds:.2f} s")
         bare_rate = count / statistics.mean([bare_first.seconds, bare_second.seconds])
@@ -209,6 +282,7 @@ def measure(args: argparse.Namespace, bench: Bench, log: Callable[[str], None]) 
             "ratio": round(bot_rate / bare_rate, 3),
             "target": f">= {TARGETS['ingest']}",
             "ok": bot_rate / bare_rate >= TARGETS["ingest"],
+            "helpdesk": peer,
         }
         if "idle" in phases:
             bare_idle, bot_idle = alternate(
@@ -333,6 +407,14 @@ def table(results: dict) -> str:
             f"{'ingest, msg/s (' + str(r['messages']) + ' msgs)':<34} {r['bot_msg_per_s']:>12} "
             f"{r['bare_msg_per_s']:>12} {r['ratio']:>6}x  {r['target']:<11} {ok(r)}"
         )
+    peer = results.get("ingest", {}).get("helpdesk")
+    if peer and "ratio" in peer:
+        lines.append(
+            f"{'ingest vs django-helpdesk, msg/s':<34} {results['ingest']['bot_msg_per_s']:>12} "
+            f"{peer['msg_per_s']:>12} {peer['ratio']:>6}x  {peer['target']:<11} {ok(peer)}"
+        )
+    elif peer:
+        lines.append(f"{'ingest vs django-helpdesk':<34} {peer['skipped']}")
     if "idle" in results:
         r = results["idle"]
         lines.append(
@@ -359,7 +441,8 @@ def table(results: dict) -> str:
             f"{label:<34} {r['status_median_s']:>12} {r['help_median_s']:>12} {r['ratio']:>6}x  "
             f"{r['target']:<11} {ok(r)}"
         )
-    lines.append("baseline: bare.py (imapclient + mail-parser) for ingest, idle and RSS; --help for status")
+    lines.append("baseline: bare.py (imapclient + mail-parser) for ingest, idle and RSS; --help for status;")
+    lines.append("django-helpdesk's manage.py get_email on the same messages, right after intake-bot's poll")
     return "\n".join(lines)
 
 
@@ -387,6 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--watch-messages", type=int, default=50, help="messages appended one by one (50)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per idle poll / status timing (5)")
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        default=PEER,
+        help=f"the peer's set-up (venv-helpdesk, helpdesk_site); skipped when absent ({PEER})",
+    )
     parser.add_argument("--only", metavar="PHASES", help=f"comma-separated subset of {','.join(PHASES)}")
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
     parser.add_argument(
@@ -425,7 +514,11 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds": round(time.time() - started, 1),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
-        "settings": {k: v for k, v in vars(args).items() if k not in ("json", "keep", "quiet")},
+        "settings": {
+            k: str(v) if isinstance(v, Path) else v
+            for k, v in vars(args).items()
+            if k not in ("json", "keep", "quiet")
+        },
         "targets": TARGETS,
         "results": results,
     }
