@@ -50,7 +50,7 @@ def _patterns() -> _Patterns:
     )
     forwarded = _one_of(reply["forwarded"])
     labels = "|".join(
-        LEXICON.label(field).pattern for field in ("category", "representatives", "emergency", "audit")
+        LEXICON.label_sources[field] for field in ("category", "representatives", "emergency", "audit")
     )
     return _Patterns(
         wrote=re.compile(rf"^[^\S\n]*+(?:{wrote})[^\S\n]*$", re.IGNORECASE | re.MULTILINE | re.DOTALL),
@@ -63,7 +63,7 @@ def _patterns() -> _Patterns:
         ),
         header_line=re.compile(rf"^\s*+\**+(?:{_one_of(reply['from'])})\s*+[:：]\**+\s*+\S", re.IGNORECASE),
         header_next=re.compile(rf"^\s*+\**+(?:{_one_of(reply['fields'])})\s*[:：]", re.IGNORECASE),
-        sign_off=re.compile(rf"^\s*+(?:{LEXICON.word('sign_off').pattern})\s*+[,.!。！]?\s*$"),
+        sign_off=re.compile(rf"^\s*+(?:{LEXICON.word_sources['sign_off']})\s*+[,.!。！]?\s*$"),
         strong_label=re.compile(rf"(?i:{_STRONG_LABEL})|{labels}"),
     )
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..records import Category, ParsedEmail
-from .lexicon import LEXICON, or_label, or_words
+from .lexicon import LEXICON, or_lexicon
 from .prose import Sentence, is_reply
 from .statements import Statement, latest
 
@@ -43,18 +43,19 @@ _NEGATED = re.compile(
 )
 # ... and 'plutôt que comme', 'en lugar de como', 'rather than as a': the word for 'as' may come between
 _NEGATED_WORDS = re.compile(
-    rf"(?:{LEXICON.word('negation').pattern})\W*(?:(?:{LEXICON.word('joining_as').pattern})\W*)?$"
+    rf"(?:{LEXICON.word_sources['negation']})\W*(?:(?:{LEXICON.word_sources['joining_as']})\W*)?$"
 )
-_NEGATED_AFTER = re.compile(rf"[\s)）」』\]]*(?:{LEXICON.word('negation_after').pattern})")
-_CONTEXT_BEFORE = re.compile(
+_NEGATED_AFTER = re.compile(rf"[\s)）」』\]]*(?:{LEXICON.word_sources['negation_after']})")
+_CONTEXT_ENGLISH = re.compile(
     r"\bas\b|categor|\bapply|applying|application|\bjoin|\bwe\s+are\b|\bI\s+am\b|\bam\s+an?\b|membership|"
     r"\bbecome\b|\bparticipat|\bchange\b|\bswitch|\bupdate|\bwould like\b",
     re.I,
 )
-_CONTEXT_BEFORE = or_words("change", or_words("joining_as", or_words("join", _CONTEXT_BEFORE)))
-_CONTEXT_BEFORE = or_label("category", _CONTEXT_BEFORE)  # 'w kategorii Certificate Issuer'
+_CONTEXT_BEFORE = re.compile(  # and the lexicon's labels: 'w kategorii Certificate Issuer'
+    or_lexicon(_CONTEXT_ENGLISH, words=("join", "joining_as", "change"), labels=("category",))
+)
 _CONTEXT_AFTER = re.compile(
-    rf"[\s)）」』\]]*(?:{LEXICON.word('joining_as').pattern}|{LEXICON.word('join').pattern})"
+    rf"[\s)）」』\]]*(?:{LEXICON.word_sources['joining_as']}|{LEXICON.word_sources['join']})"
 )
 _UNDECIDED = re.compile(
     r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I

@@ -69,7 +69,7 @@ _DEPARTMENT = re.compile(
     re.I,
 )
 # A greeting or a closing ('Dear', 'With best wishes', 'Mit freundlichen Grüßen'): the lexicon's, in every language.
-_GREETING_OR_SIGNOFF = re.compile(rf"{LEXICON.word('sign_off').pattern}|{LEXICON.word('greeting').pattern}")
+_GREETING_OR_SIGNOFF = re.compile(rf"{LEXICON.word_sources['sign_off']}|{LEXICON.word_sources['greeting']}")
 _POSTAL = re.compile(
     r"\d.*\b(?:street|st\.?|road|rd\.?|avenue|ave\.?|lane|way|place|square|court|house|floor|suite|building|"
     r"straße|strasse|str\.|weg|platz|gasse|allee|rue|avenue|boulevard|calle|avenida|av\.|rua|via|viale|"

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..records import Attachment, Representative
 from .contacts import emails_in
-from .lexicon import or_label, or_words, unspaced
+from .lexicon import or_lexicon, unspaced
 from .representatives import says_voting
 
 log = logging.getLogger(__name__)
@@ -156,11 +156,9 @@ def _written(card: Card) -> str:
 
 
 # A line about representatives that refers to the attached cards (in any language the lexicon reads).
-_CARDS = or_words("card", re.compile(r"\bv-?cards?\b|\.vcf\b", re.I))
-_REPRESENTATIVES = or_label("representatives", or_words("representative", re.compile(r"(?!)")))
-_points_to_cards = re.compile(
-    rf"^(?=[^\n]*(?:{_CARDS.pattern}))(?=[^\n]*(?:{_REPRESENTATIVES.pattern}))[^\n]*", re.M
-)
+_CARDS = or_lexicon(re.compile(r"\bv-?cards?\b|\.vcf\b", re.I), words=("card",))
+_REPRESENTATIVES = or_lexicon(re.compile(r"(?!)"), words=("representative",), labels=("representatives",))
+_points_to_cards = re.compile(rf"^(?=[^\n]*(?:{_CARDS}))(?=[^\n]*(?:{_REPRESENTATIVES}))[^\n]*", re.M)
 
 
 def _followed_by(words: str) -> Callable[[re.Match[str]], str]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,11 @@ def unspaced(text: str) -> bool:
 
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
-    """Every term as one pattern. Terms are grouped by the boundaries they need and each group is one
+    return re.compile(terms_pattern(terms))
+
+
+def terms_pattern(terms: Iterable[str]) -> str:
+    """Every term as one pattern (its text). Terms are grouped by the boundaries they need and each group is one
     trie (shared beginnings written once), so that matching picks a branch by the next character
     instead of trying hundreds of terms at every position of every message."""
     groups: dict[tuple[bool, bool], set[str]] = {}
@@ -98,7 +102,7 @@ def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
         end = not term.endswith("*") and not unspaced
         groups.setdefault((start, end), set()).update(_casings(core))
     if not groups:
-        return re.compile(r"(?!)")
+        return r"(?!)"
     tries = [(start, end, _trie(words)) for (start, end), words in sorted(groups.items())]
     # One branch per first character, the groups in their order below it: the pattern begins with a
     # plain choice of characters, so the engine skips ahead to them (a choice of groups first it cannot:
@@ -112,7 +116,7 @@ def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
             if first in trie
         ]
         branches.append(re.escape(first) + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
-    return re.compile("|".join(branches))
+    return "|".join(branches)
 
 
 def _casings(term: str) -> set[str]:
@@ -144,31 +148,47 @@ def _trie(words: set[str]) -> Trie:
 
 
 def _node_regex(node: Trie) -> str:
-    branches = [
-        (r"\s+" if char == " " else re.escape(char)) + _node_regex(child)
-        for char, child in sorted(node.items())
-        if char
-    ]
+    branches = []
+    for char, child in sorted(node.items()):
+        if not char:
+            continue
+        run = [char]
+        while len(child) == 1 and "" not in child:  # a word's letters below its last shared one: no recursion
+            ((char, child),) = child.items()
+            run.append(char)
+        branches.append(_escape("".join(run)) + _node_regex(child))
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body  # longer words first: the engine backtracks to shorter
 
 
+def _escape(letters: str) -> str:
+    return re.escape(letters).replace("\\ ", r"\s+")  # a space matches any run of white space
+
+
 @dataclass(frozen=True)
 class Lexicon:
     languages: tuple[str, ...]
     any_label: re.Pattern[str]  # a label for any field: most lines have none, and skip the rest
-    labels: dict[str, re.Pattern[str]]
     categories: tuple[tuple[re.Pattern[str], Category], ...]
-    words: dict[str, re.Pattern[str]]
+    label_sources: dict[str, str]  # LABEL_FIELDS -> the pattern's text (compiled by label(), on first use)
+    word_sources: dict[str, str]  # WORD_KINDS -> the pattern's text (compiled by word(), on first use)
     reply: dict[str, tuple[Any, ...]]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
+    # Most labels and words are read only inside bigger patterns (or_words, or_label): compiled alone,
+    # on their own, they would cost every process their compilation for nothing.
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def label(self, field: str) -> re.Pattern[str]:
-        return self.labels[field]
+        return self._compile(f"label:{field}", self.label_sources[field])
 
     def word(self, kind: str) -> re.Pattern[str]:
-        return self.words[kind]
+        return self._compile(f"word:{kind}", self.word_sources[kind])
+
+    def _compile(self, key: str, source: str) -> re.Pattern[str]:
+        if key not in self._compiled:  # keys are the lexicon's own: the dict holds at most one per kind
+            self._compiled[key] = re.compile(source)
+        return self._compiled[key]
 
 
 def load(folder: Path = _HERE) -> Lexicon:
@@ -188,9 +208,9 @@ def load(folder: Path = _HERE) -> Lexicon:
     return Lexicon(
         languages=tuple(tables),
         any_label=compile_terms(term for terms in labels.values() for term in terms),
-        labels={field: compile_terms(terms) for field, terms in labels.items()},
         categories=tuple((compile_terms(terms), category) for category, terms in names.items()),
-        words={kind: compile_terms(terms) for kind, terms in words.items()},
+        label_sources={field: terms_pattern(terms) for field, terms in labels.items()},
+        word_sources={kind: terms_pattern(terms) for kind, terms in words.items()},
         reply={
             kind: tuple(tuple(term) if isinstance(term, list) else term for term in terms)
             for kind, terms in reply.items()
@@ -213,14 +233,19 @@ def in_known_language(text: str, enough: int = 3) -> bool:
 
 def or_words(kind: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
     """An English pattern extended by the lexicon's words of one kind, in every language."""
-    return _union(pattern, LEXICON.word(kind))
+    return re.compile(or_lexicon(pattern, words=(kind,)))
 
 
 def or_label(field: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
     """An English label pattern extended by the lexicon's labels for the field."""
-    return _union(pattern, LEXICON.label(field))
+    return re.compile(or_lexicon(pattern, labels=(field,)))
 
 
-def _union(pattern: re.Pattern[str], other: re.Pattern[str]) -> re.Pattern[str]:
+def or_lexicon(pattern: re.Pattern[str], words: Iterable[str] = (), labels: Iterable[str] = ()) -> str:
+    """The text of a pattern that matches the English one, else the lexicon's words of those kinds, else
+    its labels for those fields, in that order: one pattern compiled, not one per kind added."""
     english = f"(?i:{pattern.pattern})" if pattern.flags & re.I else f"(?:{pattern.pattern})"
-    return re.compile(f"{english}|(?:{other.pattern})")
+    lexicon = [LEXICON.word_sources[kind] for kind in words] + [
+        LEXICON.label_sources[field] for field in labels
+    ]
+    return "|".join([english, *(f"(?:{source})" for source in lexicon)])
