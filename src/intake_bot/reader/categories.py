@@ -10,13 +10,13 @@ from .lexicon import LEXICON, or_lexicon
 from .prose import Sentence, is_reply
 from .statements import Statement, latest
 
-_STRONG = (
+_STRONG_ENGLISH = (
     (re.compile(r"certificate\s+issuers?", re.I), Category.CERTIFICATE_ISSUER),
     (re.compile(r"certificate\s+consumers?", re.I), Category.CERTIFICATE_CONSUMER),
     (re.compile(r"interested[\s-]+part(?:y|ies)", re.I), Category.INTERESTED_PARTY),
     (re.compile(r"associate(?:d)?\s+member(?:ship)?", re.I), Category.ASSOCIATE_MEMBER),
-    *LEXICON.categories,  # the names in every language the lexicon knows
 )
+_STRONG = (*_STRONG_ENGLISH, *LEXICON.categories)  # and the names in every language the lexicon knows
 _WEAK = (
     (
         re.compile(
@@ -127,14 +127,22 @@ def category_in_value(value: str) -> Category | None:
 def category_in_prose(text: str, subject: bool = False) -> Category | None:
     """Prose: an official name in an applying context, or a synonym right after 'as a'."""
     mentions = [m for m in _mentions(text, _STRONG) if subject or _in_context(text, m[0], m[2])]
-    mentions += [m for m in _mentions(text, _WEAK) if re.search(r"\bas\s+(?:an?\s+)?$", text[: m[0]], re.I)]
+    if _AS.search(text):  # a synonym counts only after 'as' (most sentences have none)
+        mentions += [
+            m for m in _mentions(text, _WEAK) if re.search(r"\bas\s+(?:an?\s+)?$", text[: m[0]], re.I)
+        ]
     return _decide(sorted(mentions), text)
+
+
+_AS = re.compile(r"as\s", re.I)
 
 
 def _mentions(
     text: str, patterns: Sequence[tuple[re.Pattern[str], Category]]
 ) -> list[tuple[int, Category, int]]:
-    found = []
+    found: list[tuple[int, Category, int]] = []
+    if patterns is _STRONG and not _may_name_one(text):
+        return found
     for pattern, category in patterns:
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 25) : match.start()]
@@ -143,6 +151,14 @@ def _mentions(
             ):
                 found.append((match.start(), category, match.end()))
     return sorted(found)
+
+
+def _may_name_one(text: str) -> bool:
+    """Whether the text may name a category: the lexicon's names in every language are one pass over
+    it (most sentences name none), not one per category."""
+    return LEXICON.any_category.search(text) is not None or any(
+        pattern.search(text) for pattern, _ in _STRONG_ENGLISH
+    )
 
 
 def _in_context(text: str, start: int, end: int) -> bool:

@@ -172,6 +172,7 @@ class Lexicon:
     languages: tuple[str, ...]
     any_label: re.Pattern[str]  # a label for any field: most lines have none, and skip the rest
     categories: tuple[tuple[re.Pattern[str], Category], ...]
+    any_category: re.Pattern[str]  # a name of any category: most sentences have none, and skip the rest
     label_sources: dict[str, str]  # LABEL_FIELDS -> the pattern's text (compiled by label(), on first use)
     word_sources: dict[str, str]  # WORD_KINDS -> the pattern's text (compiled by word(), on first use)
     reply: dict[str, tuple[Any, ...]]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
@@ -209,6 +210,7 @@ def load(folder: Path = _HERE) -> Lexicon:
         languages=tuple(tables),
         any_label=compile_terms(term for terms in labels.values() for term in terms),
         categories=tuple((compile_terms(terms), category) for category, terms in names.items()),
+        any_category=compile_terms(term for terms in names.values() for term in terms),
         label_sources={field: terms_pattern(terms) for field, terms in labels.items()},
         word_sources={kind: terms_pattern(terms) for kind, terms in words.items()},
         reply={
