@@ -33,12 +33,13 @@ class _Patterns:
     header_next: re.Pattern[str]  # 'Sent:', 'To:', 'Subject:' ... below it
     sign_off: re.Pattern[str]  # a line that is only 'Kind regards,'
     strong_label: re.Pattern[str]  # what only an application says: no signature below a closing has it
+    strong_english: re.Pattern[str]  # ... in English (strong_label has the lexicon's labels, one trie)
 
 
 @functools.cache
 def _patterns() -> _Patterns:
     # Imported here, not at the top: the reader package imports this module, and the lexicon lives there.
-    from .reader.lexicon import LEXICON
+    from .reader.lexicon import LEXICON, compile_terms
 
     reply = LEXICON.reply
     # Whitespace at a line's start or end is [^\S\n] (not \s, which runs on over blank lines: tried at every
@@ -49,9 +50,7 @@ def _patterns() -> _Patterns:
         for opening, verb in sorted(set(reply["attribution"]))
     )
     forwarded = _one_of(reply["forwarded"])
-    labels = "|".join(
-        LEXICON.label_sources[field] for field in ("category", "representatives", "emergency", "audit")
-    )
+    strong = ("category", "representatives", "emergency", "audit")
     return _Patterns(
         wrote=re.compile(rf"^[^\S\n]*+(?:{wrote})[^\S\n]*$", re.IGNORECASE | re.MULTILINE | re.DOTALL),
         original=re.compile(
@@ -64,7 +63,8 @@ def _patterns() -> _Patterns:
         header_line=re.compile(rf"^\s*+\**+(?:{_one_of(reply['from'])})\s*+[:：]\**+\s*+\S", re.IGNORECASE),
         header_next=re.compile(rf"^\s*+\**+(?:{_one_of(reply['fields'])})\s*[:：]", re.IGNORECASE),
         sign_off=re.compile(rf"^\s*+(?:{LEXICON.word_sources['sign_off']})\s*+[,.!。！]?\s*$"),
-        strong_label=re.compile(rf"(?i:{_STRONG_LABEL})|{labels}"),
+        strong_label=compile_terms(term for field in strong for term in LEXICON.label_terms[field]),
+        strong_english=re.compile(_STRONG_LABEL, re.IGNORECASE),
     )
 
 
@@ -256,13 +256,13 @@ def _closing_from(lines: list[str]) -> int:
     what only an application says. Found once, from the end (a mail of 'Regards,' lines must not
     read the rest of itself at each)."""
     content = 0
-    strong_label = _patterns().strong_label
+    strong_label, strong_english = _patterns().strong_label, _patterns().strong_english
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
         if not line.strip():
             continue
         content += 1
-        if content > 25 or strong_label.search(line):
+        if content > 25 or strong_english.search(line) or strong_label.search(line):
             return index
     return 0
 

@@ -174,6 +174,7 @@ class Lexicon:
     categories: tuple[tuple[re.Pattern[str], Category], ...]
     any_category: re.Pattern[str]  # a name of any category: most sentences have none, and skip the rest
     label_sources: dict[str, str]  # LABEL_FIELDS -> the pattern's text (compiled by label(), on first use)
+    label_terms: dict[str, tuple[str, ...]]  # LABEL_FIELDS -> the terms, as written
     word_sources: dict[str, str]  # WORD_KINDS -> the pattern's text (compiled by word(), on first use)
     reply: dict[str, tuple[Any, ...]]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
     # Most labels and words are read only inside bigger patterns (or_words, or_label): compiled alone,
@@ -212,6 +213,7 @@ def load(folder: Path = _HERE) -> Lexicon:
         categories=tuple((compile_terms(terms), category) for category, terms in names.items()),
         any_category=compile_terms(term for terms in names.values() for term in terms),
         label_sources={field: terms_pattern(terms) for field, terms in labels.items()},
+        label_terms={field: tuple(terms) for field, terms in labels.items()},
         word_sources={kind: terms_pattern(terms) for kind, terms in words.items()},
         reply={
             kind: tuple(tuple(term) if isinstance(term, list) else term for term in terms)
