@@ -112,7 +112,7 @@ class Pipeline:
         self.blobs = BlobStore(settings.storage_path)
         self.clock = clock
         self.own_addresses = frozenset({settings.from_address.lower()})
-        limits = worker.WorkerLimits.of(settings.limits, preload=(UNTRUSTED,))
+        limits = worker.WorkerLimits.of(settings.limits, preload=(f"{UNTRUSTED}:warm_up",))
         self.workers = worker.shared(limits, worker.pool_size(settings.limits.workers))
         self.staff = roles.StaffAddresses.configured(settings.staff_addresses, settings.from_address)
 

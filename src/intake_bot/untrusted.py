@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from . import roles, thread
 from .classify import application_verdict, classify
@@ -112,6 +112,31 @@ def bounce_of(raw: bytes) -> Bounce:
     details = [m.decode("utf-8", "replace").strip() for m in _DSN_DETAIL.findall(head)]
     reason = ("bounced: " + "; ".join(dict.fromkeys(details)))[:2000] if details else "bounced"
     return Bounce(ids, reason)
+
+
+_SAMPLE = (
+    b"From: Ann Example <ann@example.org>\r\nTo: questions@cabforum.org\r\nSubject: Membership application\r\n"
+    b"Date: Mon, 02 Nov 2026 10:00:00 +0000\r\nMessage-ID: <warm-up@example.org>\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n'
+    b"Organisation: Example Ltd\r\nWebsite: https://example.org\r\nCategory: Certificate Issuer\r\n"
+    b"Representatives: Ann Example <ann@example.org> (voting)\r\n\r\nKind regards,\r\nAnn\r\n"
+    b"--b\r\nContent-Type: text/html\r\n\r\n<p>Organisation: <b>Example Ltd</b></p>\r\n--b--\r\n"
+)
+
+
+def warm_up() -> None:
+    """Run once by the zygote (worker.py) before it forks the workers: what reading loads on first use
+    (the PDF, certificate and HTML libraries, patterns compiled on demand) is then loaded once and
+    shared by every worker, instead of once per worker."""
+    import cryptography.x509  # noqa: F401
+    import email_validator  # noqa: F401
+    import inscriptis  # noqa: F401
+    import lxml.html  # noqa: F401
+    import mailparser_reply.parser  # noqa: F401
+    import pypdf  # noqa: F401
+    from cryptography.hazmat.primitives.serialization import pkcs7  # noqa: F401
+
+    read_message(_SAMPLE, Limits(), frozenset(), None, datetime(2026, 11, 2, tzinfo=UTC))
 
 
 def read_again(raw: bytes, limits: Limits, received_at: datetime) -> Extraction:

@@ -78,7 +78,7 @@ class WorkerLimits:
     cpu_seconds: int  # CPU time per request (RLIMIT_CPU)
     memory_bytes: int  # address space of each worker (RLIMIT_AS)
     wall_seconds: float  # the parent kills a request that takes longer
-    preload: tuple[str, ...] = ()  # modules the zygote imports, so that no request pays for them
+    preload: tuple[str, ...] = ()  # what the zygote imports (or runs), so that no request pays for it
 
     @classmethod
     def of(cls, limits: Limits, preload: tuple[str, ...] = ()) -> WorkerLimits:
@@ -422,9 +422,13 @@ def _close_shared() -> None:
 
 
 def serve_forks(control: socket.socket, preload: list[str]) -> None:
-    """The zygote: import `preload`, then fork a worker for each request until the parent is gone."""
-    for module in preload:
-        importlib.import_module(module)
+    """The zygote: import `preload` ("module", or "module:function" to run too), then fork a worker
+    for each request until the parent is gone."""
+    for entry in preload:
+        module, _, function = entry.partition(":")
+        loaded = importlib.import_module(module)
+        if function:
+            getattr(loaded, function)()
     gc.freeze()  # what was imported stays put: workers share those pages instead of copying them
     control.send(b"ready")
     while True:
