@@ -683,6 +683,34 @@ def test_html_links_keep_their_targets_when_the_words_hide_them():
     assert x.certificate_evidence == ("https://crt.sh/?id=424242",)
 
 
+def test_a_text_part_without_the_html_parts_link_targets_gets_them():
+    plain = """Hej,
+
+Fjordpost AS would like to join the SMCWG as a Certificate Consumer. More on our home page.
+
+Representatives: I will be the voting representative; the second is Per Lund, our product lead.
+Security incidents: please write to the duty desk, +47 22 55 50 00.
+
+Regards,
+Kari Nord
+"""
+    html = plain.replace("our home page", '<a href="https://www.fjordpost.example/">our home page</a>')
+    html = html.replace("Per Lund", '<a href="mailto:per.lund@fjordpost.example">Per Lund</a>')
+    html = html.replace("the duty desk", '<a href="mailto:vakt@fjordpost.example">the duty desk</a>')
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = "Kari Nord <kari.nord@fjordpost.example>"
+    msg["Subject"] = "SMCWG application"
+    msg.set_content(plain)
+    msg.add_alternative(f"<html><body><pre>{html}</pre></body></html>", subtype="html")
+    x = read(parse_email(msg.as_bytes()))
+    assert x.website_url == "https://www.fjordpost.example/"
+    assert [(r.name, r.email, r.voting) for r in x.representatives] == [
+        ("Per Lund", "per.lund@fjordpost.example", False),
+        ("Kari Nord", "kari.nord@fjordpost.example", True),
+    ]
+    assert x.emergency_contact.email == "vakt@fjordpost.example"
+
+
 def test_answers_under_the_quoted_items_of_our_reply_take_their_labels():
     body = """Hi,
 

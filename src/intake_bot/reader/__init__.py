@@ -21,7 +21,7 @@ from .certificates import certificate_evidence
 from .emergency import emergency_by_reference, extract_emergency
 from .groups import extract_working_group
 from .ipr import extract_ipr
-from .links import expose
+from .links import expose, with_html_links
 from .organisation import extract_organization
 from .positions import apply_positions
 from .prose import Sentence, prose_sentences
@@ -51,7 +51,7 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
     """What this message states; None/empty for everything it does not.
 
     received_at (else the Date header) is the time certificates are judged valid at."""
-    unquoted = strip_quoted(answers_labelled(expose(parsed.text)))
+    unquoted = strip_quoted(answers_labelled(expose(with_html_links(parsed.text, parsed.html))))
     pem_ders = evidence.pem_certificates(unquoted)
     body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))[:MAX_READ_CHARS]
     unquoted = unquoted[:MAX_READ_CHARS]

@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from .lexicon import unspaced
 from .unwrap import opaque, unwrap
 
 MAX_LINKS = 2000  # links rewritten in one text; past that the text is left as written
+MAX_HTML_LINKS = 200  # links of the HTML part looked for in the text part
+MAX_HTML_CHARS = 2 * 1024 * 1024  # larger HTML is not parsed for links (parse lays it out no further either)
 
 # 'words<https://...>' / 'words<mailto:...>': the target right after the words, no space between
 _TARGET = re.compile(r"<(?P<url>(?:https?://|mailto:)[^\s<>\"]{1,8192})>", re.I)
@@ -80,3 +83,76 @@ def _unwrap_bare(text: str) -> str:
         return text
     text = _URL.sub(replaced, text)
     return re.sub(r"\s*\(\s*\)", "", text)
+
+
+# An HTML link's target as the markup writes it (what the text part may have dropped)
+_HREF = re.compile(r"""href\s*=\s*["']?\s*((?:https?://|mailto:)[^"'\s<>]{1,8192})""", re.I)
+
+
+def with_html_links(text: str, html: str) -> str:
+    """The text part with the targets only its HTML part shows: a mail client writes a link's words in
+    the text part and drops the target ('see our home page', a name for a mailto link). Each such link's
+    target goes after its words, in Outlook's 'words<target>' form that `expose` reads; the links are
+    found in the text in the order the HTML gives them, so that 'example 1' and 'example 2' or two
+    'here's each get their own."""
+    if not html or "href" not in html or len(html) > MAX_HTML_CHARS:
+        return text
+    folded = text.lower()
+    if all(_written(_bare(href), folded) for href in _HREF.findall(html)[:MAX_HTML_LINKS]):
+        return text  # every target is in the text already (or there is none)
+    pieces: list[str] = []
+    cursor = 0
+    for words, href in _html_links(html):
+        bare = _bare(href)
+        if _written(bare, folded) or _written(bare, words.lower()):
+            continue
+        found = _words_pattern(words).search(text, cursor)
+        if found is None or text.startswith("<", found.end()):
+            continue
+        pieces += [text[cursor : found.end()], f"<{href}>"]
+        cursor = found.end()
+    return "".join(pieces) + text[cursor:]
+
+
+def _html_links(html: str) -> list[tuple[str, str]]:
+    """(words, target) of each http(s)/mailto link in the HTML, in order; [] when it cannot be parsed."""
+    try:
+        from lxml.html import document_fromstring  # imported here: only mail with such links needs it
+
+        tree = document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))
+        links = []
+        for link in tree.iter("a"):
+            href = (link.get("href") or "").strip()
+            words = " ".join(link.text_content().split())
+            if _HREF.fullmatch(f'href="{href}') and 0 < len(words) <= 200:
+                links.append((words, href))
+            if len(links) >= MAX_HTML_LINKS:
+                break
+        return links
+    except MemoryError:
+        raise
+    except (Exception, RecursionError):  # lxml on hostile markup: no links
+        return []
+
+
+def _words_pattern(words: str) -> re.Pattern[str]:
+    """The link's words as the text part writes them: any run of white space between them, and whole
+    words where the script has word boundaries."""
+    body = r"\s+".join(map(re.escape, words.split()))
+    start = "" if unspaced(words[0]) else r"(?<!\w)"
+    end = "" if unspaced(words[-1]) else r"(?!\w)"
+    return re.compile(start + body + end)
+
+
+def _bare(href: str) -> str:
+    """The target without its scheme, a mailto's parameters or a final '/': how a text may write it."""
+    if href.lower().startswith("mailto:"):
+        return unquote(href[7:].split("?", 1)[0]).strip().lower()
+    return re.sub(r"^https?://", "", href, flags=re.I).rstrip("/").lower()
+
+
+def _written(bare: str, folded: str) -> bool:
+    """Whether the (lower-case) text writes this target itself, not only a longer address that starts so."""
+    if bare not in folded:
+        return False
+    return re.search(re.escape(bare) + r"/?(?![\w/?#%&=.-])", folded) is not None
