@@ -900,6 +900,12 @@ def test_an_application_in_more_languages_is_read_and_recognised(
         # A word that denies the vote in one language is a common word in its neighbour's: Norwegian
         # "vara" (deputy) is Swedish "to be".
         "Jag själv kommer att vara röstberättigad representant.",
+        # the sender named in brackets after the word for 'I'
+        "I (Ann Lee) will be the voting representative.",
+        "議決権を持つ代表者は、私（李）が務めます。",
+        # the reflexive pronoun as an object: 'I put myself forward', 'I name myself'
+        "Oy kullanacak temsilci olarak kendimi öneriyorum.",
+        "Come rappresentante con diritto di voto propongo me stesso.",
     ],
 )
 def test_the_sender_takes_the_vote_in_the_first_person(sentence):
