@@ -101,6 +101,6 @@ def test_links_follow_the_text_in_order_and_targets_already_written_stay_alone()
     assert with_html_links("no html", "") == "no html"
 
 
-@given(st.text(alphabet=st.sampled_from("ab <>=\"/:@.\nhref mailto"), max_size=300))
+@given(st.text(alphabet=st.sampled_from('ab <>="/:@.\nhref mailto'), max_size=300))
 def test_any_html_is_safe(html):
     assert isinstance(with_html_links("ab a b", html), str)
