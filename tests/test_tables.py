@@ -51,6 +51,15 @@ def test_a_voting_column_headed_by_a_verb_and_a_dashed_rule(header, yes, no):
     assert _reps(mail(body)) == EXPECTED
 
 
+def test_two_columns_of_titles_the_second_says_the_role():
+    body = (
+        "Representatives:\nName\tPosition\tE-mail\tFunction\n"
+        "Ann Lee\tHead of PKI\tann@acme.test\tvoting representative\n"
+        "John Roe\tCompliance Officer\tjohn@acme.test\tdeputy representative\n"
+    )
+    assert _reps(mail(body)) == EXPECTED
+
+
 def test_space_aligned_columns_without_a_header():
     body = (
         "Our representatives:\n\nAnn Lee     ann@acme.test     voting representative\n"

@@ -158,9 +158,14 @@ def _columns(header: list[str]) -> dict[str, int]:
         kind = next((k for k, pattern in _HEADERS.items() if pattern.fullmatch(plain)), None)
         if kind is None and says_voting(plain) is not None:
             kind = "voting"
+        if kind in _TITLE_OR_ROLE and kind in columns:  # 'Cargo' then 'Función': the second says the role
+            kind = _TITLE_OR_ROLE[kind]
         if kind and kind not in columns:
             columns[kind] = index
     return columns if {"email", "name"} & set(columns) and len(columns) >= 2 else {}
+
+
+_TITLE_OR_ROLE = {"title": "role", "role": "title"}
 
 
 def _columns_by_content(row: list[str]) -> dict[str, int]:
