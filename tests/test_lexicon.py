@@ -77,6 +77,13 @@ def test_term_syntax():
         ("Przykładowe certyfikaty", "certificates"),
         ("IPR契約書", "ipr"),
         ("Dohoda o IPR", "ipr"),
+        ("申請單位", "organization"),
+        # Romanian written with the cedilla letters older keyboards give (ş ţ for ș ț)
+        ("Reprezentanți", "representatives"),
+        ("Reprezentanţi", "representatives"),
+        # a deputy's label alone is a part of the representatives statement before it, as 'Deputy:' is
+        ("Zastępca", "sub"),
+        ("Suplente", "sub"),
     ],
 )
 def test_labels_in_other_languages(label, field):
@@ -915,3 +922,31 @@ def test_the_sender_takes_the_vote_in_the_first_person(sentence):
         ("ann@acme.test", True),
         ("bob@acme.test", False),
     ]
+
+
+def test_the_sender_saying_they_only_send_it_is_no_representative():
+    # Japanese '本人' (the person themself) is, in Chinese, the writer's 'I': 'I only forward it'
+    body = (
+        "您好：\n\n本人僅代為轉寄本公司的申請，並非代表人。\n\n申請類別：利害關係人（Interested Party）\n"
+        "代表人：王大明，dm.wang@acme.test\n"
+    )
+    found = read(parsed(body, subject="SMCWG 申請", sender="李小華 <xh.li@acme.test>"))
+    assert [r.email for r in found.representatives] == ["dm.wang@acme.test"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vertreten wird unsere Firma durch Jan Roth (jan.roth@acme.test).",
+        "Nos representará Jan Roth (jan.roth@acme.test).",
+    ],
+)
+def test_represented_by_as_a_verb(sentence):
+    body = f"Hallo,\n\nWir beantragen die Teilnahme als Interested Party.\n\n{sentence}\n"
+    found = read(parsed(body, subject="SMCWG"))
+    assert [r.email for r in found.representatives] == ["jan.roth@acme.test"]
+
+
+def test_the_web_site_in_italian_prose():
+    body = "Buongiorno,\n\nchiediamo di aderire come Interested Party. Il nostro sito è www.acme.test.\n"
+    assert read(parsed(body, subject="SMCWG")).website_url == "https://www.acme.test"

@@ -152,7 +152,11 @@ def classify_label(label: str) -> str | None:
     for field, pattern in _IN_ANY_LANGUAGE if LEXICON.any_label.search(label) else _LABELS:
         if pattern.search(label):
             return field
-    return None
+    # 'Zastępca:', 'Suplente:' (a deputy) in any language: a part of the representatives, as 'Deputy:' is
+    return "sub" if _DEPUTY.fullmatch(label) else None
+
+
+_DEPUTY = LEXICON.word("non_voting")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -193,6 +193,16 @@ class Lexicon:
         return self._compiled[key]
 
 
+# Letters a language writes two ways: Romanian ș ț with a comma below, and with the cedilla (ş ţ) that
+# older keyboards and code pages (ISO-8859-2, windows-1250) give.
+_VARIANTS = str.maketrans("șțȘȚ", "şţŞŢ")
+
+
+def with_variants(terms: list[str]) -> list[str]:
+    """The terms and their other spellings."""
+    return terms + [variant for variant in (term.translate(_VARIANTS) for term in terms) if variant not in terms]
+
+
 def load(folder: Path = _HERE) -> Lexicon:
     tables = {path.stem: tomllib.loads(path.read_text("utf-8")) for path in sorted(folder.glob("*.toml"))}
     labels: dict[str, list[str]] = {field: [] for field in LABEL_FIELDS}
@@ -204,9 +214,9 @@ def load(folder: Path = _HERE) -> Lexicon:
             for key, terms in table.get(section, {}).items():
                 if key not in known:
                     raise ValueError(f"lexicon {language}.toml: unknown [{section}] key {key!r}")
-                known[key] += terms
+                known[key] += terms if section == "reply" else with_variants(terms)
         for key, terms in table.get("categories", {}).items():
-            names[Category(key)] += terms
+            names[Category(key)] += with_variants(terms)
     return Lexicon(
         languages=tuple(tables),
         any_label=compile_terms(term for terms in labels.values() for term in terms),
