@@ -200,7 +200,9 @@ _VARIANTS = str.maketrans("șțȘȚ", "şţŞŢ")
 
 def with_variants(terms: list[str]) -> list[str]:
     """The terms and their other spellings."""
-    return terms + [variant for variant in (term.translate(_VARIANTS) for term in terms) if variant not in terms]
+    return terms + [
+        variant for variant in (term.translate(_VARIANTS) for term in terms) if variant not in terms
+    ]
 
 
 def load(folder: Path = _HERE) -> Lexicon:
