@@ -950,3 +950,41 @@ def test_represented_by_as_a_verb(sentence):
 def test_the_web_site_in_italian_prose():
     body = "Buongiorno,\n\nchiediamo di aderire come Interested Party. Il nostro sito è www.acme.test.\n"
     assert read(parsed(body, subject="SMCWG")).website_url == "https://www.acme.test"
+
+
+UNDECIDED_REST = """
+Webseite: https://www.acme.test
+Vertreter: Anna Roth <anna.roth@acme.test> (stimmberechtigt)
+Notfallkontakt: pki@acme.test, +49 30 5550 1234
+"""
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Wir wissen nicht, ob wir als Certificate Issuer oder als Certificate Consumer beitreten sollen.",
+        "Pourriez-vous nous dire s'il vaut mieux adhérer comme Certificate Issuer ou comme Certificate Consumer.",
+        # a category named only in a question is asked about, not chosen
+        "Could a small company like ours take part as an Interested Party?",
+    ],
+)
+def test_an_applicant_unsure_of_the_category_states_none(sentence):
+    body = f"Hello,\n\nAcme GmbH would like to join the S/MIME Certificate Working Group.\n{sentence}\n{UNDECIDED_REST}"
+    p = parsed(body, subject="SMCWG")
+    found = read(p)
+    assert found.category is None
+    assert found.website_url == "https://www.acme.test"
+    assert application_verdict(p, found).disposition is Disposition.APPLICATION
+
+
+def test_a_students_questions_are_not_an_application():
+    body = (
+        "Buenos días:\n\nSoy estudiante de máster y escribo mi trabajo final sobre el grupo S/MIME.\n\n"
+        "1. ¿Se publican las actas de las reuniones?\n"
+        "2. ¿Podría un estudiante participar algún día como Interested Party?\n\n"
+        "Gracias,\nLuis Prado\n"
+    )
+    p = parsed(body, subject="Preguntas sobre el SMCWG", sender="Luis Prado <luis@uni.test>")
+    found = read(p)
+    assert found.category is None
+    assert application_verdict(p, found).disposition is not Disposition.APPLICATION

@@ -57,9 +57,14 @@ _CONTEXT_BEFORE = re.compile(  # and the lexicon's labels: 'w kategorii Certific
 _CONTEXT_AFTER = re.compile(
     rf"[\s)）」』\]]*(?:{LEXICON.word_sources['joining_as']}|{LEXICON.word_sources['join']})"
 )
-_UNDECIDED = re.compile(
-    r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I
+# Two categories and words of doubt or a question ('ob', 'zda', 'pourriez-vous'): the choice is still open.
+_UNDECIDED = or_words(
+    "asking",
+    re.compile(
+        r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I
+    ),
 )
+_QUESTION = re.compile(r"[?？]\W*$")
 
 
 def extract_category(
@@ -69,10 +74,12 @@ def extract_category(
         (s.pos, (category_in_value(s.value) if s.field == "category" else None) or _label_category(s.label))
         for s in statements
     ]
-    candidates += [(s.pos, category_in_prose(s.text)) for s in sentences if not _NOT_YET.search(s.text)]
+    # A question ('could we take part as an Interested Party?') asks about a category; it chooses none.
+    stating = [s for s in sentences if not _QUESTION.search(s.text)]
+    candidates += [(s.pos, category_in_prose(s.text)) for s in stating if not _NOT_YET.search(s.text)]
     # A sentence about later ('we will apply again as a Certificate Issuer after the audit') names the
     # category only when nothing else does.
-    later = [(s.pos, category_in_prose(s.text)) for s in sentences if _NOT_YET.search(s.text)]
+    later = [(s.pos, category_in_prose(s.text)) for s in stating if _NOT_YET.search(s.text)]
     found = latest(candidates) or latest(later)
     if found or is_reply(parsed):
         return found
