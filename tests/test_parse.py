@@ -132,3 +132,25 @@ def test_an_rfc2231_charset_on_8bit_text_is_read(charset):
     parsed = parse_email(raw)
     assert "aus Berlin" in parsed.text
     assert [a.filename for a in parsed.attachments] == ["a.bin"]
+
+
+def test_format_flowed_text_is_joined_where_the_mailer_wrapped_it():
+    raw = (
+        b"From: Ana <ana@acme.test>\r\nTo: q@cabforum.org\r\nSubject: x\r\nMessage-ID: <f@acme.test>\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n"
+        b"We are not sure whether to join as \r\nan Issuer - or as a Consumer.\r\n"
+        b"Hard break here\r\nand here.\r\n> quoted and \r\n> wrapped\r\n-- \r\nAna\r\n"
+    )
+    assert parse_email(raw).text.split("\n")[:5] == [
+        "We are not sure whether to join as an Issuer - or as a Consumer.",
+        "Hard break here",
+        "and here.",
+        "> quoted and wrapped",
+        "-- ",
+    ]
+    delsp = raw.replace(b"format=flowed", b"format=flowed; delsp=yes").replace(
+        b"join as \r\n", b"join as  \r\n"
+    )
+    assert parse_email(delsp).text.startswith("We are not sure whether to join as an Issuer")
+    fixed = raw.replace(b"; format=flowed", b"")
+    assert parse_email(fixed).text.startswith("We are not sure whether to join as \nan Issuer")

@@ -396,6 +396,8 @@ class _Reader:
             payload = _decoded_payload(part)
             if payload:
                 text = decode_bytes(self._cap(payload), _charset(part))
+                if ctype == "text/plain" and _param(part, "format").lower() == "flowed":
+                    text = unflow(text, delsp=_param(part, "delsp").lower() == "yes")
                 (body.html if ctype == "text/html" else body.plain).append(text)
 
     def _attachment(self, part: Message, filename: str, declared: str) -> None:
@@ -616,6 +618,38 @@ def _payload_text(part: Message) -> object:
         raise
     except Exception:
         return None
+
+
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """format=flowed text (RFC 3676) with the mailer's soft line breaks joined: a line ending in a space
+    goes on in the next line of the same quote depth. Thunderbird and Apple Mail wrap long lines this
+    way, and a wrap in the middle of a sentence turns its second half into a 'label: value' line."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    out: list[str] = []
+    soft = False
+    depth = 0
+    for line in lines:
+        quotes = len(line) - len(line.lstrip(">"))
+        content = line[quotes:]
+        if soft and quotes == depth and content.strip():
+            out[-1] += content[1:] if content.startswith(" ") else content  # (a space-stuffed line)
+        else:
+            out.append(line)
+        depth = quotes
+        soft = content.endswith(" ") and content != "-- "
+        if soft and delsp:
+            out[-1] = out[-1][:-1]
+    return "\n".join(out)
+
+
+def _param(part: Message, name: str) -> str:
+    try:
+        value = part.get_param(name)
+    except MemoryError:
+        raise
+    except Exception:  # a hostile parameter list
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def _charset(part: Message) -> str | None:
