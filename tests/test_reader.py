@@ -541,6 +541,15 @@ def test_voting_representative_named_apart_from_the_list():
     }
 
 
+@pytest.mark.parametrize("title", ["Dr.", "Prof.", "Ing.", "Mgr.", "E."])
+def test_a_title_or_an_initial_before_a_name_does_not_end_the_sentence(title):
+    body = (
+        f"Hello,\n\nOur voting representative will be {title} Eva Lind (eva.lind@acme-pki.test), our CTO.\n"
+    )
+    reps = mail(body).representatives
+    assert [(r.email, r.voting) for r in reps] == [("eva.lind@acme-pki.test", True)]
+
+
 def test_prose_sentence_with_a_colon_is_not_a_label():
     x = mail("Hello,\n\nThe voting representative is ana@ipe.test. Other representative: rui@ipe.test\n")
     assert {r.email: r.voting for r in x.representatives} == {"ana@ipe.test": True, "rui@ipe.test": False}

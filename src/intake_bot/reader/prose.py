@@ -54,10 +54,18 @@ def _paragraphs(body: str, taken: set[int]) -> list[tuple[int, str]]:
     return paragraphs
 
 
+# A title or an initial before a name ('Dr. Eva Lind', 'Ing. Petr Novák', 'E. Lind'): no sentence ends there.
+_BEFORE_A_NAME = re.compile(
+    r"(?:^|\s)(?:[A-Z]|Dr|Prof|Ing|Mgr|Dipl|Mag|Mr|Mrs|Ms|Mme|Mlle|Sr|Sra|Hr|Fr|St|Jr|Ph\.D|RNDr|JUDr|MUDr|PhDr)\.$"
+)
+
+
 def _split_sentences(paragraph: str) -> list[tuple[int, str]]:
     out = []
     start = 0
     for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u017F\"'(])", paragraph):
+        if _BEFORE_A_NAME.search(paragraph, max(start, match.start() - 8), match.start()):
+            continue
         out.append((start, paragraph[start : match.start()]))
         start = match.end()
     out.append((start, paragraph[start:]))
