@@ -242,6 +242,9 @@ def test_cjk_prose_without_spaces():
         ("Şirketimiz S/MIME sertifikaları yayımlıyor; üyelik başvurusu yapıyoruz.", "ci"),
         # both definitions fit: no category
         ("We operate a certification authority and also develop a mail client; we would like to join.", None),
+        # a definition denied fits nothing
+        ("Our webmail service verifies S/MIME signatures. We do not run a certificate authority.", "cc"),
+        ("Wir entwickeln einen Mail-Client und betreiben keine Zertifizierungsstelle.", "cc"),
         # planned, not yet so: no category
         (
             "Our certification authority plans to issue S/MIME certificates in 2027; we want to join now.",

@@ -96,6 +96,11 @@ _DESCRIPTIONS = (
 _NOT_YET = LEXICON.word("not_yet")
 
 
+# 'We do not operate a certification authority', 'betreiben keine Zertifizierungsstelle': a definition
+# denied (a negation a few words before it, in any language the lexicon reads) fits nothing.
+_DENIED = re.compile(rf"(?:{LEXICON.word('negation').pattern}|(?i:\bno\b|n't\b))(?:\W+\w+){{0,3}}\W*$")
+
+
 def _in_a_name(words: str) -> bool:
     """'Acorn Certificate Authority Ltd': words of a description, capitalised as a name's are, describe nothing."""
     parts = words.split()
@@ -113,7 +118,7 @@ def category_described(sentences: list[Sentence]) -> Category | None:
         if not _NOT_YET.search(sentence.text)
         for category, pattern in _DESCRIPTIONS
         for match in pattern.finditer(sentence.text)
-        if not _in_a_name(match.group(0))
+        if not _in_a_name(match.group(0)) and not _DENIED.search(sentence.text, 0, match.start())
     }
     return fits.pop() if len(fits) == 1 else None
 
