@@ -133,3 +133,18 @@ def test_a_card_says_who_votes_in_its_role_or_note():
         ("Ann Lee", "ann@acme.example", True),
         ("John Roe", "john@acme.example", False),
     ]
+
+
+def test_a_version_4_card_gives_the_address_of_a_person_named_with_their_title():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:individual\r\nFN:Dr. Eva Lind\r\nN:Lind;Eva;;Dr.;\r\n"
+        "EMAIL;TYPE=work;PREF=1:eva.lind@acme.example\r\n"
+        'TEL;VALUE=uri;TYPE="voice,work":tel:+46-8-555-0100\r\nEND:VCARD\r\n'
+    )
+    body = (
+        "Category: Interested Party\n\nWe are represented by myself and by our Treasurer Dr. Eva Lind;"
+        " her card is attached.\n"
+    )
+    found = read(parse_email(make_mail(body, attachments=[_attachment("Eva Lind.vcf", card.encode())])))
+    names = {r.email: r.name for r in found.representatives}
+    assert names["eva.lind@acme.example"] == "Dr. Eva Lind"  # the card's name, not "Treasurer Dr. Eva Lind"

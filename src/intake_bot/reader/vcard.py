@@ -143,11 +143,14 @@ def with_card_addresses(text: str, cards: list[Card]) -> str:
 
 
 def named_by_cards(reps: tuple[Representative, ...], cards: list[Card]) -> tuple[Representative, ...]:
-    """A representative whose name the text did not give (or gave in a script names are not read in):
-    the name on the card of that address."""
+    """A representative whose name the text did not give (or gave in a script names are not read in, or
+    with words before it: 'Treasurer Dr. Eva Lind'): the name on the card of that address."""
     names = {address: card.name for card in cards for address in card.emails}
     return tuple(
-        replace(rep, name=names[rep.email]) if not rep.name and rep.email in names else rep for rep in reps
+        replace(rep, name=names[rep.email])
+        if rep.email in names and (not rep.name or rep.name.endswith(" " + names[rep.email]))
+        else rep
+        for rep in reps
     )
 
 
