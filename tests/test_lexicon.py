@@ -991,3 +991,23 @@ def test_a_students_questions_are_not_an_application():
     found = read(p)
     assert found.category is None
     assert application_verdict(p, found).disposition is not Disposition.APPLICATION
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I will not be a representative myself: our representatives are listed below.",
+        "Ich selbst bin kein Vertreter; die Vertreter stehen unten.",
+        "Je ne serai pas moi-même représentant ; les représentants sont indiqués ci-dessous.",
+    ],
+)
+def test_a_sender_who_says_they_are_no_representative_is_none(sentence):
+    body = (
+        f"Hello,\n\nWe apply as a Certificate Consumer.\n\n{sentence}\n"
+        "Representatives: Bob Roe <bob@acme.test> (voting), Eve Poe <eve@acme.test>\n"
+    )
+    found = read(parsed(body, subject="SMCWG", sender="Ann Lee <ann@acme.test>"))
+    assert sorted((r.email, r.voting) for r in found.representatives) == [
+        ("bob@acme.test", True),
+        ("eve@acme.test", False),
+    ]

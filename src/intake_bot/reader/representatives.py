@@ -89,6 +89,8 @@ _MYSELF = or_words(
     ),
 )
 _PARTS = re.compile(r"[,;]|\s+(?:and|&|as\s+well\s+as|plus)\s+", re.I)
+# 'I will not be a representative myself', 'Ich selbst bin kein Vertreter': the sender says they are not one.
+_DENIES = or_words("negation", re.compile(r"\bnot\b|n't\b|\bnever\b", re.I))
 # An aside in brackets: 'I (Ann Lee) will be ...', '私（李）が務めます' say what they say without it.
 _ASIDE = re.compile(r"\s?[(（][^()（）\n]{0,60}[)）]")
 
@@ -112,7 +114,7 @@ def sender_as_representative(
     for text, label_votes in said:
         for clause in re.split(r"[\n.!?]\s", text):
             for part in _PARTS.split(clause):
-                if _MYSELF.search(_ASIDE.sub("", part)) and not emails_in(part):
+                if _MYSELF.search(_ASIDE.sub("", part)) and not emails_in(part) and not _DENIES.search(part):
                     vote = bool(_VOTING.search(part)) and not _NON_VOTING.search(part)
                     # "For the vote, I'll take it": the label's or the clause's vote, when it names nobody else
                     votes_here = label_votes or _label_votes(clause)
