@@ -967,6 +967,9 @@ Notfallkontakt: pki@acme.test, +49 30 5550 1234
     [
         "Wir wissen nicht, ob wir als Certificate Issuer oder als Certificate Consumer beitreten sollen.",
         "Pourriez-vous nous dire s'il vaut mieux adhérer comme Certificate Issuer ou comme Certificate Consumer.",
+        "Vi är osäkra på om vi hör till Certificate Consumer eller bör gå med som Interested Party.",
+        "We twijfelen of we als Certificate Consumer of als Interested Party moeten aansluiten.",
+        "Emme ole varmoja, olemmeko Certificate Issuer vai liitymmekö Interested Partyna.",
         # a category named only in a question is asked about, not chosen
         "Could a small company like ours take part as an Interested Party?",
     ],

@@ -189,7 +189,8 @@ def _decide(mentions: list[tuple[int, Category, int]], text: str) -> Category | 
     kinds = {category for _, category, _ in mentions}
     if not kinds:
         return None
-    if len(kinds) > 1 and _UNDECIDED.search(text):
+    named = kinds | {category for _, category, _ in _mentions(text, _STRONG)}  # also out of context
+    if len(named) > 1 and _UNDECIDED.search(text):
         return None
     if _in_a_list(mentions[-1], text):
         return None
