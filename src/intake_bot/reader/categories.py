@@ -58,11 +58,13 @@ _CONTEXT_AFTER = re.compile(
     rf"[\s)）」』\]]*(?:{LEXICON.word_sources['joining_as']}|{LEXICON.word_sources['join']})"
 )
 # Two categories and words of doubt or a question ('ob', 'zda', 'pourriez-vous'): the choice is still open.
-_UNDECIDED = or_words(
-    "asking",
-    re.compile(
-        r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I
-    ),
+_UNDECIDED = re.compile(
+    or_lexicon(
+        re.compile(
+            r"not\s+(?:yet\s+)?(?:sure|decided)|unsure|undecided|\bwhether\b|\btbd\b|to be decided|\?", re.I
+        ),
+        words=("asking",),
+    )
 )
 _QUESTION = re.compile(r"[?？]\W*$")
 
@@ -98,7 +100,7 @@ _NOT_YET = LEXICON.word("not_yet")
 
 # 'We do not operate a certification authority', 'betreiben keine Zertifizierungsstelle': a definition
 # denied (a negation a few words before it, in any language the lexicon reads) fits nothing.
-_DENIED = re.compile(rf"(?:{LEXICON.word('negation').pattern}|(?i:\bno\b|n't\b))(?:\W+\w+){{0,3}}\W*$")
+_DENIED = re.compile(rf"(?:{LEXICON.word_sources['negation']}|(?i:\bno\b|n't\b))(?:\W+\w+){{0,3}}\W*$")
 
 
 def _in_a_name(words: str) -> bool:

@@ -153,10 +153,7 @@ def classify_label(label: str) -> str | None:
         if pattern.search(label):
             return field
     # 'Zastępca:', 'Suplente:' (a deputy) in any language: a part of the representatives, as 'Deputy:' is
-    return "sub" if _DEPUTY.fullmatch(label) else None
-
-
-_DEPUTY = LEXICON.word("non_voting")
+    return "sub" if LEXICON.word("non_voting").fullmatch(label) else None
 
 
 @functools.lru_cache(maxsize=4096)
