@@ -47,12 +47,13 @@ def folder_status(settings: ImapSettings) -> tuple[int, int] | None:
 
 
 def _connect(settings: ImapSettings) -> imaplib.IMAP4:
-    context = ssl.create_default_context(cafile=settings.ca_file)
+    # A TLS context loads the system's CA store (~45 ms): made only for a connection that uses TLS.
     if settings.security == "ssl":
+        context = ssl.create_default_context(cafile=settings.ca_file)
         return imaplib.IMAP4_SSL(settings.host, settings.port, ssl_context=context, timeout=settings.timeout)
     connection = imaplib.IMAP4(settings.host, settings.port, timeout=settings.timeout)
     if settings.security == "starttls":
-        connection.starttls(context)
+        connection.starttls(ssl.create_default_context(cafile=settings.ca_file))
     return connection
 
 
