@@ -116,10 +116,9 @@ def html_to_text(html: str) -> str:
     keeps Outlook's 'label | value' tables readable for the extractor."""
     if len(html) <= MAX_INSCRIPTIS:
         from inscriptis import Inscriptis  # imported here: only HTML-only mail needs it
-        from lxml.html import document_fromstring
 
         try:
-            tree = document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses str + encoding
+            tree = html_tree(html)
             _show_link_targets(tree)
             return str(Inscriptis(tree).get_text())
         except MemoryError:
@@ -127,6 +126,14 @@ def html_to_text(html: str) -> str:
         except (Exception, RecursionError):  # inscriptis/lxml on hostile markup
             pass
     return _TAG.sub(" ", html)
+
+
+def html_tree(html: str) -> Any:
+    """The lxml tree of an HTML text (lxml raises on hostile markup: callers catch). An XML declaration
+    is dropped first: lxml refuses a str that declares its encoding."""
+    from lxml.html import document_fromstring  # imported here: only mail with HTML needs it
+
+    return document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))
 
 
 # No '<' inside a tag: with '[^>]*' every '<' that no '>' follows scanned on to the end of the text

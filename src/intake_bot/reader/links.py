@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from ..parse import html_tree
 from .lexicon import unspaced
 from .unwrap import opaque, unwrap
 
@@ -117,9 +118,7 @@ def with_html_links(text: str, html: str) -> str:
 def _html_links(html: str) -> list[tuple[str, str]]:
     """(words, target) of each http(s)/mailto link in the HTML, in order; [] when it cannot be parsed."""
     try:
-        from lxml.html import document_fromstring  # imported here: only mail with such links needs it
-
-        tree = document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))
+        tree = html_tree(html)
         links = []
         for link in tree.iter("a"):
             href = (link.get("href") or "").strip()

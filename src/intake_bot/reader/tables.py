@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..parse import html_tree
 from .contacts import emails_in, is_name_word, phone_in
 from .emergency import emergency_mention
 from .representatives import says_voting
@@ -109,9 +110,7 @@ def html_tables(html: str) -> list[list[list[str]]]:
     if "<table" not in html.lower()[:MAX_HTML]:
         return []
     try:
-        from lxml import html as lxml_html  # inscriptis's own parser, already installed
-
-        tree = lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html[:MAX_HTML]))
+        tree = html_tree(html[:MAX_HTML])
         tables = []
         for table in tree.iter("table"):
             if table.find(".//table") is not None:
