@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 
 import pytest
+from sqlalchemy import select
 
 from intake_bot import storage
 from intake_bot.storage import BlobStore, CorruptBlob
+from intake_bot.store.db import open_database
+from intake_bot.store.schema import PollHealth
 
 
 def test_put_and_get(tmp_path):
@@ -66,3 +70,31 @@ def test_a_damaged_blob_is_an_error_naming_the_file(tmp_path):
     store.path_for(digest).write_bytes(b"raw massage")
     with pytest.raises(CorruptBlob, match=str(store.path_for(digest))):
         store.get(digest)
+
+
+def test_a_commit_waits_until_its_blobs_are_on_disk_and_no_commit_follows_a_failed_sync(
+    tmp_path, monkeypatch, database_url
+):
+    db = open_database(database_url)
+    store = BlobStore(tmp_path / "store")
+    db.before_commit(store.sync)
+    synced = []
+    monkeypatch.setattr(storage.os, "fsync", lambda fd: synced.append(os.fstat(fd).st_ino))
+    digest = store.put(b"raw message")
+    with db.transaction() as s:
+        s.add(PollHealth(host="first"))
+    path = store.path_for(digest)
+    # the file, its name, and the names of the folders put made (down from the store's parent)
+    assert {p.stat().st_ino for p in (path, *list(path.parents)[:4])} <= set(synced)
+
+    def broken(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(storage.os, "fsync", broken)
+    store.put(b"another message")
+    for host in ("second", "third"):  # every later commit too: that blob may be lost
+        with pytest.raises(OSError, match="Input/output error"), db.transaction() as s:
+            s.add(PollHealth(host=host))
+    with db.engine.connect() as conn:
+        assert conn.scalars(select(PollHealth.host)).all() == ["first"]
+    db.engine.dispose()

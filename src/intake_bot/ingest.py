@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
@@ -9,11 +10,16 @@ from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 
-from .pipeline import Incoming, Pipeline
-from .records import Disposition
+from sqlalchemy.orm import Session
+
+from .pipeline import Incoming, Pipeline, group_full
+from .records import Disposition, Reading
+from .sources import SourcedMessage
 from .sources.files import FileSource
 from .times import as_utc
+from .worker import ReadFailed
 
+Read = Reading | ReadFailed | None  # what the workers read of a message (Pipeline.read_ahead)
 OLD = timedelta(days=30)  # mail older than this is history: answering it is worth a warning
 
 
@@ -28,19 +34,32 @@ def ingest_files(
     ON_OLD_MAIL is told once, before the first message older than OLD that would be answered."""
     counts: Counter[str] = Counter()
     warned = not may_reply or on_old_mail is None
+
+    def take(s: Session, message: SourcedMessage, incoming: Incoming, read: Read) -> None:
+        nonlocal warned
+        if not warned and on_old_mail is not None:
+            sent = _date(message.raw)
+            if sent is not None and pipeline.clock() - sent > OLD:
+                on_old_mail(message.label, sent)
+                warned = True
+        outcome = pipeline.process(incoming, s, read)
+        counts[_group(outcome.disposition)] += 1
+        if on_message:
+            on_message(message.label, f"{outcome.disposition} {outcome.reference or ''}".strip())
+
     source = FileSource(files)
     messages = ((m, Incoming(raw=m.raw, may_reply=may_reply, key=m.key)) for m in source.messages())
     with closing(pipeline.read_ahead(messages)) as read_ahead:  # the workers read the next ones meanwhile
-        for (message, incoming), read in read_ahead:
-            if not warned and on_old_mail is not None:
-                sent = _date(message.raw)
-                if sent is not None and pipeline.clock() - sent > OLD:
-                    on_old_mail(message.label, sent)
-                    warned = True
-            outcome = pipeline.process(incoming, read=read)
-            counts[_group(outcome.disposition)] += 1
-            if on_message:
-                on_message(message.label, f"{outcome.disposition} {outcome.reference or ''}".strip())
+        more = True
+        while more:  # a commit a group of messages, as a poll does; each message a savepoint of its own
+            more, size, started = False, 0, time.monotonic()
+            with pipeline.db.transaction() as s:
+                for done, ((message, incoming), read) in enumerate(read_ahead, 1):
+                    take(s, message, incoming, read)
+                    size += len(message.raw)
+                    if group_full(done, size, started):
+                        more = True
+                        break
     if source.skipped:
         counts["skipped"] += len(source.skipped)
     return counts

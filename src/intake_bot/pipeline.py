@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 import traceback
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
@@ -57,6 +58,18 @@ from .worker import ReadFailed
 
 log = logging.getLogger(__name__)
 RACE_RETRIES = 3
+# A run of many messages (poll, ingest) commits them in groups, each message in a savepoint of its
+# own: one commit (and fsync) a group, not one a message. A group ends after
+COMMIT_EVERY = 50  # messages, or
+COMMIT_BYTES = 8 << 20  # bytes of mail, or
+COMMIT_SECONDS = 2.0  # seconds: other runs and `send` wait for SQLite's write lock meanwhile
+
+
+def group_full(messages: int, size: int, started: float) -> bool:
+    """Whether a group of MESSAGES, SIZE bytes of mail, begun at time.monotonic() STARTED, is full."""
+    return messages >= COMMIT_EVERY or size >= COMMIT_BYTES or time.monotonic() - started >= COMMIT_SECONDS
+
+
 T = TypeVar("T")
 _MSGID = re.compile(rb"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
 
@@ -110,6 +123,7 @@ class Pipeline:
         self.settings = settings
         self.db = db
         self.blobs = BlobStore(settings.storage_path)
+        db.before_commit(self.blobs.sync)  # the files a commit refers to are on disk before it
         self.clock = clock
         self.own_addresses = frozenset({settings.from_address.lower()})
         limits = worker.WorkerLimits.of(settings.limits, preload=(f"{UNTRUSTED}:warm_up",))

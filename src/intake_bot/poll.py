@@ -24,7 +24,7 @@ from .config import ImapSettings, Settings
 from .errors import IntakeError
 from .lifecycle import queue_reminders
 from .lock import database_lock
-from .pipeline import Incoming, Outcome, Pipeline
+from .pipeline import COMMIT_BYTES, COMMIT_EVERY, COMMIT_SECONDS, Incoming, Outcome, Pipeline
 from .records import Disposition, Reading
 from .sources import Source
 from .sources.imap import ImapError, ImapFolder, ImapMailbox, ImapMessage, MailboxState, connect, imap_key
@@ -112,11 +112,6 @@ def _poll(
                 raise run.server_gone
             report.flagged += marker.flush()
     return report
-
-
-COMMIT_EVERY = 50  # messages, or
-COMMIT_BYTES = 8 << 20  # bytes of mail, or
-COMMIT_SECONDS = 2.0  # seconds: other runs and `send` wait for SQLite's write lock meanwhile
 
 
 @dataclass

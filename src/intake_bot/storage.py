@@ -4,6 +4,12 @@ A blob is written to a temporary file of an unpredictable name created with O_EX
 one can plant a file or a symlink where it will be written), then renamed into place. A file found
 under a digest is trusted only after its content hashes to that digest, and every read checks it:
 a damaged blob is an error naming the file, never other bytes served as the message.
+
+Blobs reach the disk before the database commit that refers to them (`sync`, which the pipeline
+has the database call before each commit), not one at a time: a thread syncs each file and its
+folder while the work goes on, and the commit waits for what is left. A crash before the
+commit may leave a blob half written; nothing refers to it, and the next `put` of the same bytes
+finds it damaged and writes it again.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import ConfigError, IntakeError
@@ -41,6 +48,8 @@ def make_root(root: Path) -> None:
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._syncer: ThreadPoolExecutor | None = None  # one thread, made on the first put
+        self._failed: OSError | None = None  # a sync that failed: no commit may follow it
 
     def path_for(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -48,27 +57,60 @@ class BlobStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, data: bytes) -> str:
-        """Store bytes once; returns their SHA-256. Safe to repeat after a crash; a damaged copy
-        already there is replaced."""
+        """Store bytes once; returns their SHA-256. On disk for sure only after `sync()`. Safe to
+        repeat after a crash; a damaged copy already there is replaced."""
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_for(digest)
-        if self._holds(target, digest):
-            return digest
+        # A copy found there is synced too: a run killed before its commit may have left it unsynced.
+        made = [] if self._holds(target, digest) else self._write(target, data, digest)
+        if self._syncer is None:
+            self._syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blob-sync")
+        self._syncer.submit(self._sync, [target, target.parent, *(folder.parent for folder in made)])
+        return digest
+
+    def sync(self) -> None:
+        """Wait until every blob put so far, by any thread, is on disk (file and name); a failure
+        is raised here, before the commit that would refer to a blob that may be lost, and again at
+        every later sync: the process must start again (and `put` the blob again) to go on."""
+        if self._syncer is not None:
+            self._syncer.submit(self._check).result()  # one thread, in order: after every sync before it
+
+    def _sync(self, paths: list[Path]) -> None:
+        try:
+            for path in paths:
+                fd = os.open(path, _READ)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except OSError as exc:
+            self._failed = self._failed or exc
+
+    def _check(self) -> None:
+        if self._failed is not None:
+            raise self._failed
+
+    def _write(self, target: Path, data: bytes, digest: str) -> list[Path]:
+        """Write the blob; returns the folders it made (each a new name in its parent)."""
+        made = [] if self.root.is_dir() else [self.root]
         make_root(self.root)
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (target.parent.parent, target.parent):
+            try:
+                folder.mkdir(mode=0o700)
+                made.append(folder)
+            except FileExistsError:
+                pass
         self._private(self.root)
         tmp = target.with_name(f".{digest[:16]}.{secrets.token_hex(16)}.tmp")
         fd = os.open(tmp, _CREATE, 0o600)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
             os.replace(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        return digest
+        return made
 
     def get(self, sha256: str) -> bytes:
         path = self.path_for(sha256)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,12 +30,21 @@ class Database:
         self.readonly = readonly
         self.engine = _read_engine(url) if readonly else _engine(url, create)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._before_commit: list[Callable[[], None]] = []
+
+    def before_commit(self, hook: Callable[[], None]) -> None:
+        """Call HOOK before every commit: what a transaction refers to outside the database (stored
+        files) is on disk before the database says it is there."""
+        if hook not in self._before_commit:
+            self._before_commit.append(hook)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """The one place a transaction begins and ends: commit on success, else roll back."""
         with explained(self.url), self._sessions() as session, session.begin():
             yield session
+            for hook in self._before_commit:
+                hook()
 
     def revision(self) -> str | None:
         with explained(self.url), self.engine.connect() as conn:
