@@ -1,9 +1,11 @@
 import email
 from datetime import UTC, datetime
-from email.policy import default
+from email.errors import HeaderParseError
+from email.policy import compat32, default
 
 import pytest
 
+from intake_bot import replies
 from intake_bot.records import ReplyKind
 from intake_bot.replies import ReplyInput, greeting, render_reply, single_address
 
@@ -192,3 +194,41 @@ def test_internationalised_domain_is_written_in_ascii_and_subject_decodes():
     assert msg["To"] == "a@xn--bcher-kva.example"
     assert msg.get_body(("plain",)).get_content().startswith("Hello Jürgen Groß,\r\n")
     assert "Signed IPR Agreement" in msg.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[SMCWG-2026-0001] Your application to the S/MIME Certificate Working Group",
+        "<m0@example.test> <m1@example.test>",
+        'text/plain; charset="us-ascii"',
+        "=?utf-8?q?not_decoded?= here",
+        "x" * 60,
+        "x" * 70,  # over 78 with its name: folded
+        " ".join(["<id@example.test>"] * 8),
+        "two  spaces",
+        " leading",
+        "trailing ",
+        "tab\there",
+        "Grüße",
+        "a\r\nBcc: evil@example.test",
+    ],
+)
+def test_a_header_line_is_written_as_compat32_writes_it(value):
+    def folded(policy):
+        try:
+            return policy.fold_binary("Subject", value)
+        except HeaderParseError as exc:  # compat32 refuses a line that starts a header of its own
+            return str(exc)
+
+    assert folded(replies._WIRE) == folded(compat32.clone(linesep="\r\n"))
+
+
+def test_a_reply_is_the_same_bytes_as_the_email_package_alone_writes(monkeypatch):
+    monkeypatch.setattr(replies, "_boundary", lambda *texts: "===============0123456789012345678==")
+    for reply in (reply_input(), reply_input(to_address="a@bücher.example", to_name="Jürgen Groß")):
+        fast = render_reply(reply).raw
+        monkeypatch.setattr(replies, "_WIRE", compat32.clone(linesep="\r\n"))
+        assert render_reply(reply).raw == fast
+        monkeypatch.undo()
+        monkeypatch.setattr(replies, "_boundary", lambda *texts: "===============0123456789012345678==")
