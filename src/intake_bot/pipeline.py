@@ -52,7 +52,7 @@ from .sources import SourceKey
 from .storage import BlobStore
 from .store import repository as repo
 from .store.db import Database
-from .store.schema import Application, Reply, StoredAttachment, StoredMessage
+from .store.schema import Application, Reply, StoredMessage
 from .times import as_utc, utcnow
 from .worker import ReadFailed
 
@@ -265,10 +265,10 @@ class Pipeline:
         duplicate = repo.find_duplicate(s, parsed.message_id, mail.fp)
         if duplicate is not None:
             reason = f"same message as #{duplicate.id}"
-            row = self._store_message(
+            row_id = self._store_message(
                 s, mail, Disposition.DUPLICATE, reason, duplicate.application_id, duplicate_of=duplicate.id
             )
-            return Outcome(row.id, Disposition.DUPLICATE, reason=row.reason)
+            return Outcome(row_id, Disposition.DUPLICATE, reason=reason)
 
         verdict = reading.verdict
         from_staff = parsed.from_address in self.staff
@@ -277,12 +277,12 @@ class Pipeline:
         if verdict.automated:
             if reading.bounce is not None:
                 app_id = self._match_bounce(s, reading.bounce, now) or app_id
-            row = self._store_message(s, mail, verdict.disposition, verdict.reason, app_id)
+            row_id = self._store_message(s, mail, verdict.disposition, verdict.reason, app_id)
             if app_id is not None:
                 repo.add_event(
                     s, app_id, "automatic_message", f"{verdict.disposition}: {verdict.reason}", now
                 )
-            return Outcome(row.id, verdict.disposition, reason=verdict.reason)
+            return Outcome(row_id, verdict.disposition, reason=verdict.reason)
 
         assert reading.extraction is not None and reading.judgement is not None  # read unless automatic
         extraction = roles.without_staff(reading.extraction, self.staff)
@@ -300,8 +300,8 @@ class Pipeline:
             return self._staff_mail(s, mail, extraction, role, now)
         judged = reading.judgement if app is None else None
         if judged and judged.disposition != Disposition.APPLICATION:  # not one, or one for a person to judge
-            row = self._store_message(s, mail, judged.disposition, judged.reason, None)
-            return Outcome(row.id, judged.disposition, reason=row.reason)
+            row_id = self._store_message(s, mail, judged.disposition, judged.reason, None)
+            return Outcome(row_id, judged.disposition, reason=judged.reason)
         sender = roles.Person(parsed.from_name, parsed.from_address)
         return self._read(s, mail, extraction, app, sender, verdict.reason, now, stated)
 
@@ -324,16 +324,16 @@ class Pipeline:
         if app is None:
             app = self._new_application(s, mail.reading, applicant.address, mail.received, now)
             stated = ([], [])  # a new application states nothing yet
-        row = self._store_message(s, mail, disposition, reason, app.id, role=Role.APPLICANT)
-        self._store_attachments(s, parsed, row)
+        row_id = self._store_message(s, mail, disposition, reason, app.id, role=Role.APPLICANT)
+        self._store_attachments(s, parsed, row_id)
         repo.add_event(s, app.id, "message", f"{disposition}: {parsed.subject[:200]}", now)
         if applicant.address != parsed.from_address:
             repo.add_event(s, app.id, "forwarded", f"forwarded by staff {parsed.from_address}", now)
         if ApplicationStatus(app.status).decided:
             self._after_decision(s, app, mail.received, now)
-            return Outcome(row.id, disposition, app.reference)
+            return Outcome(row_id, disposition, app.reference)
         new = statements(extraction)
-        repo.add_field_values(s, app.id, row.id, new, FieldSource.EXTRACTED, now)
+        repo.add_field_values(s, app.id, row_id, new, FieldSource.EXTRACTED, now)
         s.flush()
         if stated is not None:  # folded again from what is known, not read back
             stated = ([*stated[0], *as_stored(new)], stated[1])
@@ -342,10 +342,10 @@ class Pipeline:
         assessment = self.reassess(s, app, mail.received, wake=True, stated=stated)
         if before == ApplicationStatus.DORMANT:
             repo.add_event(s, app.id, "woken", f"applicant mail: {app.status}", now)
-        kind = self._queue_reply(s, app, mail, row, assessment, now, applicant, opened=opened)
+        kind = self._queue_reply(s, app, mail, row_id, assessment, now, applicant, opened=opened)
         if app.status == ApplicationStatus.COMPLETE and before != app.status and self.settings.notify_address:
             self._notify_staff(s, app, mail.fp, now)
-        return Outcome(row.id, disposition, app.reference, kind)
+        return Outcome(row_id, disposition, app.reference, kind)
 
     def open_by_hand(
         self, s: Session, row: StoredMessage, category: str | None, actor: str, now: datetime
@@ -360,7 +360,7 @@ class Pipeline:
         app = self._new_application(s, reading, row.from_address, received, now)
         row.reason = f"opened by {actor} (was {row.disposition}: {row.reason})"[:2000]
         row.application_id, row.disposition, row.role = app.id, Disposition.APPLICATION, Role.APPLICANT
-        self._store_attachments(s, reading.parsed, row)
+        self._store_attachments(s, reading.parsed, row.id)
         repo.add_field_values(s, app.id, row.id, statements(extraction), FieldSource.EXTRACTED, now)
         if category:
             repo.add_field_values(s, app.id, None, [("category", category)], FieldSource.STAFF, now)
@@ -369,7 +369,7 @@ class Pipeline:
         assessment = self.reassess(s, app, received)
         mail = Mail(reading, incoming, row.raw_sha256, row.fingerprint, received)
         sender = roles.Person(reading.parsed.from_name, reading.parsed.from_address)
-        kind = self._queue_reply(s, app, mail, row, assessment, now, sender, opened=True)
+        kind = self._queue_reply(s, app, mail, row.id, assessment, now, sender, opened=True)
         return Outcome(row.id, Disposition.APPLICATION, app.reference, kind)
 
     def _dmarc(self, reading: Reading) -> roles.Dmarc:
@@ -391,16 +391,16 @@ class Pipeline:
         elif sender in self.staff or _speakers(app, stated).include(sender):
             why = "DMARC did not pass at our mail server: the sender is not proven"
         reason = f"{role}: {why}; kept apart, not read, not answered"
-        row = self._store_message(s, mail, Disposition.FOLLOW_UP, reason, app.id, role=role)
-        self._store_attachments(s, mail.parsed, row)
+        row_id = self._store_message(s, mail, Disposition.FOLLOW_UP, reason, app.id, role=role)
+        self._store_attachments(s, mail.parsed, row_id)
         if role is Role.STAFF:
             repo.add_event(s, app.id, "staff_message", f"staff message from {sender}", now)
         else:
             detail = (
-                f"message #{row.id} from {sender} kept apart ({why}); `intake-bot accept {row.id}` merges it"
+                f"message #{row_id} from {sender} kept apart ({why}); `intake-bot accept {row_id}` merges it"
             )
             repo.add_event(s, app.id, "outsider_message", detail, now)
-        return Outcome(row.id, Disposition.FOLLOW_UP, app.reference, reason=reason)
+        return Outcome(row_id, Disposition.FOLLOW_UP, app.reference, reason=reason)
 
     def _staff_mail(
         self, s: Session, mail: Mail, extraction: Extraction, role: Role, now: datetime
@@ -419,8 +419,8 @@ class Pipeline:
             reason = "from a staff address: left for staff"
         else:
             reason = "claims a staff address, but DMARC did not pass at our mail server: left for staff"
-        row = self._store_message(s, mail, Disposition.STAFF, reason, None)
-        return Outcome(row.id, Disposition.STAFF, reason=reason)
+        row_id = self._store_message(s, mail, Disposition.STAFF, reason, None)
+        return Outcome(row_id, Disposition.STAFF, reason=reason)
 
     @staticmethod
     def _after_decision(s: Session, app: Application, received: datetime, now: datetime) -> None:
@@ -457,7 +457,7 @@ class Pipeline:
     def _thread(self, s: Session, clue: ThreadClues) -> int | None:
         return thread.choose(
             clue,
-            by_reference=lambda ref: getattr(repo.application_by_reference(s, ref), "id", None),
+            by_reference=lambda ref: repo.application_id_by_reference(s, ref),
             by_message_ids=lambda ids: repo.application_by_message_ids(s, ids),
             open_for_sender=lambda sender: repo.open_applications_for(s, sender=sender),
             open_for_domain=lambda domain: repo.open_applications_for(s, domain=domain),
@@ -499,7 +499,8 @@ class Pipeline:
         *,
         duplicate_of: int | None = None,
         role: Role | None = None,
-    ) -> StoredMessage:
+    ) -> int:
+        """The message's row (its id): a new one, or the one it is processed again in (requeue)."""
         parsed = mail.parsed
         values = dict(
             duplicate_of=duplicate_of,
@@ -518,45 +519,44 @@ class Pipeline:
         )
         row = self._row_to_reuse(s, mail.incoming)
         if row is None:
-            row = StoredMessage(**values)
-            s.add(row)
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
+            return repo.insert_message(s, values)
+        for name, value in values.items():
+            setattr(row, name, value)
         s.flush()
-        return row
+        return row.id
 
     @staticmethod
     def _row_to_reuse(s: Session, incoming: Incoming) -> StoredMessage | None:
         return s.get(StoredMessage, incoming.row_id) if incoming.row_id is not None else None
 
-    def _store_attachments(self, s: Session, parsed: ParsedEmail, row: StoredMessage) -> None:
+    def _store_attachments(self, s: Session, parsed: ParsedEmail, message_row_id: int) -> None:
+        rows = []
         for att in parsed.attachments:
             self.blobs.put(att.payload)
-            s.add(
-                StoredAttachment(
-                    message_id=row.id,
-                    filename=att.filename[:255],
-                    content_type=att.content_type[:255],
-                    sha256=att.sha256,
-                    size=att.size,
-                )
+            rows.append(
+                {
+                    "filename": att.filename[:255],
+                    "content_type": att.content_type[:255],
+                    "sha256": att.sha256,
+                    "size": att.size,
+                }
             )
+        repo.add_attachments(s, message_row_id, rows)
 
     def _queue_reply(
         self,
         s: Session,
         app: Application,
         mail: Mail,
-        row: StoredMessage,
+        answers: int,
         assessment: Assessment,
         now: datetime,
         to: roles.Person,
         *,
         opened: bool,
     ) -> ReplyKind | None:
-        """Answer `to`; OPENED: the application was opened by this message, so no reply of it is
-        superseded (there is none)."""
+        """Answer `to` (ANSWERS: the message's row id); OPENED: the application was opened by this
+        message, so no reply of it is superseded (there is none)."""
         parsed = mail.parsed
         why_not = self._why_no_reply(s, mail.reading, mail.incoming, to.address, now)
         if why_not:
@@ -584,7 +584,7 @@ class Pipeline:
             ),
             self.settings.templates_dir,
         )
-        repo.queue_reply(
+        repo.insert_reply(
             s,
             application_id=app.id,
             kind=kind,
@@ -594,7 +594,7 @@ class Pipeline:
             now=now,
             in_reply_to=parsed.message_id,
             items=missing,
-            answers=row.id,
+            answers=answers,
             superseding=not opened,
         )
         repo.add_event(s, app.id, "reply_queued", f"{kind}: {', '.join(missing) or 'complete'}", now)
@@ -622,7 +622,7 @@ class Pipeline:
         rendered = render_staff_notification(
             app.reference, app.working_group, fields, self.settings, now, seed=f"{app.reference}:notify:{fp}"
         )
-        repo.queue_reply(
+        repo.insert_reply(
             s,
             application_id=app.id,
             kind=ReplyKind.STAFF_NOTIFICATION,

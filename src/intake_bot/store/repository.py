@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, inspect, select
+from sqlalchemy import Row, Table, bindparam, func, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..fields import Fields, fold
 from ..recipients import recipient_domain, recipient_mailbox
 from ..records import OPEN, UNSENT, FieldSource, ReplyKind, ReplyState
-from .schema import Application, Event, FieldValue, ProcessedKey, Reply, StoredMessage
+from .schema import Application, Event, FieldValue, ProcessedKey, Reply, StoredAttachment, StoredMessage
 
 OPEN_STATUSES = tuple(sorted(OPEN))
 THREADED = ("application", "follow_up")
@@ -22,7 +22,7 @@ THREADED = ("application", "follow_up")
 # The queries every message makes are built once, with bound parameters: building and coercing a
 # statement costs SQLAlchemy more than SQLite takes to run it (~330 against ~130 us a query).
 _DUPLICATE = (
-    select(StoredMessage)
+    select(StoredMessage.id, StoredMessage.application_id)
     .where(StoredMessage.message_id == bindparam("mid"), StoredMessage.fingerprint == bindparam("fp"))
     .where(StoredMessage.disposition != "quarantined", StoredMessage.duplicate_of.is_(None))
     .order_by(StoredMessage.id)
@@ -36,6 +36,7 @@ _QUARANTINED_COPY = (
     .limit(1)
 )
 _BY_REFERENCE = select(Application).where(func.upper(Application.reference) == bindparam("ref"))
+_ID_BY_REFERENCE = select(Application.id).where(func.upper(Application.reference) == bindparam("ref"))
 _MESSAGE_APPLICATION = (
     select(StoredMessage.application_id)
     .where(
@@ -68,11 +69,17 @@ _REPLIES_SINCE = select(  # both rate limits' counts in one round trip
     .where(Reply.to_domain == bindparam("domain"), Reply.created_at >= bindparam("since"))
     .scalar_subquery(),
 )
-# Rows nothing reads back in the same transaction go in through Core, not the ORM's unit of work
-# (64 against ~220 us a row); the application they belong to is always flushed by then.
+# Rows nothing reads back as objects in the same transaction go in through Core, not the ORM's unit
+# of work (64 against ~220 us a row); the application they belong to is always flushed by then. The
+# queries of every message run on the session's connection too: the ORM's execution (and its
+# autoflush) costs more than the query, and what they look for is never left unflushed.
 _INSERT_FIELD_VALUES = cast(Table, FieldValue.__table__).insert()
 _INSERT_EVENT = cast(Table, Event.__table__).insert()
+_INSERT_MESSAGE = cast(Table, StoredMessage.__table__).insert()
+_INSERT_ATTACHMENT = cast(Table, StoredAttachment.__table__).insert()
+_INSERT_PROCESSED = cast(Table, ProcessedKey.__table__).insert()
 _REPLIES = cast(Table, Reply.__table__)
+_INSERT_REPLY = _REPLIES.insert()
 _SUPERSEDE = (
     _REPLIES.update()
     .where(
@@ -88,34 +95,38 @@ _PROCESSED = select(ProcessedKey.message_id).where(
 )
 
 
-def find_duplicate(s: Session, message_id: str, fingerprint: str) -> StoredMessage | None:
-    """The first stored copy of this message: same Message-ID and the same content."""
-    return s.scalars(_DUPLICATE, {"mid": message_id, "fp": fingerprint}).first()
+def find_duplicate(s: Session, message_id: str, fingerprint: str) -> Row[int, int | None] | None:
+    """The first stored copy of this message (id, application_id): same Message-ID and the same content."""
+    return s.connection().execute(_DUPLICATE, {"mid": message_id, "fp": fingerprint}).first()
 
 
 def application_by_reference(s: Session, reference: str) -> Application | None:
     return s.scalars(_BY_REFERENCE, {"ref": reference.upper()}).first()
 
 
+def application_id_by_reference(s: Session, reference: str) -> int | None:
+    return s.connection().scalars(_ID_BY_REFERENCE, {"ref": reference.upper()}).first()
+
+
 def application_by_message_ids(s: Session, ids: Sequence[str]) -> int | None:
     """An application holding any of these Message-IDs: incoming messages or our own replies."""
-    found = s.scalars(_MESSAGE_APPLICATION, {"ids": list(ids)}).first()
+    found = s.connection().scalars(_MESSAGE_APPLICATION, {"ids": list(ids)}).first()
     if found is not None:
         return found
-    return s.scalars(_REPLY_APPLICATION, {"ids": list(ids)}).first()
+    return s.connection().scalars(_REPLY_APPLICATION, {"ids": list(ids)}).first()
 
 
 def open_applications_for(s: Session, *, sender: str | None = None, domain: str | None = None) -> list[int]:
     if sender:
-        return list(s.scalars(_OPEN_FOR_SENDER, {"sender": sender.lower()}))
+        return list(s.connection().scalars(_OPEN_FOR_SENDER, {"sender": sender.lower()}))
     if domain:
-        return list(s.scalars(_OPEN_FOR_DOMAIN, {"domain": domain.lower()}))
-    return list(s.scalars(_OPEN))
+        return list(s.connection().scalars(_OPEN_FOR_DOMAIN, {"domain": domain.lower()}))
+    return list(s.connection().scalars(_OPEN))
 
 
 def next_reference(s: Session, working_group: str, year: int) -> str:
     prefix = f"{working_group}-{year}-"
-    count = s.scalar(_REFERENCES_LIKE, {"pattern": f"{prefix}%"})
+    count = s.connection().scalar(_REFERENCES_LIKE, {"pattern": f"{prefix}%"})
     return f"{prefix}{(count or 0) + 1:04d}"
 
 
@@ -125,7 +136,7 @@ def current_fields(s: Session, application_id: int) -> Fields:
 
 def field_statements(s: Session, application_id: int) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
     """The application's statements in order, (extracted, staff): what `fields.fold` takes."""
-    rows = s.execute(_FIELDS, {"app": application_id}).all()
+    rows = s.connection().execute(_FIELDS, {"app": application_id}).all()
     extracted = [(name, value["v"]) for name, value, source in rows if source == FieldSource.EXTRACTED]
     staff = [(name, value["v"]) for name, value, source in rows if source == FieldSource.STAFF]
     return extracted, staff
@@ -180,26 +191,75 @@ def queue_reply(
 
     A reply to the applicant makes their older unsent replies stale: they are superseded, never sent.
     SUPERSEDING False: the application was opened in this transaction, so it has no older reply."""
+    reply_id = insert_reply(
+        s,
+        application_id=application_id,
+        kind=kind,
+        to=to,
+        message_id=message_id,
+        raw=raw,
+        now=now,
+        in_reply_to=in_reply_to,
+        items=items,
+        answers=answers,
+        superseding=superseding,
+    )
+    reply = s.get(Reply, reply_id)
+    assert reply is not None
+    return reply
+
+
+def insert_reply(
+    s: Session,
+    *,
+    application_id: int | None,
+    kind: ReplyKind,
+    to: str,
+    message_id: str,
+    raw: bytes,
+    now: datetime,
+    in_reply_to: str = "",
+    items: Sequence[str] = (),
+    answers: int | None = None,
+    superseding: bool = True,
+) -> int:
+    """queue_reply() through Core, for the pipeline: its id, no object."""
     if application_id is not None and kind.to_applicant and superseding:
         supersede(s, application_id, kinds=[k for k in ReplyKind if k.to_applicant])
-    reply = Reply(
-        application_id=application_id,
-        answers_message_id=answers,
-        kind=kind,
-        to_address=to,
-        to_mailbox=recipient_mailbox(to),
-        to_domain=recipient_domain(to),
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        items=list(items),
-        raw=raw,
-        state=ReplyState.QUEUED,
-        attempts=0,
-        last_error="",
-        created_at=now,
-    )
-    s.add(reply)
-    return reply
+    row = {
+        "application_id": application_id,
+        "answers_message_id": answers,
+        "kind": kind,
+        "to_address": to,
+        "to_mailbox": recipient_mailbox(to),
+        "to_domain": recipient_domain(to),
+        "message_id": message_id,
+        "in_reply_to": in_reply_to,
+        "items": list(items),
+        "raw": raw,
+        "state": ReplyState.QUEUED,
+        "attempts": 0,
+        "last_error": "",
+        "created_at": now,
+    }
+    return _inserted_id(s, _INSERT_REPLY, row)
+
+
+def insert_message(s: Session, values: dict[str, Any]) -> int:
+    """A new message row (a StoredMessage's columns); its id."""
+    return _inserted_id(s, _INSERT_MESSAGE, values)
+
+
+def add_attachments(s: Session, message_id: int, attachments: Sequence[dict[str, Any]]) -> None:
+    """Attachment rows of a message (filename, content_type, sha256, size each)."""
+    if attachments:
+        s.connection().execute(_INSERT_ATTACHMENT, [{"message_id": message_id, **a} for a in attachments])
+
+
+def _inserted_id(s: Session, insert: Any, row: dict[str, Any]) -> int:
+    key = s.connection().execute(insert, row).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def supersede(s: Session, application_id: int, kinds: Sequence[ReplyKind] = tuple(ReplyKind)) -> None:
@@ -226,17 +286,17 @@ def replies_since(s: Session, address: str, since: datetime) -> tuple[int, int]:
     """Replies queued since then to this address's mailbox (whatever its case or +tag), and to any
     address at its domain."""
     params = {"mailbox": recipient_mailbox(address), "domain": recipient_domain(address), "since": since}
-    mailbox, domain = s.execute(_REPLIES_SINCE, params).one()
+    mailbox, domain = s.connection().execute(_REPLIES_SINCE, params).one()
     return mailbox or 0, domain or 0
 
 
 def processed_message(s: Session, source: str, key: str) -> int | None:
     """The message row already recorded for this delivery (a source and its key), if any."""
-    return s.scalars(_PROCESSED, {"source": source, "key": key}).first()
+    return s.connection().scalars(_PROCESSED, {"source": source, "key": key}).first()
 
 
 def record_processed(s: Session, source: str, key: str, message_row_id: int) -> None:
-    s.add(ProcessedKey(source=source, key=key, message_id=message_row_id))
+    s.connection().execute(_INSERT_PROCESSED, {"source": source, "key": key, "message_id": message_row_id})
 
 
 def day_ago(now: datetime) -> datetime:
