@@ -128,3 +128,40 @@ def test_a_first_person_sentence_about_something_else_names_no_representative():
 )
 def test_words_right_after_an_address_are_about_its_person(body):
     assert sorted(_reps(body)) == [("Ann Lee", "ann@acme.test", True), ("John Roe", "john@acme.test", False)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the sender represents, a colleague named apart votes
+        "Hello,\n\nI will be one of our representatives myself. Voting representative - Ann Lee (ann@acme.test).\n",
+        "Witam,\n\nJa sam będę przedstawicielem bez prawa głosu. Przedstawiciel z prawem głosu – Ann Lee "
+        "(ann@acme.test).\n",
+        "Buenos días:\n\nYo misma seré representante sin derecho a voto; la representante con derecho a voto "
+        "será Ann Lee (ann@acme.test).\n",
+        "Добрый день!\n\nЯ сам буду представителем без права голоса. Голосующий представитель - Ann Lee "
+        "(ann@acme.test).\n",
+    ],
+)
+def test_the_sender_represents_and_a_colleague_named_apart_votes(body):
+    assert sorted(_reps(body)) == [
+        ("Ann Lee", "ann@acme.test", True),
+        ("Bob Sender", "bob.sender@acme.test", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the sender votes, a colleague named apart does not
+        "Доброго дня!\n\nЯ буду голосуючим представником. Другий представник - Ann Lee (ann@acme.test).\n",
+        "Dzień dobry,\n\nJa będę przedstawicielem z prawem głosu. Drugi przedstawiciel - Ann Lee (ann@acme.test).\n",
+        "Hola:\n\nYo mismo seré el representante con derecho a voto. Segunda representante - Ann Lee "
+        "(ann@acme.test).\n",
+    ],
+)
+def test_the_sender_votes_and_a_colleague_named_apart_does_not(body):
+    assert sorted(_reps(body)) == [
+        ("Ann Lee", "ann@acme.test", False),
+        ("Bob Sender", "bob.sender@acme.test", True),
+    ]

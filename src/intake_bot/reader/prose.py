@@ -60,6 +60,11 @@ _BEFORE_A_NAME = re.compile(
 )
 
 
+def before_a_name(text: str, stop: int) -> bool:
+    """Whether the full stop at text[stop] follows a title or an initial ('Dr.'), not a sentence's end."""
+    return _BEFORE_A_NAME.search(text, max(0, stop - 8), stop + 1) is not None
+
+
 def _split_sentences(paragraph: str) -> list[tuple[int, str]]:
     out = []
     start = 0

@@ -11,7 +11,7 @@ from .contacts import emails_in, is_name_word, name_after, name_before, sub_labe
 from .emergency import emergency_mention
 from .lexicon import or_words
 from .names import is_job_title
-from .prose import Sentence
+from .prose import Sentence, before_a_name
 from .statements import Statement, of
 
 # The English words, and the lexicon's in other languages.
@@ -194,11 +194,25 @@ def representatives_in(value: str, label: str = "") -> list[Representative]:
     for segment in _segments(value):
         for start, end, address in emails_in(segment):
             name = _name_before_title(segment, start) or name_after(segment, end) or sub_label_name(segment)
-            voting = bool(_VOTING.search(segment)) and not _NON_VOTING.search(segment)
+            # the vote is the address's own clause's: 'I will not vote; the voting one is Ann (ann@x)'
+            clause = segment[_clause_start(segment, start) :]
+            voting = bool(_VOTING.search(clause)) and not _NON_VOTING.search(clause)
             reps.append(Representative(name=name, email=address, voting=voting))
     if label_votes and reps and not any(r.voting for r in reps):
         reps[0] = replace(reps[0], voting=True)
     return reps
+
+
+_CLAUSE_END = re.compile(r"(?<=\w\w)[;.!?。；]\s")
+
+
+def _clause_start(text: str, index: int) -> int:
+    """Where the clause holding text[index] begins (after the last ';' or sentence end before it; 'Dr.' ends none)."""
+    start = 0
+    for end in _CLAUSE_END.finditer(text, 0, index):
+        if not (end.group(0)[0] == "." and before_a_name(text, end.start())):
+            start = end.end()
+    return start
 
 
 def _name_before_title(segment: str, start: int) -> str | None:
@@ -224,6 +238,8 @@ def _segments(value: str) -> list[str]:
             carry = ""
         elif merged and not carry and _marks_the_vote(piece):
             merged[-1] += " " + piece  # "... jane@x.com\n  (voting)", a table's "| stemgerechtigd |"
+        elif _MYSELF.search(piece):
+            carry = ""  # 'I will not vote myself; the voting one is Ann (ann@x)': about the sender, not Ann
         else:
             carry = text
     return [segment for text in merged for segment in _split_between_addresses(text)]

@@ -60,6 +60,9 @@ _COLON_SPLIT = re.compile(r"^(?P<label>[^:\t]{1,110}?)\s*[:：]\s*(?P<value>.*)$
 _BRACKET_SPLIT = re.compile(
     r"^[【\[［〔〖](?P<label>[^】\]］〕〗\n]{1,40})[】\]］〕〗]\s*[:：]?\s*(?P<value>.*)$"
 )
+# A sentence ended inside what would be a label: the line is prose ('Я буду голосуючим представником.
+# Другий представник - ...'), not a label that swallows the sentence before it.
+_SENTENCE_END = re.compile(r"(?:\w+\s+){2,}\w{2,}[.!?。]\s")
 _SPACE_SPLIT = re.compile(r"^(?P<label>[^\t]{1,60}?)(?:\t+|\s{2,}|\s+\|\s+|\s+[–—-]\s+)\s*(?P<value>.*)$")
 
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -171,7 +174,7 @@ def split_label(rest: str) -> tuple[str, str, str | None] | None:
         if field or len(label.split()) <= 4:
             return label, match.group("value").strip(), field or "other"
     match = _SPACE_SPLIT.match(rest)
-    if match:
+    if match and not _SENTENCE_END.search(match.group("label")):  # 'I will vote. The other one - Ann Lee'
         field = classify_label(match.group("label"))
         if field and field != "sub" or field == "sub" and "@" in match.group("value"):
             return match.group("label"), match.group("value").strip(), field
