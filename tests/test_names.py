@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intake_bot.reader.legalforms import legal_form
-from intake_bot.reader.names import Candidate, Source, agrees_with_domain, choose, rejected
+from intake_bot.reader.names import Candidate, Source, agrees_with_domain, choose, forms, rejected
 from test_reader import mail
 
 
@@ -118,3 +118,115 @@ def test_the_subject_supports_the_name():
         subject="Interested Party application - Society for Secure Mail",
     )
     assert x.organization_name == "Society for Secure Mail"
+
+
+# ---------------------------------------------------------------- a name written in two forms
+
+
+@pytest.mark.parametrize(
+    ("written", "forms_"),
+    [
+        ("Kirei Mail K.K. (キレイメール株式会社)", ("Kirei Mail K.K.", "キレイメール株式会社")),
+        ("주식회사 바다인증 (Bada Certification Co., Ltd.)", ("Bada Certification Co., Ltd.", "주식회사 바다인증")),
+        ("ООО «Северный Ключ» (Severny Klyuch LLC)", ("Severny Klyuch LLC", "ООО «Северный Ключ»")),
+        ("Công ty TNHH Phượng Hoàng (Phoenix Mail Co., Ltd.)", ("Công ty TNHH Phượng Hoàng", "Phoenix Mail Co., Ltd.")),
+        ("株式会社みなと認証（英文名：Minato Certification K.K.）", ("Minato Certification K.K.", "株式会社みなと認証")),
+        ("Nordic Mail Trust Association (NMTA)", ("Nordic Mail Trust Association",)),
+        ("Acme Trust (Lisboa)", ("Acme Trust (Lisboa)",)),
+    ],
+)  # fmt: skip
+def test_a_name_with_its_other_form_in_brackets_is_two_forms_the_latin_first(written, forms_):
+    assert forms(written) == forms_
+
+
+def test_the_form_another_source_agrees_with_wins_else_the_default():
+    glued = Candidate("주식회사 바다인증 (Bada Certification Co., Ltd.)", Source.LABEL, 10)
+    assert choose([glued]) == "Bada Certification Co., Ltd."
+    assert choose([glued, Candidate("주식회사 바다인증", Source.SIGNATURE, 90)]) == "주식회사 바다인증"
+    vietnamese = Candidate("Công ty TNHH Phượng Hoàng (Phoenix Mail Co., Ltd.)", Source.PROSE, 10)
+    assert choose([vietnamese, Candidate("Phoenix Mail Co., Ltd.", Source.IPR)]) == "Phoenix Mail Co., Ltd."
+
+
+def test_words_of_the_name_in_a_row_agree_with_the_domain():
+    assert agrees_with_domain("Fundação Porto Seguro Digital", "portoseguro.example")
+    # one short word of the name is too loose a match
+    assert not agrees_with_domain("Fundação Porto Seguro Digital", "porto.example")
+
+
+# ---------------------------------------------------------------- the name only in the layout
+
+
+def test_a_webmail_signature_whose_company_name_links_to_the_site():
+    html = (
+        "<p>Olá,</p><p>We would like to join the S/MIME Certificate Working Group as an Interested Party.</p>"
+        "<p>Cumprimentos,<br>Tomás Ferreira<br>Engenheiro de Segurança<br>"
+        '<a href="https://www.brightwater-mail.test/">Brightwater Mailworks</a><br>+351 21 555 0101</p>'
+    )
+    found = mail(html, html=True, sender="Tomás Ferreira <tomas@brightwater-mail.test>")
+    assert found.organization_name == "Brightwater Mailworks"
+
+
+def test_a_mailto_link_that_shows_the_organisations_name():
+    html = (
+        "<p>Hei,</p><p>Vi søker om medlemskap som Certificate Consumer. Spørsmål kan sendes til "
+        '<a href="mailto:kontor@solvikdata.test">Solvik Datasikkerhet</a>.</p><p>Hilsen<br>Ola Berg</p>'
+    )
+    found = mail(html, html=True, sender="Ola Berg <ola@solvikdata.test>")
+    assert found.organization_name == "Solvik Datasikkerhet"
+
+
+def test_an_apple_mail_signature_block_names_the_organisation_by_its_kind():
+    body = (
+        "Hej,\n\nVi vill ansöka om medlemskap som Interested Party i S/MIME-arbetsgruppen.\n\n"
+        "Vänliga hälsningar\nPer Holm\nForskare, avdelningen för nätsäkerhet\nInstitutet för Säker Post\n"
+        "Box 123, 114 28 Stockholm\n"
+    )
+    found = mail(body, sender="Per Holm <per.holm@isp-post.test>")
+    assert found.organization_name == "Institutet för Säker Post"
+
+
+def test_an_outlook_signature_block_names_the_organisation_by_the_senders_domain():
+    body = (
+        "Dear colleagues,\n\nplease register us as a Certificate Consumer.\n\nKind regards\n\nGrace Okafor\n"
+        "Lead Developer | Kestrelpost\nT +234 1 555 0199\n"
+    )
+    assert mail(body, sender="Grace Okafor <grace@kestrelpost.test>").organization_name == "Kestrelpost"
+
+
+def test_the_organisation_of_an_attached_contact_card():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Liis Tamm\r\nN:Tamm;Liis;;;\r\n"
+        "ORG:Tallinna Turvapost OÜ;Arendusosakond\r\nEMAIL;TYPE=INTERNET:liis@turvapost.test\r\nEND:VCARD\r\n"
+    )
+    found = mail(
+        "Category: Certificate Consumer\nWeb site: https://turvapost.test\n\nLiis\n",
+        sender="Liis Tamm <liis@turvapost.test>",
+        attachments=[("Liis Tamm.vcf", "text/vcard", card.encode())],
+    )
+    assert found.organization_name == "Tallinna Turvapost OÜ"  # the name, not its unit
+
+
+def test_a_signature_link_names_nothing_in_a_mail_that_does_not_apply():
+    html = (
+        "<p>Dear Sir or Madam,</p><p>We offer certified translations to applicants of the Forum.</p>"
+        '<p>Best regards,<br>Ines Carrasco<br><a href="https://babelbridge.test/">Babel Bridge</a></p>'
+    )
+    found = mail(html, html=True, subject="Translations", sender="Ines Carrasco <ines@babelbridge.test>")
+    assert found.organization_name is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("En nombre de la Asociación Ibérica de Correo Seguro solicitamos participar como Parte Interesada.",
+         "Asociación Ibérica de Correo Seguro"),
+        ("Au nom de l'Association Lumière Numérique, nous souhaitons adhérer en tant que Interested Party.",
+         "Association Lumière Numérique"),
+        ("Im Namen der Stiftung Sichere Post möchten wir als Interested Party beitreten.", "Stiftung Sichere Post"),
+        ("A nome della Fondazione Posta Sicura chiediamo di aderire come Interested Party.",
+         "Fondazione Posta Sicura"),
+        ("På vegne af Dansk Sikker Post ansøger vi om medlemskab som Interested Party.", "Dansk Sikker Post"),
+    ],
+)  # fmt: skip
+def test_on_behalf_of_in_other_languages_names_the_organisation(sentence, name):
+    assert mail(f"{sentence}\n").organization_name == name

@@ -121,6 +121,39 @@ def test_colleague_at_the_same_domain_joins_the_one_open_application(pipeline):
     assert out.disposition == Disposition.FOLLOW_UP
 
 
+@pytest.mark.parametrize(
+    ("note", "sender"),
+    [
+        ("Hej,\n\nvedhæftet som aftalt.\n\nMvh\nSofie\nAssistent | Example Trust Ltd\n", "Sofie <sofie@example-trust.test>"),
+        ("As discussed - see above.\n\nSent from my iPhone\n", "Bob Example <bob@example-trust.test>"),
+        ("Vedlagt, som avtalt. Si fra om noe mangler.\n\nHilsen Ola\n", "Ola <ola@example-trust.test>"),
+    ],
+)  # fmt: skip
+def test_a_colleagues_short_note_in_the_thread_keeps_what_the_applicant_gave(pipeline, note, sender):
+    first = run(
+        pipeline, make_mail(APPLICATION_BODY.replace("Website: https://www.example-trust.test\n", ""))
+    )
+    our_reply = replies(pipeline)[0].message_id
+    quoted = "\n".join("> " + line for line in APPLICATION_BODY.split("\n"))
+    out = run(
+        pipeline,
+        make_mail(
+            f"{note}\n{quoted}\n",
+            subject=f"Re: [{first.reference}] SMCWG application",
+            sender=sender,
+            headers={"In-Reply-To": our_reply},
+            attachments=[("IPR.txt", "text/plain", b"not an agreement")],
+        ),
+    )
+    assert out.disposition == Disposition.FOLLOW_UP
+    (app,) = exported(pipeline)["applications"]
+    assert app["organization_name"] == "Example Trust Ltd"
+    assert app["category"] == "certificate_consumer"
+    # asked for what is still missing, nothing the applicant gave
+    assert sorted(app["missing"]) == ["ipr_agreement", "website_url"]
+    assert sorted(app["replies"][-1]["items"]) == ["ipr_agreement", "website_url"]
+
+
 def test_auto_reply_inside_a_thread_gets_no_reply(pipeline):
     first = run(pipeline, make_mail())
     out = run(

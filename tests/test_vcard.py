@@ -148,3 +148,47 @@ def test_a_version_4_card_gives_the_address_of_a_person_named_with_their_title()
     found = read(parse_email(make_mail(body, attachments=[_attachment("Eva Lind.vcf", card.encode())])))
     names = {r.email: r.name for r in found.representatives}
     assert names["eva.lind@acme.example"] == "Dr. Eva Lind"  # the card's name, not "Treasurer Dr. Eva Lind"
+
+
+# ---------------------------------------------------------------- the emergency contact in a card
+
+
+def _emergency(body: str, card: str, name: str = "card.vcf"):
+    raw = make_mail(body, attachments=[_attachment(name, card.encode())])
+    contact = read(parse_email(raw)).emergency_contact
+    return (contact.email, contact.phone) if contact else None
+
+
+def test_a_version_2_1_card_that_is_the_security_contacts():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Sikkerhetsvakt;Fjordpost\r\nFN:Fjordpost Sikkerhetsvakt (24/7)\r\n"
+        "ORG:Fjordpost AS;Drift\r\nTEL;WORK;VOICE:+47 22 55 01 77\r\nEMAIL;PREF;INTERNET:vakt-sikkerhet@fjordpost.test\r\n"
+        "END:VCARD\r\n"
+    )
+    body = "Hei,\n\nvedlagt er visittkortet til vår sikkerhetsvakt.\n\nMvh\nKari\n"
+    assert _emergency(body, card) == ("vakt-sikkerhet@fjordpost.test", "+47 22 55 01 77")
+
+
+def test_a_version_3_card_gives_the_phone_of_the_emergency_contact_the_text_names():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kenji Sato\r\nN:Sato;Kenji;;;\r\nTITLE:PKI Operations Lead\r\n"
+        "TEL;TYPE=WORK,VOICE:+81 3 5555 0142\r\nEMAIL;TYPE=INTERNET:kenji.sato@hikari.test\r\nEND:VCARD\r\n"
+    )
+    body = "Category: Certificate Consumer\nEmergency contact: Kenji Sato (his card is attached)\n"
+    assert _emergency(body, card) == ("kenji.sato@hikari.test", "+81 3 5555 0142")
+
+
+def test_a_version_4_card_gives_the_phone_of_the_emergency_address():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Leitstelle Sicherheit\r\nKIND:group\r\n"
+        'TEL;VALUE=uri;TYPE="voice,work":tel:+49-30-555-0199\r\nEMAIL;TYPE=work:leitstelle@falkenmail.test\r\n'
+        "END:VCARD\r\n"
+    )
+    body = "Kategorie: Certificate Consumer\nNotfallkontakt: leitstelle@falkenmail.test\n"
+    assert _emergency(body, card) == ("leitstelle@falkenmail.test", "+49-30-555-0199")
+
+
+def test_a_persons_card_is_no_emergency_contact_by_itself():
+    body = "Category: Certificate Consumer\nRepresentatives: see below.\n"
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nTEL:+44 20 7946 0000\r\nEMAIL:ann@acme.test\r\nEND:VCARD\r\n"
+    assert _emergency(body, card) is None

@@ -29,7 +29,7 @@ from .representatives import extract_representatives, named_by_sender, sender_as
 from .statements import Statement, answers_labelled, label_statements, of
 from .tables import with_tables_read
 from .testsites import extract_test_websites
-from .vcard import cards_in, named_by_cards, with_card_addresses
+from .vcard import cards_in, named_by_cards, with_card_addresses, with_card_contact
 from .website import extract_website
 
 # The new text the field readers read: an application is a few pages; past this no person writes one, and
@@ -53,7 +53,11 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
     received_at (else the Date header) is the time certificates are judged valid at."""
     unquoted = strip_quoted(answers_labelled(expose(with_html_links(parsed.text, parsed.html))))
     pem_ders = evidence.pem_certificates(unquoted)
-    body = tidy(strip_signature(evidence_free(unquoted), parsed.from_name))[:MAX_READ_CHARS]
+    own = evidence_free(unquoted)
+    unsigned = strip_signature(own, parsed.from_name)
+    # the block below the closing (name, title, organisation, address): a source of the organisation's name
+    signature = own[len(unsigned) : len(unsigned) + 2000]
+    body = tidy(unsigned)[:MAX_READ_CHARS]
     unquoted = unquoted[:MAX_READ_CHARS]
     cards = cards_in(parsed.attachments)
     body = with_tables_read(with_card_addresses(body, cards), parsed.html)
@@ -69,15 +73,26 @@ def read(parsed: ParsedEmail, *, received_at: datetime | None = None) -> Extract
         parsed,
     )
     ipr = extract_ipr(parsed, body, received_at or parsed.date)
+    category = extract_category(statements, sentences, parsed)
     return Extraction(
-        category=extract_category(statements, sentences, parsed),
+        category=category,
         organization_name=extract_organization(
-            statements, sentences, parsed, unquoted, ipr.organization if ipr else None
+            statements,
+            sentences,
+            parsed,
+            unquoted,
+            ipr.organization if ipr else None,
+            signature=signature,
+            card_organizations=tuple(card.organization for card in cards if card.organization),
+            applying=bool(category or ipr),
         ),
         website_url=extract_website(statements, sentences),
         representatives=representatives,
-        emergency_contact=extract_emergency(statements, sentences)
-        or emergency_by_reference(statements, sentences, representatives),
+        emergency_contact=with_card_contact(
+            extract_emergency(statements, sentences)
+            or emergency_by_reference(statements, sentences, representatives),
+            cards,
+        ),
         audit_report_url=extract_audit(statements, sentences, body),
         certificate_evidence=references,
         ipr_agreement=ipr,

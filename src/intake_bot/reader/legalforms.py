@@ -48,7 +48,11 @@ ORGANISATION_WORDS = re.compile(
     r"\b(?:Foundation|Association|Society|Institute|Consortium|Coalition|Alliance|Federation|Council|"
     r"University|College|Academy|Agency|Authority|Ministry|Trust|Group|Laboratories|Labs?|"
     r"Verein|Verband|Bundesverband|Stiftung|Fondation|Association|Fundación|Fundação|Fondazione|Stichting|"
-    r"Vereniging|Stowarzyszenie|Fundacja|Universität|Université|Universidad|Università|Uniwersytet)\b"
+    r"Vereniging|Stowarzyszenie|Fundacja|Universität|Université|Universidad|Università|Uniwersytet|"
+    r"Institut|Institutet|Instituto|Istituto|Instytut|Hochschule|Universidade|Universiteit|Akademie|Akademia|"
+    r"Laboratoire|Laboratorio|Stiftelse|Stiftelsen|Förening|Föreningen|Forening|Foreningen|Yhdistys|Säätiö|"
+    r"Egyetem|Politecnico|Politechnika|(?i:högskola|högskolan|høgskole|høgskolen|universitet|universitetet|"
+    r"yliopisto|korkeakoulu))\b"
 )
 
 _SUFFIX = re.compile(

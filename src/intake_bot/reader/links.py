@@ -10,6 +10,7 @@ only repeats its words and drops wrappers that do not say where they lead.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import unquote
 
@@ -103,7 +104,7 @@ def with_html_links(text: str, html: str) -> str:
         return text  # every target is in the text already (or there is none)
     pieces: list[str] = []
     cursor = 0
-    for words, href in _html_links(html):
+    for words, href in html_links(html):
         bare = _bare(href)
         if _written(bare, folded) or _written(bare, words.lower()):
             continue
@@ -115,8 +116,11 @@ def with_html_links(text: str, html: str) -> str:
     return "".join(pieces) + text[cursor:]
 
 
-def _html_links(html: str) -> list[tuple[str, str]]:
-    """(words, target) of each http(s)/mailto link in the HTML, in order; [] when it cannot be parsed."""
+@functools.lru_cache(maxsize=4)  # read for the text's link targets and for the organisation's name
+def html_links(html: str) -> tuple[tuple[str, str], ...]:
+    """(words, target) of each http(s)/mailto link in the HTML, in order; () when it cannot be parsed."""
+    if not html or "href" not in html.lower() or len(html) > MAX_HTML_CHARS:
+        return ()
     try:
         tree = html_tree(html)
         links = []
@@ -127,11 +131,11 @@ def _html_links(html: str) -> list[tuple[str, str]]:
                 links.append((words, href))
             if len(links) >= MAX_HTML_LINKS:
                 break
-        return links
+        return tuple(links)
     except MemoryError:
         raise
     except (Exception, RecursionError):  # lxml on hostile markup: no links
-        return []
+        return ()
 
 
 def _words_pattern(words: str) -> re.Pattern[str]:

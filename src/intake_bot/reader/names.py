@@ -14,10 +14,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .legalforms import LEGAL_FORM_END, legal_form
+from .legalforms import LEGAL_FORM_END, is_organisation_name, legal_form
 from .lexicon import LEXICON
 
 
@@ -28,6 +28,8 @@ class Source(StrEnum):
     SIGNATURE = "signature"  # a line of the signature carrying a legal form
     SUBJECT = "subject"
     TITLE = "title"  # 'CTO of Acme Ltd'
+    CARD = "card"  # the ORG of an attached contact card (vCard)
+    LINK = "link"  # the words of a link to the organisation's site or mailbox ('Acme Trust' -> acme.example)
 
 
 WEIGHTS = {
@@ -37,7 +39,12 @@ WEIGHTS = {
     Source.SIGNATURE: 2,
     Source.SUBJECT: 2,
     Source.TITLE: 1,
+    Source.CARD: 2,
+    Source.LINK: 2,
 }
+# Where a name comes in two forms, the other form ('Foo K.K. (フー株式会社)'): a hair less, so that
+# support from another source decides, and without it the default form does.
+OTHER_FORM_PENALTY = 0.25
 LEGAL_FORM_BONUS = 2
 DOMAIN_BONUS = 2
 
@@ -111,6 +118,7 @@ def rejected(name: str) -> bool:
         or len(plain) > 120
         or "@" in plain
         or "://" in plain
+        or any(mark in plain for mark in "。！？")  # a sentence ('株式会社X 運用部の佐藤です。')
         or bool(re.match(r"www\.", plain, re.I))
         or not any(ch.isalpha() for ch in plain)
         or bool(_GREETING_OR_SIGNOFF.match(plain))
@@ -130,7 +138,13 @@ def choose(
 ) -> str | None:
     """The best-supported name; None when no candidate survives the rejections. A name must be given
     by a stating source (itself or a shorter name it continues): the others only support."""
-    kept = [c for c in candidates if not rejected(c.name)]
+    kept = []
+    penalty: dict[str, float] = {}
+    for candidate in candidates:
+        named = [name for name in forms(candidate.name) if not rejected(name)]
+        kept += [replace(candidate, name=name) for name in named]
+        for other in named[1:]:
+            penalty[_key(other)] = OTHER_FORM_PENALTY
     if not kept:
         return None
     support: dict[str, float] = {}
@@ -140,6 +154,8 @@ def choose(
         support[key] = support.get(key, 0) + WEIGHTS[candidate.source]
         if key not in best or candidate.pos >= best[key].pos:
             best[key] = candidate
+    for key, less in penalty.items():
+        support[key] -= less
     for key in list(support):
         support[key] += LEGAL_FORM_BONUS if legal_form(best[key].name) else 0
         support[key] += DOMAIN_BONUS if agrees_with_domain(best[key].name, sender_domain) else 0
@@ -161,7 +177,8 @@ def choose(
 
 def agrees_with_domain(name: str, domain: str) -> bool:
     """'Cheshire Vale Certification Services PLC' and cheshirevale-cert.co.uk; 'Society for Privacy
-    and Security of Electronic Mail' and spsem.org (its initials)."""
+    and Security of Electronic Mail' and spsem.org (its initials); 'Fundación Llave Abierta' and
+    llaveabierta.example (words of the name in a row)."""
     label = _domain_label(domain)
     if len(label) < 3:
         return False
@@ -169,7 +186,39 @@ def agrees_with_domain(name: str, domain: str) -> bool:
     joined = "".join(words)
     first = re.split(r"[-_]", label)[0]
     initials = "".join(w[0] for w in words)
-    return (len(first) >= 4 and joined.startswith(first)) or label.replace("-", "") in (initials, joined)
+    bare = label.replace("-", "")
+    if (len(first) >= 4 and joined.startswith(first)) or bare in (initials, joined):
+        return True
+    runs = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
+    return len(bare) >= 6 and any(run == bare for run in runs)
+
+
+# 'Foo Trust K.K. (フー・トラスト株式会社)', '주식회사 한빛메일 (Hanbit Mail Co., Ltd.)', 'Công ty ABC (ABC
+# Company Ltd)': a name and its other form in brackets (after a label such as '英文名：' or 'English name:').
+_OTHER_FORM = re.compile(
+    r"^(?P<main>[^()（）]{2,120}?)\s*[(（](?:[^()（）:：]{1,24}[:：]\s*)?(?P<other>[^()（）:：]{2,120})[)）]\s*$"
+)
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,11}")
+
+
+def forms(name: str) -> tuple[str, ...]:
+    """The forms a name is written in, the default first: a name with another form in brackets is two
+    names, never one glued together; the first in Latin script (else the first written) is the default.
+    An acronym in brackets ('(SPSEM)') is no other form; a bracket that names no organisation (a city) stays."""
+    found = _OTHER_FORM.match(name)
+    if not found:
+        return (name,)
+    main, other = found.group("main").strip(" ,;-–"), found.group("other").strip(" ,;")
+    if _ACRONYM.fullmatch(other):
+        return (main,)
+    if not (is_organisation_name(other) or _latin(other) != _latin(main)):
+        return (name,)
+    return (other, main) if _latin(other) and not _latin(main) else (main, other)
+
+
+def _latin(text: str) -> bool:
+    """Written in Latin letters ('Công ty Cổ phần' too), not Han, kana, Hangul, Cyrillic, Greek, Arabic..."""
+    return all(ch < "\u0250" or unicodedata.name(ch, "").startswith("LATIN") for ch in text if ch.isalpha())
 
 
 def signature_names(text: str) -> list[tuple[int, str]]:

@@ -6,7 +6,9 @@ import re
 
 from ..records import ParsedEmail
 from .legalforms import is_organisation_name
-from .names import Candidate, Source, choose, extend_name, signature_names
+from .lexicon import LEXICON
+from .links import html_links
+from .names import Candidate, Source, agrees_with_domain, choose, extend_name, rejected, signature_names
 from .prose import Sentence, is_reply
 from .statements import Statement, of
 
@@ -71,6 +73,13 @@ _ORG_PROSE: tuple[tuple[Source, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# 'En nombre de la Fundación Llave Abierta solicitamos ...', 'W imieniu Fundacji Bezpieczna Poczta ...': the
+# lexicon's words for 'on behalf of' (English: _ORG_PROSE), then capitalised words and the little words between.
+_NAME_WORD = r"(?!I\b)[A-Z0-9\u00C0-\u00DE\u0100-\u017F][\w&'’.-]*"
+_LINKING = r"(?:de|del|la|las|los|du|des|der|die|für|of|for|and|y|e|et|und|i|di|della|da|do|dos|das|van|voor|en|och|og|z|w)"
+_ON_BEHALF = re.compile(
+    rf"(?:{LEXICON.word_sources['on_behalf']})\s*(?P<org>{_NAME_WORD}(?:\s+(?:{_LINKING}\s+)*{_NAME_WORD}){{0,10}})"
+)
 _NOT_ORG = re.compile(
     r"working group|forum|\bwg\b|^(?:the|our|my|a|an|we|i|this|it|there|here|he|she|they|which|what)\b|s/mime",
     re.I,
@@ -84,10 +93,19 @@ def extract_organization(
     parsed: ParsedEmail,
     text: str = "",
     ipr_organization: str | None = None,
+    *,
+    signature: str = "",
+    card_organizations: tuple[str, ...] = (),
+    applying: bool = False,
 ) -> str | None:
     """The best-supported of the names every source gives (reader.names). text: the message's own
-    text with its signature, for the lines carrying a legal form. In a reply, the signature and the
-    subject only support a name the message states; the IPR agreement never names alone."""
+    text with its signature, for the lines carrying a legal form; signature: its signature block.
+    The layout (the signature block, a contact card's ORG, the words of a link to the organisation's
+    site or mailbox) names the organisation only in a first message that applies (`applying`: it
+    states a category or attaches an agreement): every business mail has a signature, a vendor's
+    pitch too. Elsewhere, and in a reply, the layout and the subject only support a name the message
+    states; the IPR agreement never names alone."""
+    domain = parsed.from_address.rpartition("@")[2]
     candidates = [
         Candidate(name, Source.LABEL, s.pos)
         for s in of(statements, "organization")
@@ -96,13 +114,76 @@ def extract_organization(
     for sentence in sentences:
         candidates += [Candidate(name, source, sentence.pos) for source, name in _prose_names(sentence.text)]
     candidates += [Candidate(name, Source.SIGNATURE, pos) for pos, name in signature_names(text)]
+    end = len(text)
+    candidates += [
+        Candidate(name, Source.SIGNATURE, end)
+        for name in signature_block_names(signature, domain, parsed.from_name)
+    ]
+    candidates += [Candidate(name, Source.CARD, end) for name in card_organizations]
+    candidates += [Candidate(name, Source.LINK, end) for name in link_names(parsed.html, parsed.from_name)]
     if ipr_organization:
         candidates.append(Candidate(ipr_organization, Source.IPR, -1))
     reply = is_reply(parsed)
     if not reply:
         candidates += [Candidate(name, Source.SUBJECT, -1) for name in subject_names(parsed.subject)]
     stating = {Source.LABEL, Source.PROSE, Source.TITLE} | (set() if reply else {Source.SUBJECT})
-    return choose(candidates, parsed.from_address.rpartition("@")[2], stating=stating)
+    if applying and not reply:
+        stating |= {Source.SIGNATURE, Source.CARD, Source.LINK}
+    return choose(candidates, domain, stating=stating)
+
+
+MAX_SIGNATURE_LINES = 10  # a signature block: name, title, organisation, address, phones, links
+_LINK_TARGET = re.compile(r"\s*(?:\((?:https?://|www\.)[^()\s]*\)|<[^<>\s]*>)")
+
+
+def signature_block_names(signature: str, domain: str, sender_name: str = "") -> list[str]:
+    """The lines of a signature block (Apple Mail, Outlook, webmail: name, title, organisation,
+    address) that name an organisation: one with an organisation word ('Fundación', 'Institute') or
+    agreeing with the sender's domain or with the site it links to. The sender's own name, job
+    titles, departments and addresses are no names (names.rejected)."""
+    found = []
+    sender = _key_words(sender_name)
+    lines = [line.strip(" >\t") for line in signature.split("\n") if line.strip(" >\t")]
+    for line in lines[:MAX_SIGNATURE_LINES]:
+        if len(line) > 120:
+            continue
+        for part in _signature_parts(line):
+            targets = [domain, *(_host(url) for url in re.findall(r"https?://[^\s()<>]+", part))]
+            name = _LINK_TARGET.sub("", part).strip(" ,;:|-–")
+            if not name or _key_words(name) == sender or len(name.split()) > 8 or rejected(name):
+                continue
+            if is_organisation_name(name) or any(agrees_with_domain(name, t) for t in targets if t):
+                found.append(name)
+    return found
+
+
+def link_names(html: str, sender_name: str = "") -> list[str]:
+    """The words of HTML links that name the organisation whose site or mailbox they lead to
+    ('<a href="https://www.brightwater.example">Brightwater Mailworks</a>', a mailto link showing
+    the organisation's name)."""
+    sender = _key_words(sender_name)
+    found = []
+    for words, href in html_links(html) if html else []:
+        host = href.split("@", 1)[1] if href.lower().startswith("mailto:") and "@" in href else _host(href)
+        if len(words.split()) > 8 or _key_words(words) == sender or rejected(words):
+            continue
+        if host and agrees_with_domain(words, host):
+            found.append(words)
+    return found
+
+
+def _signature_parts(line: str) -> list[str]:
+    return [p for p in re.split(r"\s+[|•·–—]\s+|\s+-\s+|\t", line) if p.strip()]
+
+
+def _host(url: str) -> str:
+    return (
+        re.sub(r"^(?:https?://|mailto:)", "", url, flags=re.I).split("/", 1)[0].split("?", 1)[0].split(":")[0]
+    )
+
+
+def _key_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def subject_names(subject: str) -> list[str]:
@@ -129,7 +210,7 @@ def organization_in_prose(text: str) -> str | None:
 
 def _prose_names(text: str) -> list[tuple[Source, str]]:
     found = []
-    for source, pattern in _ORG_PROSE:
+    for source, pattern in (*_ORG_PROSE, (Source.PROSE, _ON_BEHALF)):
         match = pattern.search(text)
         if match:
             name = text[match.start("org") : extend_name(text, match.end("org"))].strip(" ,;:-")

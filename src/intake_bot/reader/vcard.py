@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..records import Attachment, Representative
-from .contacts import emails_in
+from ..records import Attachment, EmergencyContact, Representative
+from .contacts import emails_in, phone_in
+from .emergency import emergency_mention
 from .lexicon import or_lexicon, unspaced
 from .representatives import says_voting
 
@@ -37,6 +38,8 @@ class Card:
     title: str | None = None
     organization: str | None = None
     voting: bool | None = None  # what its TITLE, ROLE or NOTE says ('Voting representative'); None: nothing
+    phones: tuple[str, ...] = ()  # TEL values, the preferred or work voice number first
+    emergency: bool = False  # the card is an emergency or security contact's (its name, title, role, note)
 
 
 def cards_in(attachments: Iterable[Attachment]) -> list[Card]:
@@ -91,15 +94,24 @@ def _card(component: Any) -> Card | None:  # vobject.base.Component
         return None
     org = _first(component, "org")
     org_value = org.value if org is not None else None
-    organization = " ".join(org_value) if isinstance(org_value, list) else _text(org)
+    # ORG is the organisation's name, then its units ('Acme Ltd;PKI Operations'): the name alone
+    organization = (org_value[0] if org_value else "") if isinstance(org_value, list) else _text(org)
     title = _text(_first(component, "title"))
     said = " ".join(filter(None, (title, *(_text(_first(component, key)) for key in ("role", "note")))))
+    units = " ".join(org_value[1:]) if isinstance(org_value, list) else ""
+    phones = []
+    for line in sorted(component.contents.get("tel", []), key=_preference):
+        phone = phone_in(re.sub(r"^tel:", "", _text(line) or "", flags=re.I))  # 4.0 writes a tel: URI
+        if phone and phone not in phones:
+            phones.append(phone)
     return Card(
         name=" ".join(name.split())[:120],
         emails=tuple(dict.fromkeys(emails)),
         title=title,
         organization=(organization or None) and organization.strip()[:200],
         voting=says_voting(said[:2000]) if said else None,
+        phones=tuple(phones[:3]),
+        emergency=emergency_mention(f"{name} {said} {units}"[:2000]) is not None,
     )
 
 
@@ -155,7 +167,28 @@ def named_by_cards(reps: tuple[Representative, ...], cards: list[Card]) -> tuple
 
 
 def _written(card: Card) -> str:
-    return f"<{card.emails[0]}>" + {True: " (voting)", False: " (non-voting)", None: ""}[card.voting]
+    vote = {True: " (voting)", False: " (non-voting)", None: ""}[card.voting]
+    return f"<{card.emails[0]}>{vote}" + (f", {card.phones[0]}" if card.phones else "")
+
+
+def with_card_contact(contact: EmergencyContact | None, cards: list[Card]) -> EmergencyContact | None:
+    """The emergency contact completed from the attached cards: the phone (or name) of the card with its
+    address; with no contact in the text, the one card that is an emergency or security contact's
+    ('FN:Acme Security Operations Centre', 'TITLE:Emergency contact')."""
+    if contact is None:
+        marked = [card for card in cards if card.emergency]
+        if len(marked) != 1:
+            return None
+        card = marked[0]
+        return EmergencyContact(
+            name=card.name, email=card.emails[0], phone=card.phones[0] if card.phones else None
+        )
+    found = next((card for card in cards if contact.email and contact.email in card.emails), None)
+    if found is None or (contact.phone and contact.name):
+        return contact
+    return replace(
+        contact, name=contact.name or found.name, phone=contact.phone or next(iter(found.phones), None)
+    )
 
 
 # A line about representatives that refers to the attached cards (in any language the lexicon reads).

@@ -5,7 +5,8 @@ Each file (en.toml, de.toml, ...) has the same sections:
                 emergency, audit, certificates, ipr)
   [categories]  category -> its name (and usual translations)
   [words]       voting, non_voting, representative, emergency, website, organization, join (intent to
-                become a member), joining_as (the words around "as a <category>"), asking (a question),
+                become a member), on_behalf (the words before the organisation a sender writes for:
+                'on behalf of', 'en nombre de la', 'w imieniu'), joining_as (the words around "as a <category>"), asking (a question),
                 myself (the sender means themself), change (a later change of mind), negation
                 (right before a category name: not that one), negation_after (the same, written after it),
                 common (frequent little words: is the mail written in a language we read at all?),
@@ -59,6 +60,7 @@ WORD_KINDS = (
     "emergency",
     "website",
     "organization",
+    "on_behalf",
     "join",
     "joining_as",
     "asking",
