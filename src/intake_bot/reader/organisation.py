@@ -120,7 +120,6 @@ def extract_organization(
         for name in signature_block_names(signature, domain, parsed.from_name)
     ]
     candidates += [Candidate(name, Source.CARD, end) for name in card_organizations]
-    candidates += [Candidate(name, Source.LINK, end) for name in link_names(parsed.html, parsed.from_name)]
     if ipr_organization:
         candidates.append(Candidate(ipr_organization, Source.IPR, -1))
     reply = is_reply(parsed)
@@ -129,6 +128,8 @@ def extract_organization(
     stating = {Source.LABEL, Source.PROSE, Source.TITLE} | (set() if reply else {Source.SUBJECT})
     if applying and not reply:
         stating |= {Source.SIGNATURE, Source.CARD, Source.LINK}
+        # (links only here: reading them means parsing the HTML, for a name that elsewhere would only support)
+        candidates += [Candidate(name, Source.LINK, end) for name in link_names(parsed.html, parsed.from_name)]
     return choose(candidates, domain, stating=stating)
 
 
