@@ -230,3 +230,11 @@ def test_a_signature_link_names_nothing_in_a_mail_that_does_not_apply():
 )  # fmt: skip
 def test_on_behalf_of_in_other_languages_names_the_organisation(sentence, name):
     assert mail(f"{sentence}\n").organization_name == name
+
+
+def test_a_space_ends_a_name_in_a_script_written_without_spaces():
+    body = (
+        "■組織名：株式会社ミドリ認証（Midori Certification K.K.）\n■会員区分：Certificate Issuer\n\n"
+        "--\n株式会社ミドリ認証\u3000技術部 部長\n"
+    )
+    assert mail(body, sender="Midori <m@example.test>").organization_name == "株式会社ミドリ認証"

@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .legalforms import LEGAL_FORM_END, is_organisation_name, legal_form
-from .lexicon import LEXICON
+from .legalforms import CJK_PREFIXES, LEGAL_FORM_END, is_organisation_name, legal_form
+from .lexicon import LEXICON, unspaced
 
 
 class Source(StrEnum):
@@ -238,7 +238,7 @@ def _names_in_line(line: str) -> tuple[str, ...]:
         return ()
     return tuple(
         part
-        for part in _parts(line)
+        for part in line_parts(line)
         if legal_form(part) and ":" not in part and len(part.split()) <= 10 and not rejected(part)
     )
 
@@ -268,9 +268,11 @@ _CONTINUATION = re.compile(
 )
 
 
-def _parts(line: str) -> list[str]:
+def line_parts(line: str) -> list[str]:
+    """The parts of a signature line that may each be a name: between '|', ' - ', tabs and commas (a legal
+    form after a comma stays with its name), and between words of scripts written without spaces."""
     parts = []
-    for piece in re.split(r"\s+[|•·–—]\s+|\s+-\s+|\t", line):
+    for piece in _unspaced_words(re.split(r"\s+[|•·–—]\s+|\s+-\s+|\t", line)):
         pieces = [p.strip() for p in piece.split(",")]
         merged: list[str] = []
         for p in pieces:
@@ -280,6 +282,23 @@ def _parts(line: str) -> list[str]:
                 merged.append(p)
         parts += merged
     return [p.strip(" .;:") if not p.endswith(".") or not legal_form(p) else p.strip(" ;:") for p in parts]
+
+
+def _unspaced_words(pieces: list[str]) -> list[str]:
+    """Scripts written without spaces put one between a name and what follows it ('株式会社アサギ電子認証
+    認証局運用部 部長', '一般社団法人電子メール信頼性推進協会 事務局'): a space between two such words ends
+    the name, but one after a legal form written before it ('株式会社 ひのき認証サービス')."""
+    out = []
+    for piece in pieces:
+        words = re.split(r"\s+", piece.strip()) if unspaced(piece) else [piece]
+        joined = words[:1]
+        for word in words[1:]:
+            if joined[-1] in CJK_PREFIXES or not (unspaced(joined[-1][-1]) and unspaced(word[:1])):
+                joined[-1] += " " + word
+            else:
+                joined.append(word)
+        out += joined
+    return out
 
 
 def _key(name: str) -> str:

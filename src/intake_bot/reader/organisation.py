@@ -8,7 +8,16 @@ from ..records import ParsedEmail
 from .legalforms import is_organisation_name
 from .lexicon import LEXICON
 from .links import html_links
-from .names import Candidate, Source, agrees_with_domain, choose, extend_name, rejected, signature_names
+from .names import (
+    Candidate,
+    Source,
+    agrees_with_domain,
+    choose,
+    extend_name,
+    line_parts,
+    rejected,
+    signature_names,
+)
 from .prose import Sentence, is_reply
 from .statements import Statement, of
 
@@ -129,7 +138,9 @@ def extract_organization(
     if applying and not reply:
         stating |= {Source.SIGNATURE, Source.CARD, Source.LINK}
         # (links only here: reading them means parsing the HTML, for a name that elsewhere would only support)
-        candidates += [Candidate(name, Source.LINK, end) for name in link_names(parsed.html, parsed.from_name)]
+        candidates += [
+            Candidate(name, Source.LINK, end) for name in link_names(parsed.html, parsed.from_name)
+        ]
     return choose(candidates, domain, stating=stating)
 
 
@@ -148,7 +159,7 @@ def signature_block_names(signature: str, domain: str, sender_name: str = "") ->
     for line in lines[:MAX_SIGNATURE_LINES]:
         if len(line) > 120:
             continue
-        for part in _signature_parts(line):
+        for part in line_parts(line):
             targets = [domain, *(_host(url) for url in re.findall(r"https?://[^\s()<>]+", part))]
             name = _LINK_TARGET.sub("", part).strip(" ,;:|-–")
             if not name or _key_words(name) == sender or len(name.split()) > 8 or rejected(name):
@@ -171,10 +182,6 @@ def link_names(html: str, sender_name: str = "") -> list[str]:
         if host and agrees_with_domain(words, host):
             found.append(words)
     return found
-
-
-def _signature_parts(line: str) -> list[str]:
-    return [p for p in re.split(r"\s+[|•·–—]\s+|\s+-\s+|\t", line) if p.strip()]
 
 
 def _host(url: str) -> str:
