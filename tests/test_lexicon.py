@@ -1014,3 +1014,18 @@ def test_a_sender_who_says_they_are_no_representative_is_none(sentence):
         ("bob@acme.test", True),
         ("eve@acme.test", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("We also attach the agreement we signed in 2023, when we took part as an Interested Party.", "ci"),
+        ("Załączamy też umowę z 2023 r., gdy działaliśmy jako Interested Party.", "ci"),
+        # a change of mind in the same message still wins over the label
+        ("On second thought we would rather join as an Interested Party.", "ip"),
+    ],
+)
+def test_a_labelled_category_outweighs_a_later_mention_that_changes_nothing(sentence, category):
+    body = f"Hello,\n\nCategory: Certificate Issuer\nOrganisation: Acme Ltd\n\n{sentence}\n"
+    expected = {"ci": Category.CERTIFICATE_ISSUER, "ip": Category.INTERESTED_PARTY}[category]
+    assert read(parsed(body, subject="SMCWG application")).category == expected

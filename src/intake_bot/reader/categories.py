@@ -66,6 +66,7 @@ _UNDECIDED = re.compile(
         words=("asking",),
     )
 )
+_CHANGE = or_words("change", re.compile(r"(?!)"))
 _QUESTION = re.compile(r"[?？]\W*$")
 
 
@@ -76,9 +77,17 @@ def extract_category(
         (s.pos, (category_in_value(s.value) if s.field == "category" else None) or _label_category(s.label))
         for s in statements
     ]
+    labelled = latest(candidates)
     # A question ('could we take part as an Interested Party?') asks about a category; it chooses none.
     stating = [s for s in sentences if not _QUESTION.search(s.text)]
-    candidates += [(s.pos, category_in_prose(s.text)) for s in stating if not _NOT_YET.search(s.text)]
+    in_prose = [(s, category_in_prose(s.text)) for s in stating if not _NOT_YET.search(s.text)]
+    # Beside a labelled answer, another category in the prose ('our old agreement, signed when we took part
+    # as an Interested Party') is context, unless the sentence says the choice changes.
+    candidates += [
+        (s.pos, found)
+        for s, found in in_prose
+        if not labelled or found in (None, labelled) or _CHANGE.search(s.text)
+    ]
     # A sentence about later ('we will apply again as a Certificate Issuer after the audit') names the
     # category only when nothing else does.
     later = [(s.pos, category_in_prose(s.text)) for s in stating if _NOT_YET.search(s.text)]
