@@ -1029,3 +1029,62 @@ def test_a_labelled_category_outweighs_a_later_mention_that_changes_nothing(sent
     body = f"Hello,\n\nCategory: Certificate Issuer\nOrganisation: Acme Ltd\n\n{sentence}\n"
     expected = {"ci": Category.CERTIFICATE_ISSUER, "ip": Category.INTERESTED_PARTY}[category]
     assert read(parsed(body, subject="SMCWG application")).category == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        # a correction or 'after all' in the same message outweighs the label, in any language
+        ("Correction: we apply as an Interested Party.", "ip"),
+        ("Rättelse: vi ansöker som Interested Party.", "ip"),
+        ("Wir möchten doch lieber als Interested Party teilnehmen.", "ip"),
+        ("Preferiríamos participar como Interested Party en su lugar.", "ip"),
+        ("Ripensandoci, aderiamo come Interested Party.", "ip"),
+        ("Поправка: мы вступаем как заинтересованная сторона.", "ip"),
+        # mentioned in passing, it changes nothing
+        ("Our parent company joined as an Interested Party in 2022.", "ci"),
+    ],
+)
+def test_a_correction_in_the_same_message_outweighs_the_label(sentence, category):
+    body = f"Hello,\n\nCategory: Certificate Issuer\nOrganisation: Acme Ltd\n\n{sentence}\n"
+    expected = {"ci": Category.CERTIFICATE_ISSUER, "ip": Category.INTERESTED_PARTY}[category]
+    assert read(parsed(body, subject="SMCWG application")).category == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        # an inflected word for 'category' before the name (Russian, Ukrainian, Bulgarian, Greek, Polish)
+        ("Просим принять нашу компанию в рабочую группу в категории Certificate Issuer.", "ci"),
+        ("Просимо прийняти нас до робочої групи в категорії Interested Party.", "ip"),
+        ("Кандидатстваме за членство в категорията Certificate Consumer.", "cc"),
+        ("Υποβάλλουμε αίτηση στην κατηγορίας Associate Member της ομάδας.", "am"),
+        ("Składamy wniosek o przyjęcie w kategorii Certificate Consumer.", "cc"),
+        # Serbian in Cyrillic letters: the Latin table reads it too
+        ("Желимо да се придружимо радној групи као заинтересована страна.", "ip"),
+        ("Пријављујемо се у категорију издавалац сертификата.", "ci"),
+        # a Finnish negative verb with the '-kä' ending ('and not') denies the category after it
+        ("Haluamme sittenkin osallistua Interested Partyna emmekä Certificate Issuerina.", "ip"),
+        ("Osallistun mieluiten Interested Partyna enkä Certificate Consumerina.", "ip"),
+        # an ending joined to the name by a hyphen ('as a ... member')
+        ("Meidät voi merkitä Associate Member -jäseneksi.", "am"),
+    ],
+)
+def test_a_category_after_an_inflected_word_in_any_script(sentence, category):
+    expected = {
+        "ci": Category.CERTIFICATE_ISSUER,
+        "cc": Category.CERTIFICATE_CONSUMER,
+        "ip": Category.INTERESTED_PARTY,
+        "am": Category.ASSOCIATE_MEMBER,
+    }[category]
+    assert category_in_prose(sentence) == expected
+
+
+def test_serbian_terms_are_read_in_cyrillic_letters_too():
+    body = (
+        "Поштовани,\n\nКомпанија Пример д.о.о. жели да се придружи S/MIME радној групи као издавалац сертификата.\n\n"
+        "Назив организације: Пример д.о.о.\nВеб сајт: https://www.primer.test\n"
+    )
+    found = read(parsed(body, subject="Пријава за чланство SMCWG"))
+    assert found.category == Category.CERTIFICATE_ISSUER
+    assert found.website_url == "https://www.primer.test"

@@ -207,6 +207,45 @@ def with_variants(terms: list[str]) -> list[str]:
     ]
 
 
+# Serbian writes the same words in Latin and in Cyrillic letters, one for one (Vuk's alphabet): its table,
+# kept in Latin, reads both ('written_also = ["cyrillic"]'). Digraphs first: 'lj' is one letter, 'љ'.
+_SERBIAN_DIGRAPHS = {
+    "lj": "љ",
+    "nj": "њ",
+    "dž": "џ",
+    "Lj": "Љ",
+    "LJ": "Љ",
+    "Nj": "Њ",
+    "NJ": "Њ",
+    "Dž": "Џ",
+    "DŽ": "Џ",
+}
+_SERBIAN_LETTERS = str.maketrans(
+    "abvgdđežzijklmnoprstćufhcčšABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠ",
+    "абвгдђежзијклмнопрстћуфхцчшАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШ",
+)
+_SCRIPTS = {"cyrillic": lambda term: _serbian_cyrillic(term)}
+
+
+def _serbian_cyrillic(term: str) -> str:
+    return " ".join(map(_serbian_cyrillic_word, term.split(" ")))
+
+
+def _serbian_cyrillic_word(word: str) -> str:
+    if re.search(r"[A-Z]{2}|/|^webmail", word):
+        return word  # 'IPR', 'S/MIME', 'webmail': written in Latin letters in Cyrillic text too
+    for latin, cyrillic in _SERBIAN_DIGRAPHS.items():
+        word = word.replace(latin, cyrillic)
+    return word.translate(_SERBIAN_LETTERS)
+
+
+def with_scripts(terms: list[str], scripts: list[str]) -> list[str]:
+    """The terms and the same words in the other scripts the language is written in."""
+    return terms + [
+        written for script in scripts for written in map(_SCRIPTS[script], terms) if written not in terms
+    ]
+
+
 def load(folder: Path = _HERE) -> Lexicon:
     tables = {path.stem: tomllib.loads(path.read_text("utf-8")) for path in sorted(folder.glob("*.toml"))}
     labels: dict[str, list[str]] = {field: [] for field in LABEL_FIELDS}
@@ -214,13 +253,16 @@ def load(folder: Path = _HERE) -> Lexicon:
     words: dict[str, list[str]] = {kind: [] for kind in WORD_KINDS}
     reply: dict[str, list[Any]] = {kind: [] for kind in REPLY_KINDS}
     for language, table in tables.items():
+        scripts = table.get("written_also", [])
+        if unknown := set(scripts) - set(_SCRIPTS):
+            raise ValueError(f"lexicon {language}.toml: unknown script in written_also: {sorted(unknown)}")
         for section, known in (("labels", labels), ("words", words), ("reply", reply)):
             for key, terms in table.get(section, {}).items():
                 if key not in known:
                     raise ValueError(f"lexicon {language}.toml: unknown [{section}] key {key!r}")
-                known[key] += terms if section == "reply" else with_variants(terms)
+                known[key] += terms if section == "reply" else with_scripts(with_variants(terms), scripts)
         for key, terms in table.get("categories", {}).items():
-            names[Category(key)] += with_variants(terms)
+            names[Category(key)] += with_scripts(with_variants(terms), scripts)
     return Lexicon(
         languages=tuple(tables),
         any_label=compile_terms(term for terms in labels.values() for term in terms),
