@@ -217,3 +217,33 @@ def test_an_application_still_to_come_is_a_question(body):
 def test_customers_of_a_ca_are_no_pitch():
     v = judged("We would like to join the SMCWG. A certificate issued to one of our customers:\n" + FULL)
     assert v.disposition == Disposition.APPLICATION
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an offer of help to others, and a call to book or a wish to be recommended: a pitch, in any language
+        "Ayudamos a emisores de certificados con su solicitud de membresía en el grupo S/MIME. Reserve una llamada de 15 minutos: "
+        "https://cal.asesores.test\nLínea de emergencia 24/7: +34 91 555 0100",
+        "Pomagamy centrom certyfikacji przystąpić do SMCWG. Umów się na bezpłatną konsultację.",
+        "Wir begleiten Zertifizierungsstellen beim Beitritt zur SMCWG und würden uns freuen, wenn Sie uns "
+        "weiterempfehlen. 24/7-Hotline: +49 89 5555 0100",
+        "貴社のSMCWG加盟をご支援します。無料相談はこちらから。",
+    ],
+)
+def test_a_pitch_in_any_language_is_no_application(body):
+    assert judged(body + "\n" + FULL).disposition is not Disposition.APPLICATION
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # one signal alone is what an applicant says of itself: a consultancy joining as an Interested Party
+        "Wir beraten Unternehmen bei PKI-Audits und möchten der SMCWG als Interested Party beitreten.",
+        "We help hospitals sign their mail and would like to join the SMCWG as a Certificate Issuer.",
+        # a 24/7 hotline is the applicant's emergency contact
+        "Nous souhaitons adhérer au SMCWG. Notre hotline 24/7 pour les urgences : +33 1 55 55 01 00.",
+    ],
+)
+def test_an_application_with_one_sign_of_a_service_is_still_one(body):
+    assert judged(body + "\n" + FULL).disposition is Disposition.APPLICATION

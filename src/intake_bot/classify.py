@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .reader.lexicon import in_known_language, or_words
+from .reader.lexicon import LEXICON, in_known_language, or_words
 from .records import QUESTION_ABOUT_JOINING, Attachment, Classification, Disposition, Extraction, ParsedEmail
 
 _BOUNCE_SENDER = re.compile(r"^(mailer-?daemon|post_?master|mail-?daemon|mail-?delivery)@", re.I)
@@ -187,10 +187,25 @@ _NOT_APPLYING = (
 )
 
 
+# A vendor's or consultant's pitch in any language: who offers what to whom. Each kind of signal (lexicon
+# data) is common alone (a consultancy applying as an Interested Party says what it does; a CA 'helps
+# organisations sign their mail'); an offer of help together with a call to book or a wish to be
+# recommended to others is a pitch.
+_PITCH_KINDS = ("offering", "booking", "referral")
+_PITCH = re.compile("|".join(f"(?P<{kind}>{LEXICON.word_sources[kind]})" for kind in _PITCH_KINDS))
+
+
+def _is_a_pitch(text: str) -> bool:
+    kinds = {match.lastgroup for match in _PITCH.finditer(text[:20000])}
+    return len(kinds) >= 2
+
+
 def _not_the_applicant(parsed: ParsedEmail, text: str) -> list[str]:
     """What in the body says the writer is not the applicant (a vendor, a recruiter, a job seeker, an event,
     ...). Not the subject: a forged one is no evidence of who wrote the body."""
     found = [what for what, pattern in _NOT_APPLYING if pattern.search(text)]
+    if not found and _is_a_pitch(text):
+        found.append("an offer of services to applicants")
     if any(_DISGUISED.search(a.filename) for a in parsed.attachments):
         found.append("an attachment disguised as a document (phishing?)")
     if any(_is_calendar_event(a) for a in parsed.attachments):

@@ -54,7 +54,8 @@ _CONTEXT_ENGLISH = re.compile(
 _CONTEXT_BEFORE = re.compile(  # and the lexicon's labels: 'w kategorii Certificate Issuer'
     or_lexicon(_CONTEXT_ENGLISH, words=("join", "joining_as", "change"), labels=("category",))
 )
-_CONTEXT_AFTER = re.compile(  # a hyphen too: an ending joined to a foreign name ('Interested Party -jäsenenä')
+# After the name: 'として', 'olarak', and an ending joined by a hyphen ('Interested Party -jäsenenä').
+_CONTEXT_AFTER = re.compile(
     rf"[\s)）」』\]-]*(?:{LEXICON.word_sources['joining_as']}|{LEXICON.word_sources['join']})"
 )
 # Two categories and words of doubt or a question ('ob', 'zda', 'pourriez-vous'): the choice is still open.

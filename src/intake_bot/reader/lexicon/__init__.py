@@ -13,7 +13,9 @@ Each file (en.toml, de.toml, ...) has the same sections:
                 describes_issuer / describes_consumer (what a Certificate Issuer / Consumer does, for a
                 category described rather than named), not_yet (what is planned is not described),
                 invitation (an invitation to an event: its writer is not applying), credentials (a request
-                for the reader's password or log-in: phishing), card (an attached contact card, vCard),
+                for the reader's password or log-in: phishing), offering / booking / referral (a vendor's
+                pitch: 'we help', a call to book, 'recommend us': one is common, two are a pitch),
+                card (an attached contact card, vCard),
                 sign_off (a closing line: 'Kind regards', 'Mit freundlichen Grüßen'), greeting ('Dear')
   [reply]       how mail programs introduce the message a reply quotes: attribution (pairs of the
                 words that open and end 'On <date>, <name> wrote:'), original ('-----Original
@@ -74,6 +76,9 @@ WORD_KINDS = (
     "not_yet",
     "invitation",
     "credentials",
+    "offering",
+    "booking",
+    "referral",
     "card",
     "sign_off",
     "greeting",
