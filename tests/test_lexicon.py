@@ -1088,3 +1088,45 @@ def test_serbian_terms_are_read_in_cyrillic_letters_too():
     found = read(parsed(body, subject="Пријава за чланство SMCWG"))
     assert found.category == Category.CERTIFICATE_ISSUER
     assert found.website_url == "https://www.primer.test"
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        # an act and its object in any script: issuing certificates ...
+        ("АО «Северный Удостоверяющий Центр» выдаёт сертификаты S/MIME организациям и частным лицам.", "ci"),
+        ("Ми випускаємо сертифікати S/MIME для державних установ.", "ci"),
+        ("Издајемо S/MIME сертификате за запослене у банкама.", "ci"),
+        ("Ние сме доставчик на удостоверителни услуги и издаваме S/MIME сертификати.", "ci"),
+        ("Εκδίδουμε πιστοποιητικά S/MIME για δημόσιους φορείς.", "ci"),
+        ("당사는 전자서명인증사업자로서 이메일 인증서를 발행합니다.", "ci"),
+        ("نحن نصدر شهادات S/MIME للمؤسسات الحكومية.", "ci"),
+        ("החברה מנפיקה תעודות S/MIME לעובדי בנקים.", "ci"),
+        ("บริษัทของเราออกใบรับรอง S/MIME ให้แก่องค์กร", "ci"),
+        ("我们为企业客户签发S/MIME证书。", "ci"),
+        # ... or validating signatures and certificates, or making mail software
+        ("本公司的郵件軟體會驗證 S/MIME 簽章。", "cc"),
+        ("当社のメーラーはS/MIME署名を検証します。", "cc"),
+        ("저희 이메일 앱은 S/MIME 서명을 검증합니다.", "cc"),
+        ("Наше почтовое приложение проверяет подписи S/MIME.", "cc"),
+        ("تطبيقنا للبريد يتحقق من التوقيعات الرقمية S/MIME.", "cc"),
+        ("אפליקציית הדואר שלנו מאמתת חתימות S/MIME.", "cc"),
+        ("แอปอีเมลของเราตรวจสอบลายเซ็น S/MIME", "cc"),
+        ("Η εφαρμογή ηλεκτρονικού ταχυδρομείου μας επαληθεύει υπογραφές S/MIME.", "cc"),
+        ("Ons e-mailplatform verifieert S/MIME-handtekeningen van afzenders.", "cc"),
+        # what others do describes someone else
+        ("We are a certification authority; our S/MIME certificates are trusted by all major email clients.", "ci"),
+        ("我们的邮件客户端可验证由任何CA签发的证书。", "cc"),
+        ("Наш почтовый клиент проверяет сертификаты, выданные любыми центрами.", "cc"),
+        ("We verify each subscriber's mailbox and issue S/MIME certificates to it.", "ci"),
+        # denied
+        ("Мы не выпускаем сертификаты, а разрабатываем почтовый клиент.", "cc"),
+        # both definitions fit: no category
+        ("Ми видаємо сертифікати S/MIME, а також розробляємо поштовий застосунок.", None),
+        ("Somos un prestador de servicios de confianza y además desarrollamos un cliente de correo electrónico.", None),
+        ("我们是电子认证服务机构，同时开发邮件客户端。", None),
+    ],
+)
+def test_a_definition_is_read_in_any_script(body, category):
+    expected = {"ci": Category.CERTIFICATE_ISSUER, "cc": Category.CERTIFICATE_CONSUMER, None: None}[category]
+    assert read(parsed(f"Hello,\n\n{body}\n\nRegards\n", subject="SMCWG")).category == expected

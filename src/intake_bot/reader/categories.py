@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..records import Category, ParsedEmail
+from .definitions import category_described
 from .lexicon import LEXICON, or_lexicon
 from .prose import Sentence, is_reply
 from .statements import Statement, latest
@@ -101,38 +102,7 @@ def extract_category(
     return category_described(sentences)
 
 
-_DESCRIPTIONS = (
-    (Category.CERTIFICATE_ISSUER, LEXICON.word("describes_issuer")),
-    (Category.CERTIFICATE_CONSUMER, LEXICON.word("describes_consumer")),
-)
 _NOT_YET = LEXICON.word("not_yet")
-
-
-# 'We do not operate a certification authority', 'betreiben keine Zertifizierungsstelle': a definition
-# denied (a negation a few words before it, in any language the lexicon reads) fits nothing.
-_DENIED = re.compile(rf"(?:{LEXICON.word_sources['negation']}|(?i:\bno\b|n't\b))(?:\W+\w+){{0,3}}\W*$")
-
-
-def _in_a_name(words: str) -> bool:
-    """'Acorn Certificate Authority Ltd': words of a description, capitalised as a name's are, describe nothing."""
-    parts = words.split()
-    return len(parts) > 1 and all(part[:1].isupper() for part in parts)
-
-
-def category_described(sentences: list[Sentence]) -> Category | None:
-    """A category described, not named: 'we operate a publicly trusted CA issuing S/MIME certificates'
-    is a Certificate Issuer, 'we develop a mail client that verifies S/MIME signatures' a Certificate
-    Consumer (the definitions in the bylaws). Only a description that fits exactly one category counts;
-    what is planned or not yet so describes nothing."""
-    fits = {
-        category
-        for sentence in sentences
-        if not _NOT_YET.search(sentence.text)
-        for category, pattern in _DESCRIPTIONS
-        for match in pattern.finditer(sentence.text)
-        if not _in_a_name(match.group(0)) and not _DENIED.search(sentence.text, 0, match.start())
-    }
-    return fits.pop() if len(fits) == 1 else None
 
 
 def _label_category(label: str) -> Category | None:

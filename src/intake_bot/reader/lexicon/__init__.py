@@ -11,7 +11,9 @@ Each file (en.toml, de.toml, ...) has the same sections:
                 (right before a category name: not that one), negation_after (the same, written after it),
                 common (frequent little words: is the mail written in a language we read at all?),
                 describes_issuer / describes_consumer (what a Certificate Issuer / Consumer does, for a
-                category described rather than named), not_yet (what is planned is not described),
+                category described rather than named: a phrase that says it alone), issuing / validating
+                (the acts of each, said of certificates or signatures: certificates, signatures), by_others
+                (what others do: 'issued by', 'trusted by'), not_yet (what is planned is not described),
                 invitation (an invitation to an event: its writer is not applying), credentials (a request
                 for the reader's password or log-in: phishing), offering / booking / referral (a vendor's
                 pitch: 'we help', a call to book, 'recommend us': one is common, two are a pitch),
@@ -73,6 +75,11 @@ WORD_KINDS = (
     "common",
     "describes_issuer",
     "describes_consumer",
+    "issuing",
+    "validating",
+    "certificates",
+    "signatures",
+    "by_others",
     "not_yet",
     "invitation",
     "credentials",
