@@ -1115,7 +1115,10 @@ def test_serbian_terms_are_read_in_cyrillic_letters_too():
         ("Η εφαρμογή ηλεκτρονικού ταχυδρομείου μας επαληθεύει υπογραφές S/MIME.", "cc"),
         ("Ons e-mailplatform verifieert S/MIME-handtekeningen van afzenders.", "cc"),
         # what others do describes someone else
-        ("We are a certification authority; our S/MIME certificates are trusted by all major email clients.", "ci"),
+        (
+            "We are a certification authority; our S/MIME certificates are trusted by all major email clients.",
+            "ci",
+        ),
         ("我们的邮件客户端可验证由任何CA签发的证书。", "cc"),
         ("Наш почтовый клиент проверяет сертификаты, выданные любыми центрами.", "cc"),
         ("We verify each subscriber's mailbox and issue S/MIME certificates to it.", "ci"),
@@ -1123,7 +1126,10 @@ def test_serbian_terms_are_read_in_cyrillic_letters_too():
         ("Мы не выпускаем сертификаты, а разрабатываем почтовый клиент.", "cc"),
         # both definitions fit: no category
         ("Ми видаємо сертифікати S/MIME, а також розробляємо поштовий застосунок.", None),
-        ("Somos un prestador de servicios de confianza y además desarrollamos un cliente de correo electrónico.", None),
+        (
+            "Somos un prestador de servicios de confianza y además desarrollamos un cliente de correo electrónico.",
+            None,
+        ),
         ("我们是电子认证服务机构，同时开发邮件客户端。", None),
     ],
 )
