@@ -167,6 +167,13 @@ def test_a_change_of_category_denies_the_old_one_in_any_language():
     assert category_in_prose("Chcemy dołączyć jako Certificate Consumer zamiast Associate Member.") == (
         Category.CERTIFICATE_CONSUMER
     )
+    # 'from' the old one: written after it in Korean, before it in Chinese
+    assert category_in_prose("회원 구분을 Associate Member로, Certificate Consumer에서 바꾸고 싶습니다.") == (
+        Category.ASSOCIATE_MEMBER
+    )
+    assert category_in_prose("我们申请以Associate Member身份加入，从Certificate Consumer变更。") == (
+        Category.ASSOCIATE_MEMBER
+    )
 
 
 @pytest.mark.parametrize(
