@@ -1143,3 +1143,44 @@ def test_serbian_terms_are_read_in_cyrillic_letters_too():
 def test_a_definition_is_read_in_any_script(body, category):
     expected = {"ci": Category.CERTIFICATE_ISSUER, "cc": Category.CERTIFICATE_CONSUMER, None: None}[category]
     assert read(parsed(f"Hello,\n\n{body}\n\nRegards\n", subject="SMCWG")).category == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a description, and a question about the category: the writer asks, the description does not answer
+        "Мы разрабатываем почтовый клиент. Хотели бы вступить в рабочую группу S/MIME. "
+        "Какая категория членства нам подходит?",
+        "Αναπτύσσουμε εφαρμογή ηλεκτρονικού ταχυδρομείου. Θα θέλαμε να συμμετάσχουμε στην ομάδα εργασίας "
+        "S/MIME. Ποια κατηγορία μέλους μας ταιριάζει;",
+        "نحن شركة تطور تطبيق بريد يتحقق من توقيعات S/MIME. نود الانضمام إلى مجموعة عمل S/MIME. "
+        "ما هي فئة العضوية المناسبة لنا؟",
+        "אנחנו מפתחים אפליקציית דואר. נרצה להצטרף לקבוצת העבודה S/MIME. איזו קטגוריית חברות מתאימה לנו?",
+        "저희는 이메일 앱을 개발합니다. S/MIME 워킹그룹에 가입하고 싶습니다. 어떤 회원 구분이 적합할까요?",
+        "我们公司签发S/MIME证书。我们想加入S/MIME工作组，请问哪个会员类别适合我们？",
+        "We issue S/MIME certificates to universities and would like to join the S/MIME Certificate Working "
+        "Group. Which membership category would fit us?",
+    ],
+)
+def test_a_question_about_the_category_is_no_application(body):
+    p = parsed(f"Hello,\n\n{body}\n\nThanks\n", subject="S/MIME Certificate Working Group")
+    found = read(p)
+    assert found.category is None
+    assert application_verdict(p, found).disposition is not Disposition.APPLICATION
+
+
+def test_sentences_end_in_every_script():
+    from intake_bot.reader.prose import is_question, prose_sentences
+
+    body = "Мы выпускаем сертификаты. Вступаем сейчас. 我们开发邮件客户端。请问类别？ نحن هنا. ما الفئة؟ Τι κατηγορία;"
+    texts = [s.text for s in prose_sentences(body, [])]
+    assert texts == [
+        "Мы выпускаем сертификаты.",
+        "Вступаем сейчас.",
+        "我们开发邮件客户端。",
+        "请问类别？",
+        "نحن هنا.",
+        "ما الفئة؟",
+        "Τι κατηγορία;",
+    ]
+    assert [is_question(text) for text in texts] == [False, False, False, True, False, True, True]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .reader.lexicon import LEXICON, in_known_language, or_words
+from .reader.prose import is_question
 from .records import QUESTION_ABOUT_JOINING, Attachment, Classification, Disposition, Extraction, ParsedEmail
 
 _BOUNCE_SENDER = re.compile(r"^(mailer-?daemon|post_?master|mail-?daemon|mail-?delivery)@", re.I)
@@ -244,9 +245,11 @@ def _only_asks_about_joining(text: str) -> bool:
     """Every sentence about joining asks how, whether or on what terms ('We would like to join as an
     Interested Party; how do we send the agreement?' applies, and asks something besides). The body's
     sentences are judged; the subject ('Joining the SMCWG') only when the body says nothing of joining."""
-    about = [part for part in re.split(r"(?<=[.?!;])\s+|\n\s*\n", text) if _INTENT.search(part)]
+    about = [
+        part for part in re.split(r"(?<=[.?!;؟])\s+|(?<=[。？！])|\n\s*\n", text) if _INTENT.search(part)
+    ]
     return bool(about) and all(
-        _ASKING.search(part) or _NOT_YET.search(part) or part.rstrip().endswith("?") for part in about
+        _ASKING.search(part) or _NOT_YET.search(part) or is_question(part) for part in about
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..records import Category, ParsedEmail
 from .definitions import category_described
 from .lexicon import LEXICON, or_lexicon
-from .prose import Sentence, is_reply
+from .prose import Sentence, is_question, is_reply
 from .statements import Statement, latest
 
 _STRONG_ENGLISH = (
@@ -69,7 +69,6 @@ _UNDECIDED = re.compile(
     )
 )
 _CHANGE = LEXICON.word("change")
-_QUESTION = re.compile(r"[?？]\W*$")
 
 
 def extract_category(
@@ -81,7 +80,7 @@ def extract_category(
     ]
     labelled = latest(candidates)
     # A question ('could we take part as an Interested Party?') asks about a category; it chooses none.
-    stating = [s for s in sentences if not _QUESTION.search(s.text)]
+    stating = [s for s in sentences if not is_question(s.text)]
     in_prose = [(s, category_in_prose(s.text)) for s in stating if not _NOT_YET.search(s.text)]
     # Beside a labelled answer, another category in the prose ('our old agreement, signed when we took part
     # as an Interested Party') is context, unless the sentence says the choice changes.
@@ -99,7 +98,12 @@ def extract_category(
     named = category_in_prose(parsed.subject, subject=True)
     if named or any(_mentions(s.text, _STRONG) for s in sentences):
         return named  # a name given, even undecided ('perhaps Associate Member or Interested Party?')
+    if any(is_question(s.text) and _ABOUT_CATEGORY.search(s.text) for s in sentences):
+        return None  # 'which category fits us?': the writer asks; a description does not answer for them
     return category_described(sentences)
+
+
+_ABOUT_CATEGORY = re.compile(or_lexicon(re.compile(r"categor", re.I), labels=("category",)))
 
 
 _NOT_YET = LEXICON.word("not_yet")

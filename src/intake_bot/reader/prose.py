@@ -65,16 +65,35 @@ def before_a_name(text: str, stop: int) -> bool:
     return _BEFORE_A_NAME.search(text, max(0, stop - 8), stop + 1) is not None
 
 
+# A sentence ends at a full stop, '!' or '?' (Arabic '؟' too) and a space before a capital, or a letter of
+# a script without capitals (Arabic, Hebrew, Thai, Han ...); at '。', '！', '？' with or without a space.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=[\"'(«„“]?\w)|(?<=[。！？])\s*(?=\S)")
+
+
+def _starts_a_sentence(char: str) -> bool:
+    return char in "\"'(«„“" or (char.isalpha() and not char.islower()) or "\u00c0" <= char <= "\u017f"
+
+
 def _split_sentences(paragraph: str) -> list[tuple[int, str]]:
     out = []
     start = 0
-    for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u017F\"'(])", paragraph):
+    for match in _SENTENCE_END.finditer(paragraph):
+        if match.end() >= len(paragraph) or not _starts_a_sentence(paragraph[match.end()]):
+            continue
         if _BEFORE_A_NAME.search(paragraph, max(start, match.start() - 8), match.start()):
             continue
         out.append((start, paragraph[start : match.start()]))
         start = match.end()
     out.append((start, paragraph[start:]))
     return [(offset, text) for offset, text in out if text.strip()]
+
+
+# '?', the full-width and the Arabic question marks, the Greek one (';', also written as a semicolon).
+_QUESTION = re.compile(r"[?？؟\u037e]\W*$|(?<=[\u0370-\u03ff\u1f00-\u1fff])\W{0,3};\W*$")
+
+
+def is_question(text: str) -> bool:
+    return _QUESTION.search(text) is not None
 
 
 def is_reply(parsed: ParsedEmail) -> bool:
