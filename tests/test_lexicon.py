@@ -1113,6 +1113,8 @@ def test_serbian_terms_are_read_in_cyrillic_letters_too():
         ("我们为企业客户签发S/MIME证书。", "ci"),
         # ... or validating signatures and certificates, or making mail software
         ("本公司的郵件軟體會驗證 S/MIME 簽章。", "cc"),
+        ("我們的電子郵件用戶端會顯示 S/MIME 數位簽章的狀態。", "cc"),
+        ("نحن مزود خدمات ثقة معتمد في الأردن.", "ci"),
         ("当社のメーラーはS/MIME署名を検証します。", "cc"),
         ("저희 이메일 앱은 S/MIME 서명을 검증합니다.", "cc"),
         ("Наше почтовое приложение проверяет подписи S/MIME.", "cc"),
