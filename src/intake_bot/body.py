@@ -11,6 +11,10 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .reader.prefilter import Matcher
 
 _DISCLAIMER = re.compile(
     r"^\s*+\**+\s*+(?:confidential(?:ity)?(?:\s+(?:notice|note|statement))?\s*[:\-]|disclaimer\b|caution\s*:|"
@@ -32,7 +36,7 @@ class _Patterns:
     header_line: re.Pattern[str]  # 'From: ...', the first line of a quoted header block
     header_next: re.Pattern[str]  # 'Sent:', 'To:', 'Subject:' ... below it
     sign_off: re.Pattern[str]  # a line that is only 'Kind regards,'
-    strong_label: re.Pattern[str]  # what only an application says: no signature below a closing has it
+    strong_label: Matcher  # what only an application says: no signature below a closing has it
     strong_english: re.Pattern[str]  # ... in English (strong_label has the lexicon's labels, one trie)
 
 

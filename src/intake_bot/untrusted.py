@@ -15,7 +15,7 @@ from . import roles, thread
 from .classify import application_verdict, classify
 from .config import Limits
 from .parse import parse_email
-from .reader import read
+from .reader import prefilter, read
 from .reader.groups import working_groups_named
 from .records import Bounce, Disposition, Extraction, ParsedEmail, Reading
 from .roles import StaffAddresses, forwarded_sender
@@ -37,6 +37,7 @@ def read_message(
     read; a delivery report's ids of our replies, and whose message staff forwarded.
 
     received_at (IMAP INTERNALDATE), else its Date header, else now, is when it was sent for the reader."""
+    prefilter.forget()
     parsed = parse_with_limits(raw, limits)
     verdict = classify(parsed, own_addresses)
     clues = thread.clues(parsed)
@@ -137,10 +138,12 @@ def warm_up() -> None:
     from cryptography.hazmat.primitives.serialization import pkcs7  # noqa: F401
 
     read_message(_SAMPLE, Limits(), frozenset(), None, datetime(2026, 11, 2, tzinfo=UTC))
+    prefilter.prepare_all()
 
 
 def read_again(raw: bytes, limits: Limits, received_at: datetime) -> Extraction:
     """A stored message read again (reprocess)."""
+    prefilter.forget()
     return read(parse_with_limits(raw, limits), received_at=received_at)
 
 

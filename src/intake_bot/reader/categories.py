@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..records import Category, ParsedEmail
 from .definitions import category_described
 from .lexicon import LEXICON, or_lexicon
+from .prefilter import Matcher
 from .prose import Sentence, is_question, is_reply
 from .statements import Statement, latest
 
@@ -17,7 +18,8 @@ _STRONG_ENGLISH = (
     (re.compile(r"interested[\s-]+part(?:y|ies)", re.I), Category.INTERESTED_PARTY),
     (re.compile(r"associate(?:d)?\s+member(?:ship)?", re.I), Category.ASSOCIATE_MEMBER),
 )
-_STRONG = (*_STRONG_ENGLISH, *LEXICON.categories)  # and the names in every language the lexicon knows
+# and the names in every language the lexicon knows
+_STRONG: tuple[tuple[Matcher, Category], ...] = (*_STRONG_ENGLISH, *LEXICON.categories)
 _WEAK = (
     (
         re.compile(
@@ -135,9 +137,7 @@ def category_in_prose(text: str, subject: bool = False) -> Category | None:
 _AS = re.compile(r"as\s", re.I)
 
 
-def _mentions(
-    text: str, patterns: Sequence[tuple[re.Pattern[str], Category]]
-) -> list[tuple[int, Category, int]]:
+def _mentions(text: str, patterns: Sequence[tuple[Matcher, Category]]) -> list[tuple[int, Category, int]]:
     found: list[tuple[int, Category, int]] = []
     if patterns is _STRONG and not _may_name_one(text):
         return found

@@ -24,8 +24,23 @@ def website_beside_organization(text: str) -> str | None:
     org = organization_in_prose(text)
     if not org:
         return None
-    match = re.search(rf"{re.escape(org)}\s*[(,]\s*((?:https?://|www\.)[^\s(),]+)\s*\)", text)
+    match = _url_after(text, org)
     return normalise_url(match.group(1)) if match and not not_website(match.group(1)) else None
+
+
+_URL_IN_BRACKETS = re.compile(r"\s*[(,]\s*((?:https?://|www\.)[^\s(),]+)\s*\)")
+
+
+def _url_after(text: str, name: str) -> re.Match[str] | None:
+    """The first place the name is followed by a URL in brackets. (Found with str.find, not a pattern
+    made of the name: compiling a pattern per message cost more than the reading.)"""
+    start = text.find(name)
+    while start >= 0:
+        match = _URL_IN_BRACKETS.match(text, start + len(name))
+        if match:
+            return match
+        start = text.find(name, start + 1)
+    return None
 
 
 def extract_website(statements: list[Statement], sentences: list[Sentence]) -> str | None:

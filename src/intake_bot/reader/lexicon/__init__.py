@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ...records import Category
+from ..prefilter import Guarded, fold, guard, required
 
 _HERE = Path(__file__).parent
 # Han, kana, Hangul (syllables and jamo), full-width forms: no reliable word boundaries to look for.
@@ -98,8 +99,20 @@ def unspaced(text: str) -> bool:
     return bool(_UNSPACED.search(text))
 
 
-def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(terms_pattern(terms))
+def compile_terms(terms: Iterable[str]) -> Guarded:
+    listed = list(terms)
+    return guard(terms_pattern(listed), literals=term_literals(listed))
+
+
+def term_literals(terms: Iterable[str]) -> frozenset[str]:
+    """What every match of terms_pattern(terms) contains one of (prefilter.py): a word of the term,
+    its longest, in each casing the pattern lists, folded (spaces match any white space: a word does not)."""
+    literals: set[str] = set()
+    for term in terms:
+        core = " ".join(term.strip("*").split())
+        for casing in _casings(core) if core else ():
+            literals.add(fold(max(casing.split(" "), key=len)))
+    return frozenset(literals)
 
 
 def terms_pattern(terms: Iterable[str]) -> str:
@@ -184,26 +197,28 @@ def _escape(letters: str) -> str:
 @dataclass(frozen=True)
 class Lexicon:
     languages: tuple[str, ...]
-    any_label: re.Pattern[str]  # a label for any field: most lines have none, and skip the rest
-    categories: tuple[tuple[re.Pattern[str], Category], ...]
-    any_category: re.Pattern[str]  # a name of any category: most sentences have none, and skip the rest
+    any_label: Guarded  # a label for any field: most lines have none, and skip the rest
+    categories: tuple[tuple[Guarded, Category], ...]
+    any_category: Guarded  # a name of any category: most sentences have none, and skip the rest
     label_sources: dict[str, str]  # LABEL_FIELDS -> the pattern's text (compiled by label(), on first use)
     label_terms: dict[str, tuple[str, ...]]  # LABEL_FIELDS -> the terms, as written
+    label_literals: dict[str, frozenset[str]]  # LABEL_FIELDS -> what a match contains (term_literals)
     word_sources: dict[str, str]  # WORD_KINDS -> the pattern's text (compiled by word(), on first use)
+    word_literals: dict[str, frozenset[str]]  # WORD_KINDS -> what a match contains (term_literals)
     reply: dict[str, tuple[Any, ...]]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
     # Most labels and words are read only inside bigger patterns (or_words, or_label): compiled alone,
     # on their own, they would cost every process their compilation for nothing.
-    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    _compiled: dict[str, Guarded] = field(default_factory=dict, compare=False, repr=False)
 
-    def label(self, field: str) -> re.Pattern[str]:
-        return self._compile(f"label:{field}", self.label_sources[field])
+    def label(self, field: str) -> Guarded:
+        return self._compile(f"label:{field}", self.label_sources[field], self.label_literals[field])
 
-    def word(self, kind: str) -> re.Pattern[str]:
-        return self._compile(f"word:{kind}", self.word_sources[kind])
+    def word(self, kind: str) -> Guarded:
+        return self._compile(f"word:{kind}", self.word_sources[kind], self.word_literals[kind])
 
-    def _compile(self, key: str, source: str) -> re.Pattern[str]:
+    def _compile(self, key: str, source: str, literals: frozenset[str]) -> Guarded:
         if key not in self._compiled:  # keys are the lexicon's own: the dict holds at most one per kind
-            self._compiled[key] = re.compile(source)
+            self._compiled[key] = guard(source, literals=literals)
         return self._compiled[key]
 
 
@@ -282,7 +297,9 @@ def load(folder: Path = _HERE) -> Lexicon:
         any_category=compile_terms(term for terms in names.values() for term in terms),
         label_sources={field: terms_pattern(terms) for field, terms in labels.items()},
         label_terms={field: tuple(terms) for field, terms in labels.items()},
+        label_literals={field: term_literals(terms) for field, terms in labels.items()},
         word_sources={kind: terms_pattern(terms) for kind, terms in words.items()},
+        word_literals={kind: term_literals(terms) for kind, terms in words.items()},
         reply={
             kind: tuple(tuple(term) if isinstance(term, list) else term for term in terms)
             for kind, terms in reply.items()
@@ -303,14 +320,32 @@ def in_known_language(text: str, enough: int = 3) -> bool:
     return False
 
 
-def or_words(kind: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
+def or_words(kind: str, pattern: re.Pattern[str]) -> Guarded:
     """An English pattern extended by the lexicon's words of one kind, in every language."""
-    return re.compile(or_lexicon(pattern, words=(kind,)))
+    return guard_or_lexicon(pattern, words=(kind,))
 
 
-def or_label(field: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
+def or_label(field: str, pattern: re.Pattern[str]) -> Guarded:
     """An English label pattern extended by the lexicon's labels for the field."""
-    return re.compile(or_lexicon(pattern, labels=(field,)))
+    return guard_or_lexicon(pattern, labels=(field,))
+
+
+def guard_or_lexicon(
+    pattern: re.Pattern[str], words: Iterable[str] = (), labels: Iterable[str] = ()
+) -> Guarded:
+    """or_lexicon compiled, and run only on texts with one of its literals: the English pattern's
+    (from its syntax) or the words' and labels' (from their terms)."""
+    words, labels = tuple(words), tuple(labels)
+    english = required(pattern)
+    literals = (
+        None
+        if english is None
+        else english.union(
+            *(LEXICON.word_literals[kind] for kind in words),
+            *(LEXICON.label_literals[field] for field in labels),
+        )
+    )
+    return guard(or_lexicon(pattern, words, labels), literals=literals)
 
 
 def or_lexicon(pattern: re.Pattern[str], words: Iterable[str] = (), labels: Iterable[str] = ()) -> str:
