@@ -9,7 +9,15 @@ from re import _casefix  # type: ignore[attr-defined]
 import pytest
 
 from intake_bot.reader import prefilter
-from intake_bot.reader.lexicon import LABEL_FIELDS, LEXICON, WORD_KINDS, _casings, or_words, term_literals
+from intake_bot.reader.lexicon import (
+    LABEL_FIELDS,
+    LEXICON,
+    WORD_KINDS,
+    _casings,
+    compile_terms,
+    or_words,
+    term_literals,
+)
 from intake_bot.reader.prefilter import fold, guard, required
 
 
@@ -29,6 +37,10 @@ def test_folding_is_the_engines_ignorecase():
     ("pattern", "literals"),
     [
         (r"emergenc|incident|on-?call|24\s*[x/*]\s*7", {"emergenc", "incident", "oncall", "on-call", "24"}),
+        (
+            r"(added to|approve you for) (my |his )?(allowed|safe)[- ]?(list|senders)",
+            {"added to", "approve you for"},
+        ),
         (r"\bsite\b", {"site"}),
         (r"foo(?:bar|baz)?qux", {"fooqux", "foobarqux", "foobazqux"}),
         (r"\w+@", {"@"}),
@@ -38,7 +50,8 @@ def test_folding_is_the_engines_ignorecase():
     ],
 )
 def test_required_literals(pattern, literals):
-    assert required(re.compile(pattern, re.I)) == (None if literals is None else frozenset(literals))
+    found = required(re.compile(pattern, re.I))
+    assert (found and found.anywhere) == (None if literals is None else frozenset(literals))
 
 
 TEXTS = [
@@ -103,13 +116,21 @@ def _word_terms(kind: str) -> list[str]:
 
 
 def test_term_literals_are_folded_words():
-    assert term_literals(["Mitgliedskategorie", "*kategorie", "emergency contact", "会員区分"]) == {
-        "mitgliedskategorie",
-        "kategorie",
-        "emergency",
-        "会員区分",
-    }
-    assert "strasse" in term_literals(["Straße"])  # its upper case is STRASSE
+    literals = term_literals(
+        ["Mitgliedskategorie", "*kategorie", "emergency contact", "会員区分", "sign in with your"]
+    )
+    assert literals.at_words == {"mitgliedskategorie", "emergency", "sign"}  # where a word of the text begins
+    assert literals.anywhere == {"kategorie", "会員区分"}
+    assert literals.companions["emergency"] == {("contact",)}  # the term's other words come with it
+    assert term_literals(["sign in with your"], common=frozenset({"with"})).at_words == {"sign"}
+    assert "strasse" in term_literals(["Straße"]).at_words  # its upper case is STRASSE
+
+
+def test_a_literal_counts_only_with_its_companions():
+    guarded = compile_terms(["email service"])
+    assert not guarded.may_match("our services are listed below")
+    assert guarded.may_match("an e-mail and email service")
+    assert guarded.search("our Email  Service").group(0) == "Email  Service"
 
 
 def test_texts_are_forgotten_between_messages():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .reader.lexicon import LEXICON, in_known_language, or_words
+from .reader.prefilter import guard
 from .reader.prose import is_question
 from .records import QUESTION_ABOUT_JOINING, Attachment, Classification, Disposition, Extraction, ParsedEmail
 
@@ -49,7 +50,7 @@ _AUTO_SUBJECT = re.compile(
 )
 # Challenge-response systems answer mail with "prove you are a person" (Bluebottle, Boxbe, SpamArrest)
 _CHALLENGE_HEADERS = ("x-bluebottle-request", "x-boxbe-vip", "x-spamarrest-noauth", "x-challenge-response")
-_CHALLENGE_TEXT = re.compile(
+_CHALLENGE_TEXT = guard(
     r"(added to|approve you for) (the recipient's |my |his |her )?(allowed|approved|white|safe)[- ]?(list|senders)|"
     r"verify (that )?you are (a )?(human|real person)|"
     r"to (have your|ensure) (address|e-?mail|message)s? .{0,40}deliver|"
@@ -57,7 +58,7 @@ _CHALLENGE_TEXT = re.compile(
     re.I,
 )
 _SPAM_HEADERS = (("x-spam-flag", "yes"), ("x-spam-status", "yes"))
-_SPAM_TEXT = re.compile(
+_SPAM_TEXT = guard(
     r"you have been selected|dear winner|gift card|claim (now|your)|lottery|viagra|crypto(currency)? investment|"
     r"unsubscribe from (this|our) (list|newsletter)|100% free|act now|limited time offer",
     re.I,
@@ -124,14 +125,14 @@ def _verdict(disposition: Disposition, reason: str) -> Classification:
     return Classification(disposition, reason, False)
 
 
-_FORUM = re.compile(
+_FORUM = guard(
     r"CA\s*/\s*B(?:rowser)?\s*Forum|cabforum|\b(?:SMC|CSC|SC|NS)WG\b|S/MIME\s+Certificate\s+Working\s+Group|"
     r"Working\s+Group",
     re.I,
 )
 # The writer applies: "we/I (would like to) join/apply", "our application", in English and in the
 # lexicon's words for joining after a first-person pronoun.
-_FIRST_PERSON_JOIN = re.compile(
+_FIRST_PERSON_JOIN = guard(
     r"\b(?:we|I)(?:\s+(?:would|wish|want|like|hereby|to|kindly|formally|also|now|therefore|herewith|hope|"
     r"intend|are|am|should))*\s+(?:apply|join|submit|request|become)\b|\bour\s+(?:membership\s+)?application\b|"
     r"\b(?:we|I)\s+(?:are|am)\s+(?:applying|writing\s+to\s+apply)",
@@ -141,7 +142,7 @@ _FIRST_PERSON_JOIN = re.compile(
 _NOT_APPLYING = (
     (
         "an offer of services to applicants",
-        re.compile(
+        guard(
             r"\b(?:help|helps|helping|assist|assists|support|supports|guide|guides)\s+(?:\w+\s+){0,3}?(?:certificate\s+"
             r"issuers|certificate\s+consumers|CAs|companies|organi[sz]ations|clients|customers|applicants|you)\b|"
             r"\b(?:we|I)\s+can\s+help\s+you\b|\bbook\s+a\s+(?:[\w-]+\s+)?(?:call|meeting|demo)|"
@@ -152,7 +153,7 @@ _NOT_APPLYING = (
     ),
     (
         "a recruiter's or a job seeker's mail",
-        re.compile(
+        guard(
             r"\brecruit(?:er|ing|ment)\b|\bsuccessful\s+candidates?|\bhiring\b|\bjob\s+(?:offer|opening|application)|"
             r"\bposition\s+advertised|\bmy\s+CV\b|\bcurriculum\s+vitae|\bcover\s+letter|\brole\s+summary|"
             r"\bcandidature\s+spontan",
@@ -170,9 +171,7 @@ _NOT_APPLYING = (
     ),
     (
         "an announcement about others",
-        re.compile(
-            r"\bcongratulations\s+to\b|\bpleased\s+to\s+announce|\bnewly\s+(?:licensed|accredited)", re.I
-        ),
+        guard(r"\bcongratulations\s+to\b|\bpleased\s+to\s+announce|\bnewly\s+(?:licensed|accredited)", re.I),
     ),
     (
         "a request to sign in elsewhere (phishing?)",
@@ -254,7 +253,7 @@ def _only_asks_about_joining(text: str) -> bool:
 
 
 # An application still to come: "we are planning to apply next quarter", "before we apply".
-_NOT_YET = re.compile(
+_NOT_YET = guard(
     r"\b(?:plan|planning|intend|intending|prepar(?:e|ing)|consider(?:ing)?)\s+(?:to\s+)?(?:apply|join|applying|joining)\b|"
     r"\bbefore\s+(?:applying|joining|we\s+(?:apply|join|put|send|submit))\b",
     re.I,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import guard
+
+# (guarded: most texts name no working group, and these patterns would be tried at every letter)
 _WORKING_GROUPS = (
-    ("SMCWG", re.compile(r"\bSMC?WG\b|S/MIME\s+(?:Certificate\s+)?(?:Working\s+Group|WG)", re.I)),
-    ("CSCWG", re.compile(r"\bCSC?WG\b|Code[\s-]+Signing\s+(?:Certificate\s+)?(?:Working\s+Group|WG)", re.I)),
-    ("SCWG", re.compile(r"\bSCWG\b|Server\s+Certificate\s+(?:Working\s+Group|WG)", re.I)),
+    ("SMCWG", guard(r"\bSMC?WG\b|S/MIME\s+(?:Certificate\s+)?(?:Working\s+Group|WG)", re.I)),
+    ("CSCWG", guard(r"\bCSC?WG\b|Code[\s-]+Signing\s+(?:Certificate\s+)?(?:Working\s+Group|WG)", re.I)),
+    ("SCWG", guard(r"\bSCWG\b|Server\s+Certificate\s+(?:Working\s+Group|WG)", re.I)),
     (
         "NSWG",
-        re.compile(r"\bNS(?:WG)?\b(?=.*WG)|Network\s+Security\s+(?:Working\s+Group|WG)|\bNetSec\b", re.I),
+        guard(r"\bNS(?:WG)?\b(?=.*WG)|Network\s+Security\s+(?:Working\s+Group|WG)|\bNetSec\b", re.I),
     ),
 )
 

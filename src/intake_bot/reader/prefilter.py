@@ -15,10 +15,11 @@ set of a text's pieces, made once per text and shared by every pattern that read
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from re import _casefix, _constants, _parser  # type: ignore[attr-defined]
 from typing import Any
 
@@ -28,7 +29,9 @@ _EQUAL: dict[int, int] = {}
 for _lower, _others in _casefix._EXTRA_CASES.items():
     _first = min((_lower, *_others), key=lambda code: (not chr(code).isalnum(), code))
     for _char in (_lower, *_others):
-        _EQUAL[_char] = min(_EQUAL.get(_char, _first), _first, key=lambda code: (not chr(code).isalnum(), code))
+        _EQUAL[_char] = min(
+            _EQUAL.get(_char, _first), _first, key=lambda code: (not chr(code).isalnum(), code)
+        )
 _CLASSES = str.maketrans({chr(char): chr(first) for char, first in _EQUAL.items() if char != first})
 
 
@@ -62,14 +65,38 @@ _ZERO_WIDTH = {_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT}
 _REPEATS = {_constants.MAX_REPEAT, _constants.MIN_REPEAT, getattr(_constants, "POSSESSIVE_REPEAT", None)}
 
 
-def required(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Folded strings one of which every match of the pattern contains; None when it may match
-    without any (an empty match, a pattern of classes only)."""
+@dataclass(frozen=True)
+class Literals:
+    """Folded strings one of which every match of a pattern contains: `anywhere` in the text, or
+    `at_words`, where a word begins (its first character a word character, the one before not).
+    A literal in `companions` comes with other strings: it counts only with all of one of their sets
+    ('email' with 'service' in 'email service')."""
+
+    anywhere: frozenset[str] = frozenset()
+    at_words: frozenset[str] = frozenset()
+    companions: Mapping[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+
+    def __or__(self, other: Literals) -> Literals:
+        mine, theirs = self.anywhere | self.at_words, other.anywhere | other.at_words
+        companions = {
+            literal: self.companions.get(literal, frozenset()) | other.companions.get(literal, frozenset())
+            for literal in {*self.companions, *other.companions}
+            # a literal one side has alone needs no companion
+            if (literal in self.companions or literal not in mine)
+            and (literal in other.companions or literal not in theirs)
+        }
+        return Literals(self.anywhere | other.anywhere, self.at_words | other.at_words, companions)
+
+
+def required(pattern: re.Pattern[str]) -> Literals | None:
+    """What every match of the pattern contains, from its syntax; None when it may match without
+    any literal (an empty match, a pattern of classes only)."""
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # an engine whose syntax tree this does not know: no guard, never a wrong one
         return None
-    return _info(tree).need
+    need = _info(tree).need
+    return None if need is None else Literals(anywhere=need)
 
 
 def _info(items: Any) -> _Info:
@@ -81,6 +108,7 @@ def _info(items: Any) -> _Info:
         item = _item(op, value)
         if item.exact is not None and _small(chain, item.exact):
             chain = _product(chain, item.exact)
+            candidates.append(item.exact)  # (one of these alone may tell more than all of them joined)
             continue
         reached = (
             _product(chain, item.prefix) if item.prefix is not None and _small(chain, item.prefix) else chain
@@ -158,11 +186,11 @@ def _product(left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
 
 
 def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
-    """The most telling requirement: no empty string (that is no requirement), long strings, few."""
+    """The most telling requirement: the one a text is least likely to have, counting each literal
+    rarer by half with each character (up to eight), and a little for looking it up at all. (An
+    empty string is no requirement.)"""
     useful = [c for c in candidates if c and "" not in c]
-    if not useful:
-        return None
-    return max(useful, key=lambda c: (min(3, min(map(len, c))), -len(c), min(map(len, c))))
+    return min(useful, key=lambda c: sum(0.5 ** min(len(s), 8) + 0.01 for s in c)) if useful else None
 
 
 # Letters ranked by how often English text has them: a literal is looked up by its rarest piece.
@@ -173,64 +201,93 @@ def _rarity(piece: str) -> int:
     return sum(_COMMON.get(char, 20) for char in piece)
 
 
-class _Index:
-    """A requirement as lookups: literals of three characters or more by their rarest three
-    consecutive ones, shorter literals by their rarest character."""
+_WORD = re.compile(r"\w+")
+_HEAD = operator.itemgetter(slice(0, 3))  # what a word begins with: its first three characters, or all
 
-    def __init__(self, literals: frozenset[str]) -> None:
-        self.all = tuple(_without_longer(literals))
-        self.by_char: dict[str, tuple[str, ...]] = {}
-        self.by_triple: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for literal in self.all:
-            if len(literal) < 3:
-                char = max(literal, key=_rarity)
-                self.by_char[char] = (*self.by_char.get(char, ()), literal)
-            else:
-                triples = [tuple(literal[i : i + 3]) for i in range(len(literal) - 2)]
-                triple = max(triples, key=lambda piece: _rarity("".join(piece)))
-                self.by_triple[triple] = (*self.by_triple.get(triple, ()), literal)
+
+class _Index:
+    """A pattern's literals as lookups: those where a word begins by the word's head (its first three
+    characters), the others by their rarest character."""
+
+    def __init__(self, literals: Literals) -> None:
+        self.companions = {literal: tuple(sets) for literal, sets in literals.companions.items()}
+        anywhere = set(literals.anywhere)
+        by_head: dict[str, set[str]] = {}
+        for literal in literals.at_words:
+            run = _WORD.match(literal)
+            if run is None:  # (no word character first: looked for anywhere)
+                anywhere.add(literal)
+            elif len(run.group()) >= 3 or run.end() < len(literal):  # a short word ends inside it
+                by_head.setdefault(run.group()[:3], set()).add(literal)
+            else:  # a short word that may go on in the text ('ab' of 'abc')
+                anywhere.add(literal)
+        by_char: dict[str, list[str]] = {}
+        for literal in self._without_longer(anywhere):
+            by_char.setdefault(max(literal, key=_rarity), []).append(literal)
+        self.by_head = {head: self._without_longer(found) for head, found in by_head.items()}
+        self.by_char = {char: tuple(found) for char, found in by_char.items()}
+        self.heads = frozenset(self.by_head)
         self.chars = frozenset(self.by_char)
-        self.triples = frozenset(self.by_triple)
+        self.all = (
+            *(lit for found in self.by_head.values() for lit in found),
+            *self._without_longer(anywhere),
+        )
+
+    def _without_longer(self, literals: set[str]) -> tuple[str, ...]:
+        """The literals but those that begin with another one that needs no companion (that one is in
+        the text whenever they are)."""
+        kept: list[str] = []
+        for literal in sorted(literals):
+            if not (kept and literal.startswith(kept[-1]) and kept[-1] not in self.companions):
+                kept.append(literal)
+        return tuple(kept)
 
     def found_in(self, text: str) -> bool:
-        if len(text) > SHORT_TEXT:  # its pieces would cost more than looking for each literal
+        if len(text) > SHORT_TEXT:  # its words would cost more than looking for each literal
             folded = fold(text)
-            return any(literal in folded for literal in self.all)
+            return any(literal in folded and self._accompanied(literal, folded) for literal in self.all)
         probe = _probe(text)
+        known = probe.answers.get(id(self))
+        if known is None:
+            known = probe.answers[id(self)] = self._found_in(probe)
+        return known
+
+    def _found_in(self, probe: _Probe) -> bool:
         folded = probe.folded
         for char in probe.chars.intersection(self.chars) if self.chars else ():
-            if any(literal in folded for literal in self.by_char[char]):
-                return True
-        for triple in probe.triples().intersection(self.triples):
-            if any(literal in folded for literal in self.by_triple[triple]):
-                return True
+            for literal in self.by_char[char]:
+                if literal in folded and self._accompanied(literal, folded):
+                    return True
+        for head in probe.heads().intersection(self.heads) if self.heads else ():
+            for literal in self.by_head[head]:
+                if literal in folded and self._accompanied(literal, folded):
+                    return True
         return False
 
-
-def _without_longer(literals: frozenset[str]) -> list[str]:
-    """The literals but those that begin with another one (that one is in the text whenever they are)."""
-    kept: list[str] = []
-    for literal in sorted(literals):
-        if not (kept and literal.startswith(kept[-1])):
-            kept.append(literal)
-    return kept
+    def _accompanied(self, literal: str, folded: str) -> bool:
+        sets = self.companions.get(literal)
+        return sets is None or any(all(other in folded for other in others) for others in sets)
 
 
 class _Probe:
-    """A short text folded, its characters, and its pieces of three characters (made when first asked for)."""
+    """A short text folded, its characters, the heads of its words (made when first asked for), and
+    the patterns' answers so far."""
 
-    __slots__ = ("folded", "chars", "_triples")
+    __slots__ = ("text", "folded", "chars", "answers", "_heads")
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.folded = folded = fold(text)
         self.chars = set(folded)
-        self._triples: set[tuple[str, ...]] | None = None
+        self.answers: dict[int, bool] = {}
+        self._heads: set[str] | None = None
 
-    def triples(self) -> set[tuple[str, ...]]:
-        if self._triples is None:
-            folded = self.folded
-            self._triples = set(zip(folded, folded[1:], folded[2:], strict=False))
-        return self._triples
+    def heads(self) -> set[str]:
+        if self._heads is None:
+            # Folding keeps a word character one, but for U+0345 (it folds to 'ι'): words as the text has them.
+            words = self.folded if "\u0345" not in self.text else fold(self.text.replace("\u0345", " "))
+            self._heads = set(map(_HEAD, _WORD.findall(words)))
+        return self._heads
 
 
 SHORT_TEXT = 20_000  # longer texts are not taken apart into pieces (nor kept)
@@ -259,7 +316,7 @@ class Guarded:
     """A compiled pattern that is run only on texts containing one of its required literals; its
     methods answer as the pattern's do."""
 
-    def __init__(self, pattern: re.Pattern[str], literals: frozenset[str] | None | bool = False) -> None:
+    def __init__(self, pattern: re.Pattern[str], literals: Literals | None | bool = False) -> None:
         """literals: what every match contains one of, when the caller knows (folded); None, no guard;
         False, found from the pattern's syntax on first use."""
         self.compiled = pattern
@@ -278,7 +335,7 @@ class Guarded:
         """Find the pattern's literals now (the zygote does, once for every worker)."""
         if self._index is False:
             literals = required(self.compiled) if self._literals is False else self._literals
-            self._index = _Index(literals) if isinstance(literals, frozenset) else None
+            self._index = _Index(literals) if isinstance(literals, Literals) else None
 
     def may_match(self, text: str) -> bool:
         index = self._index
@@ -315,7 +372,7 @@ _ALL: list[Guarded] = []
 
 
 def guard(
-    pattern: re.Pattern[str] | str, flags: int = 0, literals: frozenset[str] | None | bool = False
+    pattern: re.Pattern[str] | str, flags: int = 0, literals: Literals | None | bool = False
 ) -> Guarded:
     """The pattern (or its text, compiled) guarded by its literals (Guarded)."""
     guarded = Guarded(re.compile(pattern, flags) if isinstance(pattern, str) else pattern, literals)

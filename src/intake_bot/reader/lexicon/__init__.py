@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ...records import Category
-from ..prefilter import Guarded, fold, guard, required
+from ..prefilter import Guarded, Literals, fold, guard, required
 
 _HERE = Path(__file__).parent
 # Han, kana, Hangul (syllables and jamo), full-width forms: no reliable word boundaries to look for.
@@ -99,20 +99,39 @@ def unspaced(text: str) -> bool:
     return bool(_UNSPACED.search(text))
 
 
-def compile_terms(terms: Iterable[str]) -> Guarded:
+def compile_terms(terms: Iterable[str], common: frozenset[str] | None = None) -> Guarded:
     listed = list(terms)
-    return guard(terms_pattern(listed), literals=term_literals(listed))
+    return guard(
+        terms_pattern(listed), literals=term_literals(listed, LEXICON.common if common is None else common)
+    )
 
 
-def term_literals(terms: Iterable[str]) -> frozenset[str]:
-    """What every match of terms_pattern(terms) contains one of (prefilter.py): a word of the term,
-    its longest, in each casing the pattern lists, folded (spaces match any white space: a word does not)."""
-    literals: set[str] = set()
+def term_literals(terms: Iterable[str], common: frozenset[str] = frozenset()) -> Literals:
+    """What every match of terms_pattern(terms) contains (prefilter.py): a word of the term, its
+    longest not among the lexicon's common words, in each casing the pattern lists, folded (a space
+    matches any white space: a word does not), with the term's other words as its companions. The
+    word begins a word of the text unless it is the first of a term open at its start ('*kategorie')
+    or in a script without spaces."""
+    anywhere: set[str] = set()
+    at_words: set[str] = set()
+    companions: dict[str, set[tuple[str, ...]]] = {}
     for term in terms:
         core = " ".join(term.strip("*").split())
+        bounded = not term.startswith("*") and not _UNSPACED.search(core)
         for casing in _casings(core) if core else ():
-            literals.add(fold(max(casing.split(" "), key=len)))
-    return frozenset(literals)
+            words = [fold(word) for word in casing.split(" ")]
+            chosen = max(range(len(words)), key=lambda index: (words[index] not in common, len(words[index])))
+            word = words[chosen]
+            starts_a_word = (bounded or chosen > 0) and _WORD_START.match(word) and "\u0345" not in casing
+            (at_words if starts_a_word else anywhere).add(word)
+            others = tuple(sorted({other for index, other in enumerate(words) if index != chosen} - {word}))
+            companions.setdefault(word, set()).add(others)
+    return Literals(
+        frozenset(anywhere), frozenset(at_words), {word: frozenset(sets) for word, sets in companions.items()}
+    )
+
+
+_WORD_START = re.compile(r"\w")
 
 
 def terms_pattern(terms: Iterable[str]) -> str:
@@ -202,9 +221,10 @@ class Lexicon:
     any_category: Guarded  # a name of any category: most sentences have none, and skip the rest
     label_sources: dict[str, str]  # LABEL_FIELDS -> the pattern's text (compiled by label(), on first use)
     label_terms: dict[str, tuple[str, ...]]  # LABEL_FIELDS -> the terms, as written
-    label_literals: dict[str, frozenset[str]]  # LABEL_FIELDS -> what a match contains (term_literals)
+    label_literals: dict[str, Literals]  # LABEL_FIELDS -> what a match contains (term_literals)
     word_sources: dict[str, str]  # WORD_KINDS -> the pattern's text (compiled by word(), on first use)
-    word_literals: dict[str, frozenset[str]]  # WORD_KINDS -> what a match contains (term_literals)
+    word_literals: dict[str, Literals]  # WORD_KINDS -> what a match contains (term_literals)
+    common: frozenset[str]  # the common words of every language, folded (no literal to look for)
     reply: dict[str, tuple[Any, ...]]  # REPLY_KINDS -> the terms of every language, as written (not compiled)
     # Most labels and words are read only inside bigger patterns (or_words, or_label): compiled alone,
     # on their own, they would cost every process their compilation for nothing.
@@ -216,7 +236,7 @@ class Lexicon:
     def word(self, kind: str) -> Guarded:
         return self._compile(f"word:{kind}", self.word_sources[kind], self.word_literals[kind])
 
-    def _compile(self, key: str, source: str, literals: frozenset[str]) -> Guarded:
+    def _compile(self, key: str, source: str, literals: Literals) -> Guarded:
         if key not in self._compiled:  # keys are the lexicon's own: the dict holds at most one per kind
             self._compiled[key] = guard(source, literals=literals)
         return self._compiled[key]
@@ -290,16 +310,18 @@ def load(folder: Path = _HERE) -> Lexicon:
                 known[key] += terms if section == "reply" else with_scripts(with_variants(terms), scripts)
         for key, terms in table.get("categories", {}).items():
             names[Category(key)] += with_scripts(with_variants(terms), scripts)
+    common = frozenset(fold(word) for word in words["common"])
     return Lexicon(
         languages=tuple(tables),
-        any_label=compile_terms(term for terms in labels.values() for term in terms),
-        categories=tuple((compile_terms(terms), category) for category, terms in names.items()),
-        any_category=compile_terms(term for terms in names.values() for term in terms),
+        any_label=compile_terms((term for terms in labels.values() for term in terms), common),
+        categories=tuple((compile_terms(terms, common), category) for category, terms in names.items()),
+        any_category=compile_terms((term for terms in names.values() for term in terms), common),
         label_sources={field: terms_pattern(terms) for field, terms in labels.items()},
         label_terms={field: tuple(terms) for field, terms in labels.items()},
-        label_literals={field: term_literals(terms) for field, terms in labels.items()},
+        label_literals={field: term_literals(terms, common) for field, terms in labels.items()},
         word_sources={kind: terms_pattern(terms) for kind, terms in words.items()},
-        word_literals={kind: term_literals(terms) for kind, terms in words.items()},
+        word_literals={kind: term_literals(terms, common) for kind, terms in words.items()},
+        common=common,
         reply={
             kind: tuple(tuple(term) if isinstance(term, list) else term for term in terms)
             for kind, terms in reply.items()
@@ -337,14 +359,13 @@ def guard_or_lexicon(
     (from its syntax) or the words' and labels' (from their terms)."""
     words, labels = tuple(words), tuple(labels)
     english = required(pattern)
-    literals = (
-        None
-        if english is None
-        else english.union(
-            *(LEXICON.word_literals[kind] for kind in words),
-            *(LEXICON.label_literals[field] for field in labels),
-        )
-    )
+    literals = None
+    if english is not None:
+        literals = english
+        for kind in words:
+            literals |= LEXICON.word_literals[kind]
+        for field in labels:
+            literals |= LEXICON.label_literals[field]
     return guard(or_lexicon(pattern, words, labels), literals=literals)
 
 
