@@ -93,6 +93,8 @@ def required(pattern: re.Pattern[str]) -> Literals | None:
     any literal (an empty match, a pattern of classes only)."""
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
+    except MemoryError:
+        raise
     except Exception:  # an engine whose syntax tree this does not know: no guard, never a wrong one
         return None
     need = _info(tree).need
