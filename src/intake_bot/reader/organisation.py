@@ -18,6 +18,7 @@ from .names import (
     rejected,
     signature_names,
 )
+from .prefilter import Guarded, guard
 from .prose import Sentence, is_reply
 from .statements import Statement, of
 
@@ -28,16 +29,16 @@ COMPANY = re.compile(
 
 
 _ORG_NAME = r"(?P<org>[A-Z0-9\u00C0-\u017F][\w&.,'’()\-/+ ]{1,90}?)"
-_ORG_PROSE: tuple[tuple[Source, re.Pattern[str]], ...] = (
+_ORG_PROSE: tuple[tuple[Source, Guarded], ...] = (  # guarded: most sentences have none of their words
     (
         Source.PROSE,
-        re.compile(
+        guard(
             rf"\b[Oo]n\s+behalf\s+of\s+(?:the\s+)?{_ORG_NAME}(?=\s+(?:to|in|for|as|and|which|who|with)\b|\s*\(|[,;:]\s|\.\s|[.,;]?$)"
         ),
     ),
     (
         Source.PROSE,
-        re.compile(
+        guard(
             rf"^{_ORG_NAME}\s+(?:(?:is|are)\s+(?:a|an|the)\s+[^.]{{0,60}}?\b(?:CA|TSP|(?i:company|provider|vendor|"
             rf"developer|maker|authority|organi[sz]ation|firm|institute|foundation|association|publisher|producer|"
             rf"operator|consultancy|registrar))\b|(?:makes|develops|produces|operates|builds|publishes|maintains|provides)\b)"
@@ -45,7 +46,7 @@ _ORG_PROSE: tuple[tuple[Source, re.Pattern[str]], ...] = (
     ),
     (
         Source.PROSE,
-        re.compile(
+        guard(
             rf"^(?:(?:Hi|Hello|Dear)[^,]*,\s*)?{_ORG_NAME}(?:\s*\([^()]{{1,120}}\))?\s+(?:would like|wishes|hereby|"
             rf"is applying|is pleased|intends|"
             rf"requests|wants|would hereby|is writing|kindly requests|seeks|applies)\b"
@@ -53,19 +54,19 @@ _ORG_PROSE: tuple[tuple[Source, re.Pattern[str]], ...] = (
     ),
     (
         Source.PROSE,
-        re.compile(
+        guard(
             rf"\b(?:I|We)\s+(?:work\s+for|represent|am\s+with|are\s+with|am\s+from|are\s+from)\s+{_ORG_NAME}(?=[,;.(]|\s+(?:and|to|in)\b|$)"
         ),
     ),
     (
         Source.PROSE,
-        re.compile(
+        guard(
             rf"\bour\s+(?:company|organi[sz]ation|firm|institute)(?:'s name is|\s+name\s+is|\s+is|,)\s+{_ORG_NAME}(?=[,;(]|\.\s|\.?$|\s+(?:and|to|in)\b)"
         ),
     ),
     (  # "I'm Jane Doe, CTO of Acme Ltd (...)": a job title names the employer
         Source.TITLE,
-        re.compile(
+        guard(
             rf"\b(?:CEO|CTO|CISO|CIO|COO|CSO|Chief\s+[A-Z]\w+\s+Officer|President|Founder|Director|Head|Manager|"
             rf"Officer|Lead|Engineer)\b[\w ]{{0,40}}?\s+(?:of|at)\s+{_ORG_NAME}"
             rf"(?=\s*\(|[,;]\s|\.\s|[.,;]?$|\s+(?:and|to|in|which|who|we)\b)"
@@ -73,11 +74,11 @@ _ORG_PROSE: tuple[tuple[Source, re.Pattern[str]], ...] = (
     ),
     (  # "we (Acme Ltd, https://acme.example) apply ...", "We, Acme Ltd, would like ..."
         Source.PROSE,
-        re.compile(rf"\b[Ww]e\s*[(,]\s*(?:the\s+)?{_ORG_NAME}(?=\s*[,)])"),
+        guard(rf"\b[Ww]e\s*[(,]\s*(?:the\s+)?{_ORG_NAME}(?=\s*[,)])"),
     ),
     (
         Source.PROSE,
-        re.compile(
+        guard(
             rf"\b(?:[Mm]embership\s+)?[Aa]pplication\s+(?:of|from)\s+{_ORG_NAME}(?=\s+(?:to|for|in)\b|\s*[-–|(:]|$)"
         ),
     ),

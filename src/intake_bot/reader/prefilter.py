@@ -249,9 +249,9 @@ class _Index:
             folded = fold(text)
             return any(literal in folded and self._accompanied(literal, folded) for literal in self.all)
         probe = _probe(text)
-        known = probe.answers.get(id(self))
+        known = probe.answers.get(self)
         if known is None:
-            known = probe.answers[id(self)] = self._found_in(probe)
+            known = probe.answers[self] = self._found_in(probe)
         return known
 
     def _found_in(self, probe: _Probe) -> bool:
@@ -281,7 +281,7 @@ class _Probe:
         self.text = text
         self.folded = folded = fold(text)
         self.chars = set(folded)
-        self.answers: dict[int, bool] = {}
+        self.answers: dict[_Index, bool] = {}
         self._heads: set[str] | None = None
 
     def heads(self) -> set[str]:
