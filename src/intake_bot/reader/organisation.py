@@ -87,8 +87,9 @@ _ORG_PROSE: tuple[tuple[Source, Guarded], ...] = (  # guarded: most sentences ha
 # lexicon's words for 'on behalf of' (English: _ORG_PROSE), then capitalised words and the little words between.
 _NAME_WORD = r"(?!I\b)[A-Z0-9\u00C0-\u00DE\u0100-\u017F][\w&'’.-]*"
 _LINKING = r"(?:de|del|la|las|los|du|des|der|die|für|of|for|and|y|e|et|und|i|di|della|da|do|dos|das|van|voor|en|och|og|z|w)"
-_ON_BEHALF = re.compile(
-    rf"(?:{LEXICON.word_sources['on_behalf']})\s*(?P<org>{_NAME_WORD}(?:\s+(?:{_LINKING}\s+)*{_NAME_WORD}){{0,10}})"
+_ON_BEHALF = guard(  # a match has one of the lexicon's words for 'on behalf of': their literals guard it
+    rf"(?:{LEXICON.word_sources['on_behalf']})\s*(?P<org>{_NAME_WORD}(?:\s+(?:{_LINKING}\s+)*{_NAME_WORD}){{0,10}})",
+    literals=LEXICON.word_literals["on_behalf"],
 )
 _NOT_ORG = re.compile(
     r"working group|forum|\bwg\b|^(?:the|our|my|a|an|we|i|this|it|there|here|he|she|they|which|what)\b|s/mime",
