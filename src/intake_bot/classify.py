@@ -192,7 +192,12 @@ _NOT_APPLYING = (
 # organisations sign their mail'); an offer of help together with a call to book or a wish to be
 # recommended to others is a pitch.
 _PITCH_KINDS = ("offering", "booking", "referral")
-_PITCH = re.compile("|".join(f"(?P<{kind}>{LEXICON.word_sources[kind]})" for kind in _PITCH_KINDS))
+_PITCH = guard(  # run only on mail with one of their words (prefilter.py)
+    "|".join(f"(?P<{kind}>{LEXICON.word_sources[kind]})" for kind in _PITCH_KINDS),
+    literals=LEXICON.word_literals["offering"]
+    | LEXICON.word_literals["booking"]
+    | LEXICON.word_literals["referral"],
+)
 
 
 def _is_a_pitch(text: str) -> bool:
