@@ -238,3 +238,37 @@ def test_a_space_ends_a_name_in_a_script_written_without_spaces():
         "--\n株式会社ミドリ認証\u3000技術部 部長\n"
     )
     assert mail(body, sender="Midori <m@example.test>").organization_name == "株式会社ミドリ認証"
+
+
+def test_the_senders_own_firm_in_the_signature_does_not_outweigh_the_applicant_the_text_names():
+    body = (
+        "Dear Sirs,\n\nacting for our client Trzy Zamki Certyfikacja Sp. z o.o. we apply as an Associate "
+        "Member.\n\nYours faithfully\n\nadw. Marek Zieliński\nKancelaria Adwokacka Marek Zieliński\n"
+        "ul. Długa 5, 00-238 Warszawa\n"
+    )
+    found = mail(
+        body,
+        subject="Application - Trzy Zamki Certyfikacja Sp. z o.o.",
+        sender="Marek Zielinski <marek@kancelaria-zielinski.test>",
+    )
+    assert found.organization_name == "Trzy Zamki Certyfikacja Sp. z o.o."
+
+
+def test_a_sentence_in_the_signature_block_is_no_name():
+    body = (
+        "Hello,\n\nwe apply as an Interested Party.\n\nKind regards,\nMorag Bell\nOffice Manager\n"
+        "Glenlivet Mail Trust is registered in Scotland\n"
+    )
+    found = mail(body, sender="Morag Bell <morag@glenlivetmail.test>")
+    assert found.organization_name is None or " is " not in found.organization_name
+
+
+@pytest.mark.parametrize(
+    ("written", "first"),
+    [
+        ("Hoa Sen Secure Mail JSC (Công ty Cổ phần Thư An toàn Hoa Sen)", "Hoa Sen Secure Mail JSC"),
+        ("Bosphorus Posta A.Ş. (Boğaziçi Posta Anonim Şirketi)", "Bosphorus Posta A.Ş."),
+    ],
+)
+def test_a_legal_name_and_its_translation_in_brackets_are_two_forms(written, first):
+    assert forms(written)[0] == first and len(forms(written)) == 2

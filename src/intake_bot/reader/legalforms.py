@@ -51,7 +51,7 @@ ORGANISATION_WORDS = re.compile(
     r"Vereniging|Stowarzyszenie|Fundacja|Universität|Université|Universidad|Università|Uniwersytet|"
     r"Institut|Institutet|Instituto|Istituto|Instytut|Hochschule|Universidade|Universiteit|Akademie|Akademia|"
     r"Laboratoire|Laboratorio|Stiftelse|Stiftelsen|Förening|Föreningen|Forening|Foreningen|Yhdistys|Säätiö|"
-    r"Egyetem|Politecnico|Politechnika|(?i:högskola|högskolan|høgskole|høgskolen|universitet|universitetet|"
+    r"Egyetem|Politecnico|Politechnika|Công\s+ty|(?i:högskola|högskolan|høgskole|høgskolen|universitet|universitetet|"
     r"yliopisto|korkeakoulu))\b"
 )
 

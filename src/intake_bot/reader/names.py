@@ -118,7 +118,8 @@ def rejected(name: str) -> bool:
         or len(plain) > 120
         or "@" in plain
         or "://" in plain
-        or any(mark in plain for mark in "。！？")  # a sentence ('株式会社X 運用部の佐藤です。')
+        or any(mark in plain for mark in "。！？：")  # a sentence ('株式会社X 運用部の佐藤です。'), a label
+        or plain.count("(") + plain.count("（") != plain.count(")") + plain.count("）")  # a cut name
         or bool(re.match(r"www\.", plain, re.I))
         or not any(ch.isalpha() for ch in plain)
         or bool(_GREETING_OR_SIGNOFF.match(plain))
@@ -211,9 +212,24 @@ def forms(name: str) -> tuple[str, ...]:
     main, other = found.group("main").strip(" ,;-–"), found.group("other").strip(" ,;")
     if _ACRONYM.fullmatch(other):
         return (main,)
-    if not (is_organisation_name(other) or _latin(other) != _latin(main)):
+    if not (is_organisation_name(other) or _latin(other) != _latin(main) or _named_apart(main, other)):
         return (name,)
     return (other, main) if _latin(other) and not _latin(main) else (main, other)
+
+
+def _named_apart(main: str, other: str) -> bool:
+    """'Song Hong Digital Certification JSC (Công ty Cổ phần Chứng thực Số Sông Hồng)': a full name with its
+    legal form, then three words or more in brackets, is a name and its translation, not a name and its city."""
+    return bool(legal_form(main)) and len(other.split()) >= 3
+
+
+def reads_as_sentence(text: str) -> bool:
+    """Whether the text reads as a sentence, not a name: a frequent little word of some language that no
+    name holds ('is', 'ist', 'jest'; not the 'and', 'of', 'für' names link their words with)."""
+    return any(
+        word.group(0).islower() and word.group(0) not in _CONNECTORS
+        for word in LEXICON.word("common").finditer(text)
+    )
 
 
 def _latin(text: str) -> bool:
@@ -261,7 +277,8 @@ def extend_name(text: str, end: int) -> int:
 
 
 _CONNECTORS = {"for", "of", "and", "the", "in", "&", "für", "und", "de", "du", "des", "la", "le", "di",
-               "della", "del", "da", "do", "dos", "das", "van", "voor", "en", "och", "og", "i", "w", "z", "y", "e"}  # fmt: skip
+               "della", "del", "da", "do", "dos", "das", "van", "voor", "en", "och", "og", "i", "w", "z", "y", "e",
+               "för", "av", "af", "til", "pour", "para", "per", "zu", "dla", "na", "ve", "và"}  # fmt: skip
 _CONTINUATION = re.compile(
     r"\s+(?:for|of|and|&|für|und|de|du|des|di|della|del|da|do|van|voor|en|och|og|y|e)(?:\s+the)?"
     r"(?:\s+(?!I\b)[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]*(?:-[A-Za-zÀ-ž]+)*)+"
@@ -288,7 +305,7 @@ def _unspaced_words(pieces: list[str]) -> list[str]:
     """Scripts written without spaces put one between a name and what follows it ('株式会社アサギ電子認証
     認証局運用部 部長', '一般社団法人電子メール信頼性推進協会 事務局'): a space between two such words ends
     the name, but one after a legal form written before it ('株式会社 ひのき認証サービス')."""
-    out = []
+    out: list[str] = []
     for piece in pieces:
         words = re.split(r"\s+", piece.strip()) if unspaced(piece) else [piece]
         joined = words[:1]

@@ -15,6 +15,7 @@ from .names import (
     choose,
     extend_name,
     line_parts,
+    reads_as_sentence,
     rejected,
     signature_names,
 )
@@ -112,10 +113,10 @@ def extract_organization(
     """The best-supported of the names every source gives (reader.names). text: the message's own
     text with its signature, for the lines carrying a legal form; signature: its signature block.
     The layout (the signature block, a contact card's ORG, the words of a link to the organisation's
-    site or mailbox) names the organisation only in a first message that applies (`applying`: it
-    states a category or attaches an agreement): every business mail has a signature, a vendor's
-    pitch too. Elsewhere, and in a reply, the layout and the subject only support a name the message
-    states; the IPR agreement never names alone."""
+    site or mailbox) names the organisation only when nothing else does, in a first message that
+    applies (`applying`: it states a category or attaches an agreement): every business mail has a
+    signature, a vendor's pitch too. Elsewhere, and in a reply, the layout and the subject only
+    support a name the message states; the IPR agreement never names alone."""
     domain = parsed.from_address.rpartition("@")[2]
     candidates = [
         Candidate(name, Source.LABEL, s.pos)
@@ -137,13 +138,13 @@ def extract_organization(
     if not reply:
         candidates += [Candidate(name, Source.SUBJECT, -1) for name in subject_names(parsed.subject)]
     stating = {Source.LABEL, Source.PROSE, Source.TITLE} | (set() if reply else {Source.SUBJECT})
-    if applying and not reply:
-        stating |= {Source.SIGNATURE, Source.CARD, Source.LINK}
-        # (links only here: reading them means parsing the HTML, for a name that elsewhere would only support)
-        candidates += [
-            Candidate(name, Source.LINK, end) for name in link_names(parsed.html, parsed.from_name)
-        ]
-    return choose(candidates, domain, stating=stating)
+    stated = choose(candidates, domain, stating=stating)
+    if stated or not applying or reply:
+        return stated
+    # Named only in the layout: then it names (a lawyer's or an assistant's own firm in the signature
+    # must not outweigh the applicant the text names). Links only here: reading them parses the HTML.
+    candidates += [Candidate(name, Source.LINK, end) for name in link_names(parsed.html, parsed.from_name)]
+    return choose(candidates, domain, stating=stating | {Source.SIGNATURE, Source.CARD, Source.LINK})
 
 
 MAX_SIGNATURE_LINES = 10  # a signature block: name, title, organisation, address, phones, links
@@ -164,7 +165,13 @@ def signature_block_names(signature: str, domain: str, sender_name: str = "") ->
         for part in line_parts(line):
             targets = [domain, *(_host(url) for url in re.findall(r"https?://[^\s()<>]+", part))]
             name = _LINK_TARGET.sub("", part).strip(" ,;:|-–")
-            if not name or _key_words(name) == sender or len(name.split()) > 8 or rejected(name):
+            if (
+                not name
+                or _key_words(name) == sender
+                or len(name.split()) > 8
+                or rejected(name)
+                or reads_as_sentence(name)
+            ):
                 continue
             if is_organisation_name(name) or any(agrees_with_domain(name, t) for t in targets if t):
                 found.append(name)
