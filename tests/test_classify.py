@@ -229,6 +229,10 @@ def test_customers_of_a_ca_are_no_pitch():
         "Wir begleiten Zertifizierungsstellen beim Beitritt zur SMCWG und würden uns freuen, wenn Sie uns "
         "weiterempfehlen. 24/7-Hotline: +49 89 5555 0100",
         "貴社のSMCWG加盟をご支援します。無料相談はこちらから。",
+        # the company as the subject: 'X helps ...', 'X помогает ...'
+        "Компания «Ключ Аудит» помогает удостоверяющим центрам вступить в SMCWG. Запишитесь на бесплатную "
+        "консультацию. Горячая линия 24/7: +7 495 555 0100",
+        "Acme Advisory helps mail software makers apply to the SMCWG; book a call with our team.",
     ],
 )
 def test_a_pitch_in_any_language_is_no_application(body):
