@@ -12,12 +12,14 @@ exactly one category counts: 'we run a CA and also build a mail client' fits two
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
 
 from ..records import Category
 from .lexicon import LEXICON
+from .prefilter import Guarded, guard
 from .prose import Sentence
 
 _KINDS = (
@@ -52,9 +54,13 @@ class _Hit:
 
 
 @cache
-def _scanner() -> re.Pattern[str]:
-    """Every concept's words as one pattern, each in its named group: one pass over a sentence."""
-    return re.compile("|".join(f"(?P<{kind}>{LEXICON.word_sources[kind]})" for kind in _KINDS))
+def _scanner() -> Guarded:
+    """Every concept's words as one pattern, each in its named group: one pass over a sentence, and none
+    over a sentence without any of their words (prefilter.py)."""
+    return guard(
+        "|".join(f"(?P<{kind}>{LEXICON.word_sources[kind]})" for kind in _KINDS),
+        literals=reduce(operator.or_, (LEXICON.word_literals[kind] for kind in _KINDS)),
+    )
 
 
 def category_described(sentences: list[Sentence]) -> Category | None:
